@@ -1,0 +1,269 @@
+/**
+ * The HTTP contract of the organization server (/v1): entity and request schemas
+ * and the route table. The server validates requests with these; the main process
+ * validates every response with the same definitions.
+ */
+import { z } from 'zod'
+import { MAX_EMAILS_PER_INVITE, MAX_PAGE_SIZE, roleSchema } from './roles'
+
+const id = z.string().min(1).max(64)
+const timestamp = z.iso.datetime({ offset: true })
+export const emailSchema = z.string().trim().toLowerCase().pipe(z.email().max(254))
+export const domainSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^(?=.{3,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'Enter a domain such as example.com')
+
+// ── Auth ───────────────────────────────────────────────────────────────
+export const userSchema = z.object({ id, email: z.string(), displayName: z.string() })
+export type User = z.infer<typeof userSchema>
+
+export const loginRequestSchema = z.object({ email: emailSchema, password: z.string().min(1).max(1024) })
+export type LoginRequest = z.infer<typeof loginRequestSchema>
+
+export const tokenPairSchema = z.object({
+  accessToken: z.string().min(1),
+  refreshToken: z.string().min(1),
+  /** ISO time the access token stops being accepted; clients refresh a little before. */
+  accessTokenExpiresAt: timestamp,
+  user: userSchema,
+})
+export type TokenPair = z.infer<typeof tokenPairSchema>
+
+export const refreshRequestSchema = z.object({ refreshToken: z.string().min(1).max(512) })
+
+// ── Organizations ──────────────────────────────────────────────────────
+export const orgSummarySchema = z.object({
+  id,
+  name: z.string(),
+  slug: z.string(),
+  myRole: roleSchema,
+  memberCount: z.number().int().nonnegative(),
+  ownerCount: z.number().int().nonnegative(),
+  pendingInvitationCount: z.number().int().nonnegative(),
+  workspaceCount: z.number().int().nonnegative(),
+  memberLimit: z.number().int().positive(),
+})
+export type OrgSummary = z.infer<typeof orgSummarySchema>
+export const orgListSchema = z.object({ items: z.array(orgSummarySchema) })
+
+export const orgDetailSchema = orgSummarySchema.extend({ createdAt: timestamp })
+export type OrgDetail = z.infer<typeof orgDetailSchema>
+
+export const updateOrgRequestSchema = z
+  .object({ name: z.string().trim().min(1).max(120) })
+  .partial()
+  .strict()
+export type UpdateOrgRequest = z.infer<typeof updateOrgRequestSchema>
+
+// ── Members ────────────────────────────────────────────────────────────
+export const memberSchema = z.object({
+  userId: id,
+  email: z.string(),
+  displayName: z.string(),
+  role: roleSchema,
+  joinedAt: timestamp,
+  updatedAt: timestamp,
+  workspaceCount: z.number().int().nonnegative(),
+})
+export type Member = z.infer<typeof memberSchema>
+
+export const memberListQuerySchema = z.object({
+  cursor: z.string().max(512).optional(),
+  limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(100),
+  q: z.string().trim().max(200).optional(),
+  role: roleSchema.optional(),
+  /** Only members changed after this time, plus removals (for incremental sync). */
+  since: timestamp.optional(),
+})
+export type MemberListQuery = z.input<typeof memberListQuerySchema>
+
+export const memberPageSchema = z.object({
+  items: z.array(memberSchema),
+  /** Members removed after `since` (only when `since` was given). */
+  removed: z.array(z.object({ userId: id, removedAt: timestamp })),
+  nextCursor: z.string().nullable(),
+  /** Matching members in all pages (without `since`). */
+  total: z.number().int().nonnegative(),
+  /** Server time at the start of the listing: pass as `since` on the next sync. */
+  serverTime: timestamp,
+})
+export type MemberPage = z.infer<typeof memberPageSchema>
+
+export const changeRoleRequestSchema = z.object({ role: roleSchema }).strict()
+
+// ── Invitations ────────────────────────────────────────────────────────
+export const INVITATION_STATUSES = ['pending', 'accepted', 'expired', 'revoked'] as const
+export const invitationStatusSchema = z.enum(INVITATION_STATUSES)
+export type InvitationStatus = z.infer<typeof invitationStatusSchema>
+
+export const invitationSchema = z.object({
+  id,
+  email: z.string(),
+  role: roleSchema,
+  status: invitationStatusSchema,
+  invitedBy: userSchema.nullable(),
+  createdAt: timestamp,
+  expiresAt: timestamp,
+  acceptedAt: timestamp.nullable(),
+  revokedAt: timestamp.nullable(),
+  /** The address is in one of the organization's trusted domains. */
+  trustedDomain: z.boolean(),
+})
+export type Invitation = z.infer<typeof invitationSchema>
+export const invitationListSchema = z.object({ items: z.array(invitationSchema) })
+
+export const createInvitationsRequestSchema = z
+  .object({
+    emails: z.array(z.string().max(254)).min(1).max(MAX_EMAILS_PER_INVITE),
+    role: roleSchema,
+  })
+  .strict()
+export type CreateInvitationsRequest = z.infer<typeof createInvitationsRequestSchema>
+
+export const INVITE_REJECTIONS = ['invalid_email', 'duplicate', 'already_member', 'already_invited', 'cap_reached'] as const
+export const inviteRejectionSchema = z.enum(INVITE_REJECTIONS)
+export type InviteRejection = z.infer<typeof inviteRejectionSchema>
+
+/** A freshly minted link: the token is stored hashed, so this is the only time it is visible. */
+export const invitationLinkSchema = z.object({ invitationId: id, url: z.string(), token: z.string(), expiresAt: timestamp })
+export type InvitationLink = z.infer<typeof invitationLinkSchema>
+
+export const createInvitationsResponseSchema = z.object({
+  invited: z.array(z.object({ invitation: invitationSchema, link: invitationLinkSchema })),
+  /** Existing users in a trusted domain join at once, without an email round-trip. */
+  added: z.array(memberSchema),
+  rejected: z.array(z.object({ email: z.string(), reason: inviteRejectionSchema, message: z.string() })),
+})
+export type CreateInvitationsResponse = z.infer<typeof createInvitationsResponseSchema>
+
+/** What anyone holding the token may see before accepting. */
+export const invitationPreviewSchema = z.object({
+  orgName: z.string(),
+  email: z.string(),
+  role: roleSchema,
+  status: invitationStatusSchema,
+  expiresAt: timestamp,
+  /** An account with this email exists: accept by signing in; otherwise accept by registering. */
+  userExists: z.boolean(),
+})
+export type InvitationPreview = z.infer<typeof invitationPreviewSchema>
+
+export const acceptInvitationRequestSchema = z
+  .object({
+    password: z.string().min(8, 'Use at least 8 characters').max(1024),
+    /** Required when registering a new account. */
+    displayName: z.string().trim().min(1).max(120).optional(),
+  })
+  .strict()
+export type AcceptInvitationRequest = z.infer<typeof acceptInvitationRequestSchema>
+export const acceptInvitationResponseSchema = z.object({ orgId: id, tokens: tokenPairSchema })
+
+// ── Trusted domains, discovery ─────────────────────────────────────────
+export const trustedDomainSchema = z.object({ domain: z.string(), createdAt: timestamp, addedBy: userSchema.nullable() })
+export type TrustedDomain = z.infer<typeof trustedDomainSchema>
+export const trustedDomainListSchema = z.object({ items: z.array(trustedDomainSchema) })
+export const addDomainRequestSchema = z.object({ domain: domainSchema }).strict()
+
+export const discoverableQuerySchema = z.object({ q: z.string().trim().max(200).default('') })
+export const discoverableUsersSchema = z.object({ items: z.array(userSchema) })
+
+// ── Workspaces ─────────────────────────────────────────────────────────
+export const WORKSPACE_ROLES = ['admin', 'editor', 'viewer'] as const
+export const workspaceRoleSchema = z.enum(WORKSPACE_ROLES)
+export const workspaceSchema = z.object({
+  id,
+  name: z.string(),
+  slug: z.string(),
+  createdAt: timestamp,
+  members: z.array(userSchema.extend({ role: workspaceRoleSchema })),
+})
+export type Workspace = z.infer<typeof workspaceSchema>
+export const workspaceListSchema = z.object({ items: z.array(workspaceSchema) })
+
+// ── Activity ───────────────────────────────────────────────────────────
+export const ACTIVITY_ACTIONS = [
+  'org.updated',
+  'member.joined',
+  'member.role_changed',
+  'member.removed',
+  'member.left',
+  'invitation.created',
+  'invitation.resent',
+  'invitation.revoked',
+  'invitation.link_created',
+  'invitation.accepted',
+  'domain.added',
+  'domain.removed',
+] as const
+export const activityEventSchema = z.object({
+  id,
+  at: timestamp,
+  action: z.enum(ACTIVITY_ACTIONS),
+  actor: userSchema.nullable(),
+  /** Who or what the action was done to: an email or a domain. */
+  target: z.string().nullable(),
+  details: z.record(z.string(), z.unknown()),
+})
+export type ActivityEvent = z.infer<typeof activityEventSchema>
+export const activityQuerySchema = z.object({
+  cursor: z.string().max(512).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+})
+export const activityPageSchema = z.object({ items: z.array(activityEventSchema), nextCursor: z.string().nullable() })
+
+// ── Billing ────────────────────────────────────────────────────────────
+export const billingSummarySchema = z.object({
+  plan: z.string(),
+  currency: z.string().length(3),
+  seats: z.object({ used: z.number().int(), limit: z.number().int() }),
+  usage: z.array(z.object({ date: z.iso.date(), amountCents: z.number().int() })),
+  invoices: z.array(
+    z.object({
+      id,
+      periodStart: z.iso.date(),
+      periodEnd: z.iso.date(),
+      amountCents: z.number().int(),
+      status: z.enum(['paid', 'open', 'void']),
+    }),
+  ),
+})
+export type BillingSummary = z.infer<typeof billingSummarySchema>
+
+// ── Routes ─────────────────────────────────────────────────────────────
+const e = encodeURIComponent
+/** Paths under the server's base URL; the server registers the same patterns (":id"). */
+export const routes = {
+  openapi: () => '/v1/openapi.json',
+  login: () => '/v1/auth/login',
+  refresh: () => '/v1/auth/refresh',
+  logout: () => '/v1/auth/logout',
+  me: () => '/v1/me',
+  orgs: () => '/v1/orgs',
+  org: (orgId: string) => `/v1/orgs/${e(orgId)}`,
+  leave: (orgId: string) => `/v1/orgs/${e(orgId)}/leave`,
+  members: (orgId: string) => `/v1/orgs/${e(orgId)}/members`,
+  member: (orgId: string, userId: string) => `/v1/orgs/${e(orgId)}/members/${e(userId)}`,
+  invitations: (orgId: string) => `/v1/orgs/${e(orgId)}/invitations`,
+  invitation: (orgId: string, invId: string) => `/v1/orgs/${e(orgId)}/invitations/${e(invId)}`,
+  resend: (orgId: string, invId: string) => `/v1/orgs/${e(orgId)}/invitations/${e(invId)}/resend`,
+  link: (orgId: string, invId: string) => `/v1/orgs/${e(orgId)}/invitations/${e(invId)}/link`,
+  invitationByToken: (token: string) => `/v1/invitations/${e(token)}`,
+  acceptInvitation: (token: string) => `/v1/invitations/${e(token)}/accept`,
+  domains: (orgId: string) => `/v1/orgs/${e(orgId)}/trusted-domains`,
+  domain: (orgId: string, domain: string) => `/v1/orgs/${e(orgId)}/trusted-domains/${e(domain)}`,
+  discoverable: (orgId: string) => `/v1/orgs/${e(orgId)}/discoverable-users`,
+  workspaces: (orgId: string) => `/v1/orgs/${e(orgId)}/workspaces`,
+  activity: (orgId: string) => `/v1/orgs/${e(orgId)}/activity`,
+  billing: (orgId: string) => `/v1/orgs/${e(orgId)}/billing`,
+} as const
+
+/** Accept links look like `<server>/invite#<token>`; the app and the server both parse them. */
+export function invitationUrl(baseUrl: string, token: string): string {
+  return `${baseUrl.replace(/\/+$/, '')}/invite#${token}`
+}
+export function parseInvitationUrl(url: string): { baseUrl: string; token: string } | null {
+  const m = /^(https?:\/\/[^#?]+?)\/invite#([A-Za-z0-9_-]{16,256})$/.exec(url.trim())
+  return m ? { baseUrl: m[1]!, token: m[2]! } : null
+}

@@ -1,0 +1,164 @@
+/**
+ * The IPC contract between renderer and main: every channel with the schema of its
+ * payload (validated in main) and of its result, and the events main pushes.
+ * Preload and the loopback harness both build `window.orgAdmin` from this table.
+ */
+import { z } from 'zod'
+import {
+  activityPageSchema,
+  billingSummarySchema,
+  createInvitationsResponseSchema,
+  discoverableUsersSchema,
+  domainSchema,
+  invitationLinkSchema,
+  invitationListSchema,
+  invitationPreviewSchema,
+  memberSchema,
+  orgDetailSchema,
+  orgSummarySchema,
+  trustedDomainListSchema,
+  updateOrgRequestSchema,
+  workspaceListSchema,
+} from './api'
+import { apiErrorSchema } from './errors'
+import { roleSchema } from './roles'
+
+const id = z.string().min(1).max(64)
+const timestamp = z.iso.datetime({ offset: true })
+const backendUrl = z
+  .string()
+  .trim()
+  .pipe(z.url({ protocol: /^https?$/, normalize: true }))
+  .transform((u) => u.replace(/\/+$/, ''))
+
+export const accountSummarySchema = z.object({
+  id,
+  baseUrl: z.string(),
+  email: z.string(),
+  displayName: z.string(),
+  /** `expired`: the refresh token was rejected; the user must enter the password again. */
+  status: z.enum(['signed_in', 'expired', 'signed_out']),
+  online: z.boolean(),
+})
+export type AccountSummary = z.infer<typeof accountSummarySchema>
+
+const scope = { accountId: id }
+const orgScope = { accountId: id, orgId: id }
+
+/** Data served from the main-side cache or fresh from the server. */
+function cached<T extends z.ZodType>(data: T) {
+  return z.object({
+    data,
+    /** When this data was last confirmed by the server (null: never synced). */
+    syncedAt: timestamp.nullable(),
+    source: z.enum(['cache', 'network']),
+    /** The server could not be reached for this read. */
+    offline: z.boolean(),
+  })
+}
+export type Cached<T> = { data: T; syncedAt: string | null; source: 'cache' | 'network'; offline: boolean }
+
+export const memberChangeSchema = z.object({
+  kind: z.enum(['joined', 'left', 'role_changed']),
+  userId: id,
+  email: z.string(),
+  displayName: z.string(),
+  from: roleSchema.nullable(),
+  to: roleSchema.nullable(),
+})
+export type MemberChange = z.infer<typeof memberChangeSchema>
+
+export const memberSnapshotSchema = z.object({
+  members: z.array(memberSchema),
+  /** What differs between this sync and the one before it. */
+  changes: z.array(memberChangeSchema),
+  previousSyncedAt: timestamp.nullable(),
+})
+export type MemberSnapshot = z.infer<typeof memberSnapshotSchema>
+
+function channel<Req extends z.ZodType, Res extends z.ZodType>(request: Req, response: Res) {
+  return { request, response }
+}
+
+export const channels = {
+  'accounts.list': channel(z.object({}).strict(), z.array(accountSummarySchema)),
+  'accounts.add': channel(
+    z.object({ baseUrl: backendUrl, email: z.string().trim().min(1).max(254), password: z.string().min(1).max(1024) }).strict(),
+    accountSummarySchema,
+  ),
+  'accounts.signIn': channel(z.object({ ...scope, password: z.string().min(1).max(1024) }).strict(), accountSummarySchema),
+  'accounts.signOut': channel(z.object(scope).strict(), accountSummarySchema),
+  'accounts.forget': channel(z.object(scope).strict(), z.object({ ok: z.literal(true) })),
+
+  'orgs.list': channel(z.object(scope).strict(), cached(z.array(orgSummarySchema))),
+  'orgs.get': channel(z.object(orgScope).strict(), cached(orgDetailSchema)),
+  'orgs.update': channel(z.object({ ...orgScope, patch: updateOrgRequestSchema }).strict(), orgDetailSchema),
+  'orgs.leave': channel(z.object(orgScope).strict(), z.object({ ok: z.literal(true) })),
+
+  'members.list': channel(z.object(orgScope).strict(), cached(memberSnapshotSchema)),
+  /** Pull from the server now (progress arrives as `sync.progress` events). */
+  'members.sync': channel(z.object(orgScope).strict(), cached(memberSnapshotSchema)),
+  'members.changeRole': channel(z.object({ ...orgScope, userId: id, role: roleSchema }).strict(), memberSchema),
+  'members.remove': channel(z.object({ ...orgScope, userId: id }).strict(), z.object({ ok: z.literal(true) })),
+
+  'invitations.list': channel(z.object(orgScope).strict(), cached(invitationListSchema)),
+  'invitations.create': channel(
+    z.object({ ...orgScope, emails: z.array(z.string().max(254)).min(1).max(100), role: roleSchema }).strict(),
+    createInvitationsResponseSchema,
+  ),
+  'invitations.revoke': channel(z.object({ ...orgScope, invitationId: id }).strict(), z.object({ ok: z.literal(true) })),
+  'invitations.resend': channel(z.object({ ...orgScope, invitationId: id }).strict(), invitationLinkSchema),
+  'invitations.link': channel(z.object({ ...orgScope, invitationId: id }).strict(), invitationLinkSchema),
+  /** Look at an accept link before accepting it (no account needed). */
+  'invitations.preview': channel(z.object({ url: z.string().max(2048) }).strict(), invitationPreviewSchema),
+  /** Accept a link as the invitee: signs in (or registers) and adds that account. */
+  'invitations.accept': channel(
+    z
+      .object({
+        url: z.string().max(2048),
+        password: z.string().min(1).max(1024),
+        displayName: z.string().trim().min(1).max(120).optional(),
+      })
+      .strict(),
+    z.object({ account: accountSummarySchema, orgId: id }),
+  ),
+
+  'domains.list': channel(z.object(orgScope).strict(), cached(trustedDomainListSchema)),
+  'domains.add': channel(z.object({ ...orgScope, domain: domainSchema }).strict(), z.object({ ok: z.literal(true) })),
+  'domains.remove': channel(z.object({ ...orgScope, domain: domainSchema }).strict(), z.object({ ok: z.literal(true) })),
+  'users.discover': channel(z.object({ ...orgScope, q: z.string().max(200) }).strict(), discoverableUsersSchema),
+
+  'workspaces.list': channel(z.object(orgScope).strict(), cached(workspaceListSchema)),
+  'activity.list': channel(
+    z.object({ ...orgScope, cursor: z.string().max(512).optional() }).strict(),
+    activityPageSchema,
+  ),
+  'billing.get': channel(z.object(orgScope).strict(), cached(billingSummarySchema)),
+} as const
+
+export type Channels = typeof channels
+export type ChannelName = keyof Channels
+export type ChannelRequest<C extends ChannelName> = z.input<Channels[C]['request']>
+export type ChannelResponse<C extends ChannelName> = z.output<Channels[C]['response']>
+export const CHANNEL_NAMES = Object.keys(channels) as ChannelName[]
+
+/** Every IPC reply is an envelope: Electron would otherwise flatten errors to a message string. */
+export const ipcResultSchema = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), data: z.unknown() }),
+  z.object({ ok: z.literal(false), error: apiErrorSchema }),
+])
+export type IpcResult = z.infer<typeof ipcResultSchema>
+
+// ── Events main → renderer ────────────────────────────────────────────
+export const events = {
+  'sync.progress': z.object({ ...orgScope, loaded: z.number().int(), total: z.number().int(), done: z.boolean() }),
+  connectivity: z.object({ ...scope, online: z.boolean() }),
+  'session.expired': z.object(scope),
+  /** A background refresh replaced cached data: the renderer refetches the matching queries. */
+  'cache.updated': z.object({ ...scope, orgId: id.nullable(), kind: z.enum(['orgs', 'org', 'members', 'invitations', 'domains', 'workspaces', 'billing']) }),
+  'accounts.changed': z.object({}),
+} as const
+export type Events = { [K in keyof typeof events]: z.infer<(typeof events)[K]> }
+export type EventName = keyof Events
+export const IPC_INVOKE = 'org-admin:invoke'
+export const IPC_EVENT = 'org-admin:event'
