@@ -1,0 +1,87 @@
+/** Small shared primitives of the design system; pages compose these. */
+import { useEffect, useId, useRef, type ReactNode } from 'react'
+import { ROLE_LABELS, type Role } from '../../../shared/roles'
+import { BridgeError } from '../lib/bridge'
+
+export function RoleBadge({ role }: { role: Role }) {
+  return <span className={`badge badge-${role}`}>{ROLE_LABELS[role]}</span>
+}
+
+/** The server's own message in place, never a generic failure. */
+export function ErrorMessage({ error }: { error: unknown }) {
+  if (!error) return null
+  const message = error instanceof Error ? error.message : String(error)
+  const code = error instanceof BridgeError ? error.code : undefined
+  return (
+    <div role="alert" className="alert alert-error" data-code={code}>
+      {message}
+    </div>
+  )
+}
+
+export function EmptyState({ title, children }: { title: string; children?: ReactNode }) {
+  return (
+    <div className="empty">
+      <strong>{title}</strong>
+      {children}
+    </div>
+  )
+}
+
+export function Skeleton({ rows = 6, label = 'Loading' }: { rows?: number; label?: string }) {
+  return (
+    <div className="stack" aria-busy="true" aria-label={label} style={{ gap: 8 }}>
+      {Array.from({ length: rows }, (_, i) => (
+        <div key={i} className="skeleton" style={{ height: 28, opacity: 1 - i * 0.1 }} />
+      ))}
+    </div>
+  )
+}
+
+/** A modal dialog: labelled by its title, Escape closes, focus moves inside on open. */
+export function Dialog({
+  title,
+  onClose,
+  children,
+  actions,
+}: {
+  title: string
+  onClose: () => void
+  children: ReactNode
+  actions?: ReactNode
+}) {
+  const titleId = useId()
+  const ref = useRef<HTMLDivElement>(null)
+  useEffect(() => {
+    const first = ref.current?.querySelector<HTMLElement>('input, select, textarea, button:not([data-close])')
+    first?.focus()
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') onClose()
+    }
+    window.addEventListener('keydown', onKey)
+    return () => window.removeEventListener('keydown', onKey)
+  }, [onClose])
+  return (
+    <div className="dialog-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
+      <div ref={ref} role="dialog" aria-modal="true" aria-labelledby={titleId} className="dialog">
+        <h2 id={titleId}>{title}</h2>
+        {children}
+        {actions && <div className="dialog-actions">{actions}</div>}
+      </div>
+    </div>
+  )
+}
+
+export function formatDate(iso: string): string {
+  return new Date(iso).toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' })
+}
+
+export function formatRelative(iso: string, now = Date.now()): string {
+  const diff = new Date(iso).getTime() - now
+  const abs = Math.abs(diff)
+  const rtf = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' })
+  if (abs < 60_000) return rtf.format(Math.round(diff / 1000), 'second')
+  if (abs < 3_600_000) return rtf.format(Math.round(diff / 60_000), 'minute')
+  if (abs < 86_400_000) return rtf.format(Math.round(diff / 3_600_000), 'hour')
+  return rtf.format(Math.round(diff / 86_400_000), 'day')
+}

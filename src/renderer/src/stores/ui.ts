@@ -1,0 +1,60 @@
+/**
+ * UI state only (what is selected, what is open). Server data lives in TanStack Query.
+ */
+import { create } from 'zustand'
+import { persist } from 'zustand/middleware'
+
+export const PAGES = ['members', 'invitations', 'domains', 'workspaces', 'activity', 'billing', 'organizations', 'accounts'] as const
+export type Page = (typeof PAGES)[number]
+
+export interface OrgRef {
+  accountId: string
+  orgId: string
+}
+
+interface UiState {
+  current: OrgRef | null
+  page: Page
+  paletteOpen: boolean
+  /** Most recently used first; drives the switcher order. */
+  recent: OrgRef[]
+  selectOrg(ref: OrgRef): void
+  setPage(page: Page): void
+  setPaletteOpen(open: boolean): void
+  forgetAccount(accountId: string): void
+}
+
+const sameOrg = (a: OrgRef, b: OrgRef) => a.accountId === b.accountId && a.orgId === b.orgId
+
+export const useUi = create<UiState>()(
+  persist(
+    (set) => ({
+      current: null,
+      page: 'members',
+      paletteOpen: false,
+      recent: [],
+      selectOrg: (ref) =>
+        set((s) => ({
+          current: ref,
+          paletteOpen: false,
+          page: s.page === 'accounts' || s.page === 'organizations' ? 'members' : s.page,
+          recent: [ref, ...s.recent.filter((r) => !sameOrg(r, ref))].slice(0, 50),
+        })),
+      setPage: (page) => set({ page }),
+      setPaletteOpen: (paletteOpen) => set({ paletteOpen }),
+      forgetAccount: (accountId) =>
+        set((s) => ({
+          current: s.current?.accountId === accountId ? null : s.current,
+          recent: s.recent.filter((r) => r.accountId !== accountId),
+        })),
+    }),
+    { name: 'org-admin-ui', partialize: (s) => ({ current: s.current, page: s.page, recent: s.recent }) },
+  ),
+)
+
+/** The organization the pages work on; pages render only when one is selected. */
+export function useCurrentOrg(): OrgRef {
+  const current = useUi((s) => s.current)
+  if (!current) throw new Error('useCurrentOrg used outside a selected organization')
+  return current
+}
