@@ -1,0 +1,54 @@
+/**
+ * The main-process core, assembled once: encrypted store, accounts, cache + sync, router.
+ * Electron (index.ts) and the loopback harness build the very same thing; only the secret
+ * box, the data directory and the trusted sender differ.
+ */
+import { EventHub } from './ipc/events'
+import { createRouter, type Router, type SenderInfo } from './ipc/router'
+import { AccountService } from './services/accounts'
+import type { FetchLike } from './services/api-client'
+import { CacheService } from './services/cache'
+import { OrgActions } from './services/org-actions'
+import type { SecretBox } from './services/secret-box'
+import { EncryptedStore } from './services/store'
+import { SyncService } from './services/sync'
+
+export interface CoreOptions {
+  dataDir: string
+  secretBox: SecretBox
+  isTrustedSender(sender: SenderInfo): boolean
+  fetch?: FetchLike
+  now?: () => number
+  timeoutMs?: number
+  retryLimit?: number
+  backgroundMinIntervalMs?: number
+}
+
+export interface Core {
+  router: Router
+  events: EventHub
+  accounts: AccountService
+  sync: SyncService
+  store: EncryptedStore
+}
+
+export async function createCore(opts: CoreOptions): Promise<Core> {
+  const store = new EncryptedStore(opts.dataDir, opts.secretBox)
+  await store.sweepTempFiles()
+  const events = new EventHub()
+  const accounts = new AccountService({
+    store,
+    events,
+    fetch: opts.fetch,
+    now: opts.now,
+    timeoutMs: opts.timeoutMs,
+    retryLimit: opts.retryLimit,
+  })
+  await accounts.load()
+  const cache = new CacheService(store)
+  accounts.onForget = (accountId) => cache.forgetAccount(accountId)
+  const sync = new SyncService({ accounts, cache, events, now: opts.now, backgroundMinIntervalMs: opts.backgroundMinIntervalMs })
+  const actions = new OrgActions({ accounts, sync })
+  const router = createRouter({ accounts, sync, actions, isTrustedSender: opts.isTrustedSender })
+  return { router, events, accounts, sync, store }
+}

@@ -1,0 +1,260 @@
+/**
+ * Accounts: one per (backend, user), several backends at once. Owns the tokens: login,
+ * refresh (a little before expiry and on 401, one refresh in flight per account), sign-out
+ * and forget. Persisted encrypted; an account whose refresh token is refused turns
+ * `expired` and keeps its id, so signing in again brings the same view back.
+ */
+import { randomUUID } from 'node:crypto'
+import { z } from 'zod'
+import { routes, tokenPairSchema, type TokenPair } from '../../shared/api'
+import { AppError } from '../../shared/errors'
+import type { AccountSummary } from '../../shared/ipc'
+import type { EventSink } from '../ipc/events'
+import { ApiClient, type FetchLike } from './api-client'
+import type { EncryptedStore } from './store'
+
+/** Refresh this long before the access token expires, so requests never race the expiry. */
+export const REFRESH_MARGIN_MS = 60_000
+
+const tokensSchema = z.object({
+  accessToken: z.string(),
+  refreshToken: z.string(),
+  accessTokenExpiresAt: z.string(),
+})
+const storedAccountSchema = z.object({
+  id: z.string(),
+  baseUrl: z.string(),
+  email: z.string(),
+  displayName: z.string(),
+  userId: z.string(),
+  status: z.enum(['signed_in', 'expired', 'signed_out']),
+  tokens: tokensSchema.nullable(),
+  addedAt: z.string(),
+})
+type StoredAccount = z.infer<typeof storedAccountSchema>
+const accountsFileSchema = z.object({ version: z.literal(1), accounts: z.array(storedAccountSchema) })
+const ACCOUNTS_FILE = ['accounts.json.enc']
+
+export interface AccountServiceOptions {
+  store: EncryptedStore
+  events: EventSink
+  fetch?: FetchLike
+  /** The client's clock (tests tie it to the server's ManualClock). */
+  now?: () => number
+  timeoutMs?: number
+  retryLimit?: number
+}
+
+export class AccountService {
+  private accounts: StoredAccount[] = []
+  private readonly online = new Map<string, boolean>()
+  private readonly refreshing = new Map<string, Promise<void>>()
+  private readonly clients = new Map<string, ApiClient>()
+  /** Called when an account is forgotten so its caches go too. */
+  onForget: (accountId: string) => Promise<void> = async () => {}
+
+  constructor(private readonly opts: AccountServiceOptions) {}
+
+  private now(): number {
+    return this.opts.now ? this.opts.now() : Date.now()
+  }
+
+  async load(): Promise<void> {
+    const file = await this.opts.store.read(ACCOUNTS_FILE, accountsFileSchema)
+    this.accounts = file?.accounts ?? []
+  }
+
+  list(): AccountSummary[] {
+    return this.accounts.map((a) => this.summary(a))
+  }
+
+  get(accountId: string): AccountSummary {
+    return this.summary(this.find(accountId))
+  }
+
+  isOnline(accountId: string): boolean {
+    return this.online.get(accountId) ?? true
+  }
+
+  /** Log in and keep the account; adding the same user on the same backend again signs it in. */
+  async add(baseUrl: string, email: string, password: string): Promise<AccountSummary> {
+    const tokens = await this.anonymous(baseUrl).post(routes.login(), tokenPairSchema, { email, password })
+    return this.adopt(baseUrl, tokens)
+  }
+
+  /** Keep the tokens of a login (password or accepted invitation) under a new or existing account. */
+  async adopt(baseUrl: string, tokens: TokenPair): Promise<AccountSummary> {
+    const existing = this.accounts.find((a) => a.baseUrl === baseUrl && a.userId === tokens.user.id)
+    const account: StoredAccount = existing ?? {
+      id: randomUUID(),
+      baseUrl,
+      email: tokens.user.email,
+      displayName: tokens.user.displayName,
+      userId: tokens.user.id,
+      status: 'signed_in',
+      tokens: null,
+      addedAt: new Date(this.now()).toISOString(),
+    }
+    this.applyTokens(account, tokens)
+    if (!existing) this.accounts.push(account)
+    this.online.set(account.id, true)
+    await this.persist()
+    this.opts.events.emit('accounts.changed', {})
+    return this.summary(account)
+  }
+
+  async signIn(accountId: string, password: string): Promise<AccountSummary> {
+    const account = this.find(accountId)
+    const tokens = await this.anonymous(account.baseUrl).post(routes.login(), tokenPairSchema, { email: account.email, password })
+    if (tokens.user.id !== account.userId) {
+      throw new AppError('invalid_credentials', 'These credentials belong to a different user than this account')
+    }
+    return this.adopt(account.baseUrl, tokens)
+  }
+
+  async signOut(accountId: string): Promise<AccountSummary> {
+    const account = this.find(accountId)
+    const refreshToken = account.tokens?.refreshToken
+    account.tokens = null
+    account.status = 'signed_out'
+    this.clients.delete(accountId)
+    await this.persist()
+    this.opts.events.emit('accounts.changed', {})
+    if (refreshToken) {
+      // Best effort: the tokens are gone locally either way; the server revokes the family.
+      await this.anonymous(account.baseUrl)
+        .post(routes.logout(), z.unknown(), { refreshToken })
+        .catch((err: unknown) => console.warn(`[accounts] logout on ${account.baseUrl} failed: ${(err as Error).message}`))
+    }
+    return this.summary(account)
+  }
+
+  async forget(accountId: string): Promise<void> {
+    const account = this.find(accountId)
+    if (account.tokens) await this.signOut(accountId).catch(() => undefined)
+    this.accounts = this.accounts.filter((a) => a.id !== accountId)
+    this.clients.delete(accountId)
+    this.online.delete(accountId)
+    await this.persist()
+    await this.onForget(accountId)
+    this.opts.events.emit('accounts.changed', {})
+  }
+
+  /** The authenticated client of a signed-in account. */
+  client(accountId: string): ApiClient {
+    const account = this.find(accountId)
+    if (account.status !== 'signed_in' || !account.tokens) {
+      throw new AppError('session_expired', `Sign in to ${account.email} on ${account.baseUrl} again to continue`)
+    }
+    let client = this.clients.get(accountId)
+    if (!client) {
+      client = new ApiClient({
+        baseUrl: account.baseUrl,
+        fetch: this.opts.fetch,
+        timeoutMs: this.opts.timeoutMs,
+        retryLimit: this.opts.retryLimit,
+        onConnectivity: (online) => this.setOnline(accountId, online),
+        auth: {
+          accessToken: () => this.findOrNull(accountId)?.tokens?.accessToken ?? null,
+          needsRefresh: () => {
+            const tokens = this.findOrNull(accountId)?.tokens
+            return !!tokens && Date.parse(tokens.accessTokenExpiresAt) - REFRESH_MARGIN_MS <= this.now()
+          },
+          refresh: () => this.refresh(accountId),
+        },
+      })
+      this.clients.set(accountId, client)
+    }
+    return client
+  }
+
+  /** An unauthenticated client for a backend (login, invitation preview/accept). */
+  anonymous(baseUrl: string): ApiClient {
+    return new ApiClient({ baseUrl, fetch: this.opts.fetch, timeoutMs: this.opts.timeoutMs, retryLimit: this.opts.retryLimit })
+  }
+
+  /** Exactly one refresh per account at a time: every caller awaits the same promise. */
+  refresh(accountId: string): Promise<void> {
+    let inFlight = this.refreshing.get(accountId)
+    if (!inFlight) {
+      inFlight = this.doRefresh(accountId).finally(() => this.refreshing.delete(accountId))
+      this.refreshing.set(accountId, inFlight)
+    }
+    return inFlight
+  }
+
+  private async doRefresh(accountId: string): Promise<void> {
+    const account = this.find(accountId)
+    const refreshToken = account.tokens?.refreshToken
+    if (!refreshToken) throw new AppError('session_expired', `Sign in to ${account.email} again to continue`)
+    let tokens: TokenPair
+    try {
+      tokens = await this.anonymous(account.baseUrl).post(routes.refresh(), tokenPairSchema, { refreshToken })
+    } catch (err) {
+      if (err instanceof AppError && ['unauthorized', 'token_reused', 'invalid_credentials'].includes(err.code)) {
+        await this.expire(account)
+        throw new AppError('session_expired', `The session of ${account.email} on ${account.baseUrl} ended; sign in again`, {
+          reason: err.code,
+        })
+      }
+      if (err instanceof AppError && (err.code === 'offline' || err.code === 'timeout')) this.setOnline(accountId, false)
+      throw err
+    }
+    // The account may have been signed out or forgotten while the refresh was in flight.
+    if (this.findOrNull(accountId)?.tokens?.refreshToken !== refreshToken) return
+    this.applyTokens(account, tokens)
+    this.setOnline(accountId, true)
+    await this.persist()
+  }
+
+  private async expire(account: StoredAccount): Promise<void> {
+    account.tokens = null
+    account.status = 'expired'
+    this.clients.delete(account.id)
+    await this.persist()
+    this.opts.events.emit('session.expired', { accountId: account.id })
+    this.opts.events.emit('accounts.changed', {})
+  }
+
+  setOnline(accountId: string, online: boolean): void {
+    if (!this.findOrNull(accountId) || this.isOnline(accountId) === online) return
+    this.online.set(accountId, online)
+    this.opts.events.emit('connectivity', { accountId, online })
+  }
+
+  private applyTokens(account: StoredAccount, tokens: TokenPair): void {
+    account.tokens = {
+      accessToken: tokens.accessToken,
+      refreshToken: tokens.refreshToken,
+      accessTokenExpiresAt: tokens.accessTokenExpiresAt,
+    }
+    account.email = tokens.user.email
+    account.displayName = tokens.user.displayName
+    account.status = 'signed_in'
+  }
+
+  private persist(): Promise<void> {
+    return this.opts.store.write(ACCOUNTS_FILE, { version: 1, accounts: this.accounts })
+  }
+
+  private findOrNull(accountId: string): StoredAccount | null {
+    return this.accounts.find((a) => a.id === accountId) ?? null
+  }
+
+  private find(accountId: string): StoredAccount {
+    const account = this.findOrNull(accountId)
+    if (!account) throw new AppError('unknown_account', 'No such account in this app')
+    return account
+  }
+
+  private summary(a: StoredAccount): AccountSummary {
+    return {
+      id: a.id,
+      baseUrl: a.baseUrl,
+      email: a.email,
+      displayName: a.displayName,
+      status: a.status,
+      online: this.isOnline(a.id),
+    }
+  }
+}

@@ -1,0 +1,156 @@
+/**
+ * HTTP client for one backend (and one account's session, when given). ky does timeouts and
+ * retries idempotent calls with backoff; a 401 triggers the account's shared refresh and one
+ * retry. Every failure leaves here as an AppError with a code the UI can act on, and every
+ * response is validated against the shared schema before anyone sees it.
+ */
+import ky, { HTTPError, TimeoutError, type KyInstance } from 'ky'
+import type { z } from 'zod'
+import { AppError, errorResponseSchema } from '../../shared/errors'
+
+export type FetchLike = typeof globalThis.fetch
+
+export interface SessionAuth {
+  /** The access token to send now (null: no session). */
+  accessToken(): string | null
+  /** The token is about to expire: refresh before sending rather than after a 401. */
+  needsRefresh(): boolean
+  /** The account's single in-flight refresh; rejects with AppError('session_expired') when refused. */
+  refresh(): Promise<void>
+}
+
+export interface ApiClientOptions {
+  baseUrl: string
+  auth?: SessionAuth
+  fetch?: FetchLike
+  timeoutMs?: number
+  retryLimit?: number
+  /** Told after every exchange whether the server answered at all. */
+  onConnectivity?: (online: boolean) => void
+}
+
+type Method = 'get' | 'post' | 'patch' | 'put' | 'delete'
+type Query = Record<string, string | number | undefined>
+type CallContext = { authRetried: boolean }
+
+export const DEFAULT_TIMEOUT_MS = 10_000
+
+export class ApiClient {
+  private readonly http: KyInstance
+
+  constructor(private readonly opts: ApiClientOptions) {
+    const auth = opts.auth
+    this.http = ky.create({
+      prefixUrl: opts.baseUrl,
+      timeout: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      ...(opts.fetch ? { fetch: opts.fetch } : {}),
+      retry: {
+        limit: opts.retryLimit ?? 2,
+        methods: ['get', 'head', 'put', 'delete'],
+        statusCodes: [408, 429, 500, 502, 503, 504],
+        backoffLimit: 3_000,
+        maxRetryAfter: 5_000,
+        // Our own errors (a refused refresh) are final; ky would otherwise retry them.
+        shouldRetry: ({ error }) => (error instanceof AppError ? false : undefined),
+      },
+      hooks: auth
+        ? {
+            beforeRequest: [
+              async (request) => {
+                if (auth.needsRefresh()) await auth.refresh()
+                const token = auth.accessToken()
+                if (!token) throw new AppError('session_expired', 'Sign in again to continue')
+                request.headers.set('authorization', `Bearer ${token}`)
+              },
+            ],
+            afterResponse: [
+              async (request, options, response) => {
+                const context = options.context as CallContext
+                if (response.status !== 401 || context.authRetried) return
+                context.authRetried = true
+                // Another call may have refreshed while this one was in flight: then just resend.
+                const used = request.headers.get('authorization')?.replace(/^Bearer /, '')
+                if (used === auth.accessToken()) await auth.refresh()
+                return ky.retry({ delay: 0, code: 'TOKEN_REFRESHED' })
+              },
+            ],
+          }
+        : {},
+    })
+  }
+
+  get<S extends z.ZodType>(path: string, schema: S, searchParams?: Query) {
+    return this.call('get', path, schema, { searchParams })
+  }
+  post<S extends z.ZodType>(path: string, schema: S, json?: unknown) {
+    return this.call('post', path, schema, { json })
+  }
+  patch<S extends z.ZodType>(path: string, schema: S, json?: unknown) {
+    return this.call('patch', path, schema, { json })
+  }
+  delete<S extends z.ZodType>(path: string, schema: S) {
+    return this.call('delete', path, schema, {})
+  }
+
+  private async call<S extends z.ZodType>(
+    method: Method,
+    path: string,
+    schema: S,
+    { json, searchParams }: { json?: unknown; searchParams?: Query },
+  ): Promise<z.output<S>> {
+    let response: Response
+    try {
+      response = await this.http(path.replace(/^\/+/, ''), {
+        method,
+        ...(json === undefined ? {} : { json }),
+        ...(searchParams ? { searchParams: definedOnly(searchParams) } : {}),
+        context: { authRetried: false } satisfies CallContext,
+      })
+    } catch (err) {
+      throw await this.toAppError(err)
+    }
+    this.opts.onConnectivity?.(true)
+    const text = await response.text().catch(() => '')
+    let body: unknown
+    try {
+      body = text === '' ? undefined : JSON.parse(text)
+    } catch {
+      throw new AppError('invalid_response', `${method.toUpperCase()} ${path}: the server did not answer with JSON`)
+    }
+    const parsed = schema.safeParse(body)
+    if (!parsed.success) {
+      throw new AppError('invalid_response', `${method.toUpperCase()} ${path}: the server's answer does not match the contract`, {
+        issues: parsed.error.issues,
+      })
+    }
+    return parsed.data
+  }
+
+  private async toAppError(err: unknown): Promise<AppError> {
+    if (err instanceof AppError) {
+      if (err.code === 'offline' || err.code === 'timeout') this.opts.onConnectivity?.(false)
+      return err
+    }
+    if (err instanceof HTTPError) {
+      this.opts.onConnectivity?.(true)
+      const res = err.response
+      const body = await res.json().catch(() => null)
+      const parsed = errorResponseSchema.safeParse(body)
+      if (parsed.success) return new AppError(parsed.data.error.code, parsed.data.error.message, parsed.data.error.details)
+      return new AppError(res.status >= 500 ? 'internal' : 'bad_request', `The server answered ${res.status} ${res.statusText}`.trim())
+    }
+    this.opts.onConnectivity?.(false)
+    if (err instanceof TimeoutError) {
+      return new AppError('timeout', `${this.opts.baseUrl} did not answer in time`)
+    }
+    return new AppError('offline', `Cannot reach ${this.opts.baseUrl}; check the connection or the server`, {
+      cause: err instanceof Error ? err.message : String(err),
+    })
+  }
+}
+
+function definedOnly(query: Query): Record<string, string | number> {
+  const out: Record<string, string | number> = {}
+  for (const [k, v] of Object.entries(query)) if (v !== undefined) out[k] = v
+  return out
+}

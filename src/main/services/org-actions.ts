@@ -1,0 +1,130 @@
+/**
+ * Calls that change something on the server, and the reads that are never cached
+ * (activity pages, user discovery, invitation links). Mutations need the network: offline
+ * they fail with the client's 'offline' error. After a change the affected caches refresh
+ * in the background so every view converges without the renderer knowing the cache layout.
+ */
+import { z } from 'zod'
+import {
+  acceptInvitationResponseSchema,
+  activityPageSchema,
+  createInvitationsResponseSchema,
+  discoverableUsersSchema,
+  invitationLinkSchema,
+  invitationPreviewSchema,
+  memberSchema,
+  orgDetailSchema,
+  parseInvitationUrl,
+  routes,
+  type UpdateOrgRequest,
+} from '../../shared/api'
+import { AppError } from '../../shared/errors'
+import type { Role } from '../../shared/roles'
+import type { AccountService } from './accounts'
+import type { SyncService } from './sync'
+
+/** Endpoints that answer "done" (204, or a small acknowledgement body). */
+const done = z
+  .union([z.undefined(), z.object({ ok: z.literal(true) }).loose()])
+  .transform(() => ({ ok: true as const }))
+
+export class OrgActions {
+  constructor(private readonly deps: { accounts: AccountService; sync: SyncService }) {}
+
+  private client(accountId: string) {
+    return this.deps.accounts.client(accountId)
+  }
+
+  private refresh(accountId: string, orgId: string | null, kinds: Parameters<SyncService['refreshAfterMutation']>[2]) {
+    this.deps.sync.refreshAfterMutation(accountId, orgId, kinds)
+  }
+
+  async updateOrg(accountId: string, orgId: string, patch: UpdateOrgRequest) {
+    const org = await this.client(accountId).patch(routes.org(orgId), orgDetailSchema, patch)
+    this.refresh(accountId, orgId, ['org', 'orgs'])
+    return org
+  }
+
+  async leave(accountId: string, orgId: string) {
+    const result = await this.client(accountId).post(routes.leave(orgId), done)
+    this.refresh(accountId, null, ['orgs'])
+    return result
+  }
+
+  async changeRole(accountId: string, orgId: string, userId: string, role: Role) {
+    const member = await this.client(accountId).patch(routes.member(orgId, userId), memberSchema, { role })
+    this.refresh(accountId, orgId, ['members', 'org', 'orgs'])
+    return member
+  }
+
+  async removeMember(accountId: string, orgId: string, userId: string) {
+    const result = await this.client(accountId).delete(routes.member(orgId, userId), done)
+    this.refresh(accountId, orgId, ['members', 'org', 'orgs', 'workspaces'])
+    return result
+  }
+
+  async invite(accountId: string, orgId: string, emails: string[], role: Role) {
+    const result = await this.client(accountId).post(routes.invitations(orgId), createInvitationsResponseSchema, { emails, role })
+    this.refresh(accountId, orgId, ['invitations', 'members', 'org', 'orgs'])
+    return result
+  }
+
+  async revoke(accountId: string, orgId: string, invitationId: string) {
+    const result = await this.client(accountId).delete(routes.invitation(orgId, invitationId), done)
+    this.refresh(accountId, orgId, ['invitations', 'org', 'orgs'])
+    return result
+  }
+
+  async resend(accountId: string, orgId: string, invitationId: string) {
+    const link = await this.client(accountId).post(routes.resend(orgId, invitationId), invitationLinkSchema)
+    this.refresh(accountId, orgId, ['invitations', 'org', 'orgs'])
+    return link
+  }
+
+  async link(accountId: string, orgId: string, invitationId: string) {
+    const link = await this.client(accountId).post(routes.link(orgId, invitationId), invitationLinkSchema)
+    this.refresh(accountId, orgId, ['invitations'])
+    return link
+  }
+
+  async addDomain(accountId: string, orgId: string, domain: string) {
+    const result = await this.client(accountId).post(routes.domains(orgId), done, { domain })
+    this.refresh(accountId, orgId, ['domains'])
+    return result
+  }
+
+  async removeDomain(accountId: string, orgId: string, domain: string) {
+    const result = await this.client(accountId).delete(routes.domain(orgId, domain), done)
+    this.refresh(accountId, orgId, ['domains'])
+    return result
+  }
+
+  discover(accountId: string, orgId: string, q: string) {
+    return this.client(accountId).get(routes.discoverable(orgId), discoverableUsersSchema, { q })
+  }
+
+  activity(accountId: string, orgId: string, cursor?: string) {
+    return this.client(accountId).get(routes.activity(orgId), activityPageSchema, { cursor })
+  }
+
+  preview(url: string) {
+    const link = parseLink(url)
+    return this.deps.accounts.anonymous(link.baseUrl).get(routes.invitationByToken(link.token), invitationPreviewSchema)
+  }
+
+  /** Accepting signs the invitee in (or registers them): the result becomes an account here. */
+  async accept(url: string, password: string, displayName?: string) {
+    const link = parseLink(url)
+    const result = await this.deps.accounts
+      .anonymous(link.baseUrl)
+      .post(routes.acceptInvitation(link.token), acceptInvitationResponseSchema, displayName ? { password, displayName } : { password })
+    const account = await this.deps.accounts.adopt(link.baseUrl, result.tokens)
+    return { account, orgId: result.orgId }
+  }
+}
+
+function parseLink(url: string) {
+  const link = parseInvitationUrl(url)
+  if (!link) throw new AppError('bad_request', 'This is not an invitation link (expected https://<server>/invite#<token>)')
+  return link
+}

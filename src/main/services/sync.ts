@@ -1,0 +1,278 @@
+/**
+ * Cached reads: answer from the cache at once and refresh in the background (emitting
+ * `cache.updated` when the data changed); with no cache, wait for the server. When the
+ * server cannot be reached the cache keeps being served, flagged `offline`.
+ *
+ * Members sync page by page (1 000 per page, `sync.progress` events); after the first full
+ * walk only what changed since the previous sync's server time is fetched and merged.
+ * Everything is keyed by userId in Maps, so 100 000 members stay linear.
+ */
+import { z } from 'zod'
+import {
+  billingSummarySchema,
+  invitationListSchema,
+  memberPageSchema,
+  orgDetailSchema,
+  orgListSchema,
+  orgSummarySchema,
+  routes,
+  trustedDomainListSchema,
+  workspaceListSchema,
+  type Member,
+} from '../../shared/api'
+import { AppError } from '../../shared/errors'
+import type { Cached, MemberChange, MemberSnapshot } from '../../shared/ipc'
+import { MAX_PAGE_SIZE } from '../../shared/roles'
+import type { EventSink } from '../ipc/events'
+import type { AccountService } from './accounts'
+import type { ApiClient } from './api-client'
+import { memberCacheSchema, type CacheEntry, type CacheKind, type CacheService, type MemberCache } from './cache'
+
+export interface SyncServiceOptions {
+  accounts: AccountService
+  cache: CacheService
+  events: EventSink
+  now?: () => number
+  /** A cache refreshed this recently is served without another background fetch. */
+  backgroundMinIntervalMs?: number
+}
+
+type Fetcher<T> = (client: ApiClient) => Promise<T>
+
+interface Resource<T> {
+  kind: Exclude<CacheKind, 'members'>
+  schema: z.ZodType<T>
+  fetch: (client: ApiClient, orgId: string) => Promise<T>
+}
+
+const orgResources = {
+  org: { kind: 'org', schema: orgDetailSchema, fetch: (c, orgId) => c.get(routes.org(orgId), orgDetailSchema) },
+  invitations: {
+    kind: 'invitations',
+    schema: invitationListSchema,
+    fetch: (c, orgId) => c.get(routes.invitations(orgId), invitationListSchema),
+  },
+  domains: { kind: 'domains', schema: trustedDomainListSchema, fetch: (c, orgId) => c.get(routes.domains(orgId), trustedDomainListSchema) },
+  workspaces: { kind: 'workspaces', schema: workspaceListSchema, fetch: (c, orgId) => c.get(routes.workspaces(orgId), workspaceListSchema) },
+  billing: { kind: 'billing', schema: billingSummarySchema, fetch: (c, orgId) => c.get(routes.billing(orgId), billingSummarySchema) },
+} satisfies Record<string, Resource<unknown>>
+export type OrgResource = keyof typeof orgResources
+type ResourceData<R extends OrgResource> = z.output<(typeof orgResources)[R]['schema']>
+
+const orgsSchema = z.array(orgSummarySchema)
+type OrgList = z.output<typeof orgsSchema>
+
+export class SyncService {
+  private readonly inFlight = new Map<string, Promise<unknown>>()
+  private readonly lastFetched = new Map<string, number>()
+
+  constructor(private readonly opts: SyncServiceOptions) {}
+
+  private now(): number {
+    return this.opts.now ? this.opts.now() : Date.now()
+  }
+
+  orgs(accountId: string): Promise<Cached<OrgList>> {
+    return this.cachedRead(accountId, null, 'orgs', orgsSchema, async (c) => (await c.get(routes.orgs(), orgListSchema)).items)
+  }
+
+  org<R extends OrgResource>(accountId: string, orgId: string, resource: R): Promise<Cached<ResourceData<R>>> {
+    const r = orgResources[resource] as unknown as Resource<ResourceData<R>>
+    return this.cachedRead(accountId, orgId, r.kind, r.schema, (c) => r.fetch(c, orgId))
+  }
+
+  /** After a mutation: bring the affected caches up to date (the renderer hears `cache.updated`). */
+  refreshAfterMutation(accountId: string, orgId: string | null, kinds: CacheKind[]): void {
+    for (const kind of kinds) {
+      let task: () => Promise<unknown>
+      if (kind === 'orgs') task = () => this.refreshNow(accountId, null, 'orgs')
+      else if (orgId === null) continue
+      else if (kind === 'members') task = () => this.syncMembers(accountId, orgId)
+      else task = () => this.refreshNow(accountId, orgId, kind)
+      void task().catch((err: unknown) => this.logBackgroundFailure(kind, err))
+    }
+  }
+
+  // ── Members ──────────────────────────────────────────────────────────
+
+  async members(accountId: string, orgId: string): Promise<Cached<MemberSnapshot>> {
+    this.opts.accounts.get(accountId)
+    const cached = await this.readMembers(accountId, orgId)
+    if (cached) {
+      if (this.due(this.key(accountId, orgId, 'members'))) {
+        void this.syncMembers(accountId, orgId).catch((err: unknown) => this.logBackgroundFailure('members', err))
+      }
+      return this.memberEnvelope(cached, 'cache', !this.opts.accounts.isOnline(accountId))
+    }
+    return this.syncMembers(accountId, orgId)
+  }
+
+  /** Pull now and wait; unreachable server with a cache: the cache, flagged offline. */
+  async syncMembers(accountId: string, orgId: string): Promise<Cached<MemberSnapshot>> {
+    this.opts.accounts.get(accountId)
+    try {
+      const entry = await this.once(this.key(accountId, orgId, 'members'), () => this.pullMembers(accountId, orgId))
+      return this.memberEnvelope(entry, 'network', false)
+    } catch (err) {
+      const cached = isUnreachable(err) ? await this.readMembers(accountId, orgId) : null
+      if (cached) return this.memberEnvelope(cached, 'cache', true)
+      throw err
+    }
+  }
+
+  private readMembers(accountId: string, orgId: string) {
+    return this.opts.cache.read(accountId, orgId, 'members', memberCacheSchema)
+  }
+
+  private memberEnvelope(entry: CacheEntry<MemberCache>, source: 'cache' | 'network', offline: boolean): Cached<MemberSnapshot> {
+    const { members, changes, previousSyncedAt } = entry.data
+    return { data: { members, changes, previousSyncedAt }, syncedAt: entry.syncedAt, source, offline }
+  }
+
+  private async pullMembers(accountId: string, orgId: string): Promise<CacheEntry<MemberCache>> {
+    const client = this.opts.accounts.client(accountId)
+    const previous = await this.readMembers(accountId, orgId)
+    const since = previous?.data.since
+    // Incremental: start from the previous list (Map keeps its order) and apply the delta.
+    const next = new Map<string, Member>(previous?.data.members.map((m) => [m.userId, m]))
+    let serverTime: string | undefined
+    let cursor: string | undefined
+    let loaded = 0
+    let removedCount = 0
+    do {
+      const page = await client.get(routes.members(orgId), memberPageSchema, { limit: MAX_PAGE_SIZE, cursor, since })
+      serverTime ??= page.serverTime
+      for (const m of page.items) next.set(m.userId, m)
+      for (const r of page.removed) if (next.delete(r.userId)) removedCount++
+      loaded += page.items.length
+      cursor = page.nextCursor ?? undefined
+      this.opts.events.emit('sync.progress', {
+        accountId,
+        orgId,
+        loaded,
+        // An incremental pull cannot know its size up front: report what arrived.
+        total: since ? loaded : Math.max(page.total, loaded),
+        done: cursor === undefined,
+      })
+    } while (cursor !== undefined)
+
+    const members = [...next.values()]
+    const changes = previous ? diffMembers(previous.data.members, next) : []
+    const syncedAt = new Date(this.now()).toISOString()
+    // An uneventful sync keeps the last real difference, so "what changed" survives routine refreshes.
+    const keepPrevious = previous !== null && changes.length === 0
+    const entry: CacheEntry<MemberCache> = {
+      syncedAt,
+      data: {
+        members,
+        changes: keepPrevious ? previous.data.changes : changes,
+        previousSyncedAt: keepPrevious ? previous.data.previousSyncedAt : (previous?.syncedAt ?? null),
+        since: serverTime ?? syncedAt,
+      },
+    }
+    await this.opts.cache.write(accountId, orgId, 'members', entry)
+    this.lastFetched.set(this.key(accountId, orgId, 'members'), this.now())
+    if (previous && (loaded > 0 || removedCount > 0)) {
+      this.opts.events.emit('cache.updated', { accountId, orgId, kind: 'members' })
+    }
+    return entry
+  }
+
+  // ── Generic cached reads ─────────────────────────────────────────────
+
+  private async cachedRead<T>(
+    accountId: string,
+    orgId: string | null,
+    kind: Exclude<CacheKind, 'members'>,
+    schema: z.ZodType<T>,
+    fetch: Fetcher<T>,
+  ): Promise<Cached<T>> {
+    this.opts.accounts.get(accountId)
+    const cached = await this.opts.cache.read(accountId, orgId, kind, schema)
+    const key = this.key(accountId, orgId, kind)
+    if (cached) {
+      if (this.due(key)) {
+        void this.once(key, () => this.fetchAndStore(accountId, orgId, kind, fetch, cached)).catch((err: unknown) =>
+          this.logBackgroundFailure(kind, err),
+        )
+      }
+      return { data: cached.data, syncedAt: cached.syncedAt, source: 'cache', offline: !this.opts.accounts.isOnline(accountId) }
+    }
+    const fresh = await this.once(key, () => this.fetchAndStore(accountId, orgId, kind, fetch, null))
+    return { data: fresh.data, syncedAt: fresh.syncedAt, source: 'network', offline: false }
+  }
+
+  private async refreshNow(accountId: string, orgId: string | null, kind: Exclude<CacheKind, 'members' | 'orgs'> | 'orgs') {
+    const previous =
+      kind === 'orgs'
+        ? await this.opts.cache.read(accountId, null, 'orgs', orgsSchema)
+        : await this.opts.cache.read(accountId, orgId, kind, orgResources[kind].schema as z.ZodType<unknown>)
+    const fetch: Fetcher<unknown> =
+      kind === 'orgs'
+        ? async (c) => (await c.get(routes.orgs(), orgListSchema)).items
+        : (c) => orgResources[kind].fetch(c, orgId as string)
+    await this.once(this.key(accountId, orgId, kind), () => this.fetchAndStore(accountId, orgId, kind, fetch, previous))
+  }
+
+  private async fetchAndStore<T>(
+    accountId: string,
+    orgId: string | null,
+    kind: CacheKind,
+    fetch: Fetcher<T>,
+    previous: CacheEntry<T> | null,
+  ): Promise<CacheEntry<T>> {
+    const data = await fetch(this.opts.accounts.client(accountId))
+    const entry = { syncedAt: new Date(this.now()).toISOString(), data }
+    await this.opts.cache.write(accountId, orgId, kind, entry)
+    this.lastFetched.set(this.key(accountId, orgId, kind), this.now())
+    if (previous && JSON.stringify(previous.data) !== JSON.stringify(data)) {
+      this.opts.events.emit('cache.updated', { accountId, orgId, kind })
+    }
+    return entry
+  }
+
+  /** Concurrent reads of the same data share one request. */
+  private once<T>(key: string, task: () => Promise<T>): Promise<T> {
+    const existing = this.inFlight.get(key)
+    if (existing) return existing as Promise<T>
+    const p = task().finally(() => this.inFlight.delete(key))
+    this.inFlight.set(key, p)
+    return p
+  }
+
+  private due(key: string): boolean {
+    const last = this.lastFetched.get(key)
+    return last === undefined || this.now() - last >= (this.opts.backgroundMinIntervalMs ?? 2_000)
+  }
+
+  private key(accountId: string, orgId: string | null, kind: CacheKind): string {
+    return JSON.stringify([accountId, orgId, kind])
+  }
+
+  private logBackgroundFailure(kind: string, err: unknown): void {
+    // Unreachable servers and ended sessions reach the UI as events; only the unexpected is logged.
+    if (err instanceof AppError && ['offline', 'timeout', 'session_expired', 'unknown_account'].includes(err.code)) return
+    console.warn(`[sync] background refresh of ${kind} failed:`, err instanceof Error ? err.message : err)
+  }
+}
+
+function isUnreachable(err: unknown): boolean {
+  return err instanceof AppError && (err.code === 'offline' || err.code === 'timeout' || err.code === 'session_expired')
+}
+
+/** Linear in the list sizes: one Map lookup per member. */
+export function diffMembers(before: readonly Member[], after: ReadonlyMap<string, Member>): MemberChange[] {
+  const changes: MemberChange[] = []
+  const beforeById = new Map(before.map((m) => [m.userId, m]))
+  for (const m of after.values()) {
+    const old = beforeById.get(m.userId)
+    if (!old) changes.push(change('joined', m, null, m.role))
+    else if (old.role !== m.role) changes.push(change('role_changed', m, old.role, m.role))
+  }
+  for (const old of before) if (!after.has(old.userId)) changes.push(change('left', old, old.role, null))
+  return changes
+}
+
+function change(kind: MemberChange['kind'], m: Member, from: Member['role'] | null, to: Member['role'] | null): MemberChange {
+  return { kind, userId: m.userId, email: m.email, displayName: m.displayName, from, to }
+}

@@ -1,0 +1,116 @@
+/**
+ * Encrypted, atomic storage: nothing readable on disk, damaged files read as absent, and a
+ * writer killed mid-write leaves the previous value intact.
+ */
+import { spawn } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { z } from 'zod'
+import { loadSecretKey, nodeSecretBox, parseSecretKey } from '../../src/main/services/secret-box'
+import { EncryptedStore } from '../../src/main/services/store'
+
+const quiet = { warn: () => {} }
+let dir: string
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'org-admin-store-'))
+})
+afterEach(() => rm(dir, { recursive: true, force: true }))
+
+const valueSchema = z.object({ n: z.number(), payload: z.string(), check: z.number() })
+
+describe('EncryptedStore', () => {
+  it('round-trips values and keeps them unreadable on disk', async () => {
+    const store = new EncryptedStore(dir, nodeSecretBox(randomBytes(32)), quiet)
+    await store.write(['a', 'secret.enc'], { email: 'alice@acme.test', token: 'rt_123456' })
+    expect(await store.read(['a', 'secret.enc'], z.object({ email: z.string(), token: z.string() }))).toEqual({
+      email: 'alice@acme.test',
+      token: 'rt_123456',
+    })
+    const raw = await readFile(store.path('a', 'secret.enc'))
+    expect(raw.includes('alice')).toBe(false)
+    expect(raw.includes('rt_123456')).toBe(false)
+    if (process.platform !== 'win32') expect((await stat(store.path('a', 'secret.enc'))).mode & 0o077).toBe(0)
+  })
+
+  it('reads a file encrypted with another key, a corrupt file or a schema mismatch as absent', async () => {
+    const warnings: string[] = []
+    const log = { warn: (m: string) => warnings.push(m) }
+    await new EncryptedStore(dir, nodeSecretBox(randomBytes(32)), log).write(['x.enc'], { n: 1 })
+    const store = new EncryptedStore(dir, nodeSecretBox(randomBytes(32)), log)
+    expect(await store.read(['x.enc'], z.object({ n: z.number() }))).toBeNull()
+    await writeFile(store.path('y.enc'), 'garbage')
+    expect(await store.read(['y.enc'], z.object({ n: z.number() }))).toBeNull()
+    await store.write(['z.enc'], { n: 'not a number' })
+    expect(await store.read(['z.enc'], z.object({ n: z.number() }))).toBeNull()
+    expect(warnings).toHaveLength(3)
+  })
+
+  it('keeps renderer-supplied ids inside its directory', async () => {
+    const store = new EncryptedStore(dir, nodeSecretBox(randomBytes(32)), quiet)
+    for (const evil of ['..', '../../etc', '/abs', 'a/b', 'C:\\x']) {
+      expect(store.path('cache', evil, 'f.enc').startsWith(join(dir, 'cache'))).toBe(true)
+      expect(store.path('cache', evil, 'f.enc').split(/[/\\]/)).not.toContain('..')
+    }
+  })
+
+  it('ignores and sweeps a partial temp file left by a crash', async () => {
+    const store = new EncryptedStore(dir, nodeSecretBox(randomBytes(32)), quiet)
+    await store.write(['v.enc'], { n: 1, payload: 'ok', check: 2 })
+    await writeFile(`${store.path('v.enc')}.deadbeef0000.tmp`, 'half-written')
+    expect(await store.read(['v.enc'], valueSchema)).toEqual({ n: 1, payload: 'ok', check: 2 })
+    expect(await store.sweepTempFiles()).toBe(1)
+    expect(await readdir(dir)).toEqual(['v.enc'])
+  })
+
+  it('survives a writer killed mid-write: the file holds a complete value', async () => {
+    const key = randomBytes(32)
+    const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'fixtures/crash-writer.ts'), dir, key.toString('hex')], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    })
+    await new Promise<void>((ok, fail) => {
+      child.stdout.on('data', (d: Buffer) => d.toString().includes('ready') && ok())
+      child.once('exit', (code) => fail(new Error(`writer exited early (${code})`)))
+    })
+    // Let it get into further writes (4 MiB each), then kill it without warning.
+    await new Promise((r) => setTimeout(r, 150))
+    child.kill('SIGKILL')
+    await new Promise((r) => child.once('exit', r))
+
+    const store = new EncryptedStore(dir, nodeSecretBox(key), quiet)
+    const value = await store.read(['value.enc'], valueSchema)
+    expect(value).not.toBeNull()
+    expect(value!.payload.length).toBe(value!.check)
+    expect(value!.n).toBeGreaterThanOrEqual(1)
+    await store.sweepTempFiles()
+    expect(await readdir(dir)).toEqual(['value.enc'])
+  })
+})
+
+describe('secret keys', () => {
+  it('accepts 32-byte keys as hex or base64 and refuses anything else', () => {
+    const key = randomBytes(32)
+    expect(parseSecretKey(key.toString('hex'))).toEqual(key)
+    expect(parseSecretKey(key.toString('base64'))).toEqual(key)
+    expect(() => parseSecretKey('abcd')).toThrow(/32 bytes/)
+  })
+
+  it('creates one key per data dir, mode 0600, and reuses it', async () => {
+    const file = join(dir, 'secret.key')
+    const a = await loadSecretKey(file, {})
+    const b = await loadSecretKey(file, {})
+    expect(a).toEqual(b)
+    if (process.platform !== 'win32') expect((await stat(file)).mode & 0o777).toBe(0o600)
+    const fromEnv = randomBytes(32)
+    expect(await loadSecretKey(file, { ORG_ADMIN_SECRET_KEY: fromEnv.toString('base64') })).toEqual(fromEnv)
+  })
+
+  it('detects tampering with a ciphertext', () => {
+    const box = nodeSecretBox(randomBytes(32))
+    const sealed = box.encrypt('hello')
+    sealed[sealed.length - 1]! ^= 1
+    expect(() => box.decrypt(sealed)).toThrow()
+  })
+})
