@@ -40,18 +40,20 @@ export class ApiClient {
 
   constructor(private readonly opts: ApiClientOptions) {
     const auth = opts.auth
+    const retries = opts.retryLimit ?? 2
     this.http = ky.create({
       prefixUrl: opts.baseUrl,
       timeout: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
       ...(opts.fetch ? { fetch: opts.fetch } : {}),
       retry: {
-        limit: opts.retryLimit ?? 2,
+        // One more than the backoff retries: the forced resend after a token refresh counts too.
+        limit: retries + 1,
         methods: ['get', 'head', 'put', 'delete'],
         statusCodes: [408, 429, 500, 502, 503, 504],
         backoffLimit: 3_000,
         maxRetryAfter: 5_000,
         // Our own errors (a refused refresh) are final; ky would otherwise retry them.
-        shouldRetry: ({ error }) => (error instanceof AppError ? false : undefined),
+        shouldRetry: ({ error, retryCount }) => (error instanceof AppError || retryCount > retries ? false : undefined),
       },
       hooks: auth
         ? {

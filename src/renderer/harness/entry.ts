@@ -1,3 +1,6 @@
-// Order matters: the bridge defines window.orgAdmin before the app's first module runs.
+// The bridge must define window.orgAdmin before any app module runs. A static import of the
+// app would be hoisted and evaluated first (the bundle shares the app's chunk), so the app
+// is loaded dynamically, after the bridge has run.
 import './bridge'
-import '../src/main'
+
+void import('../src/main')

@@ -1,0 +1,49 @@
+import react from '@vitejs/plugin-react'
+import { defineConfig } from 'electron-vite'
+import { resolve } from 'node:path'
+
+export default defineConfig({
+  // Node dependencies (ky, zod, ws, the embedded demo server's fastify/pglite) stay external:
+  // the packaged app loads them from node_modules inside the asar.
+  main: {
+    build: {
+      outDir: 'out/main',
+      rollupOptions: { input: { index: resolve('src/main/index.ts') } },
+    },
+  },
+  // A sandboxed preload cannot require() anything but a few Electron modules: one CommonJS
+  // file with zod and the shared contract bundled in.
+  preload: {
+    build: {
+      outDir: 'out/preload',
+      externalizeDeps: false,
+      rollupOptions: {
+        input: { index: resolve('src/preload/index.ts') },
+        external: ['electron'],
+        output: { format: 'cjs', entryFileNames: '[name].cjs', inlineDynamicImports: true },
+      },
+    },
+  },
+  renderer: {
+    root: 'src/renderer',
+    plugins: [
+      react(),
+      {
+        // Vite's dev server injects an inline React Refresh preamble the strict CSP would block.
+        name: 'org-admin:dev-csp',
+        apply: 'serve',
+        transformIndexHtml: (html) => html.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'"),
+      },
+    ],
+    build: {
+      outDir: 'out/renderer',
+      rollupOptions: {
+        input: {
+          index: resolve('src/renderer/index.html'),
+          // The same app behind the WebSocket bridge, for the loopback harness (Chromium).
+          harness: resolve('src/renderer/harness/index.html'),
+        },
+      },
+    },
+  },
+})
