@@ -21,24 +21,44 @@ export const memberCacheSchema = z.object({
 })
 export type MemberCache = z.infer<typeof memberCacheSchema>
 
+/** Parsed entries kept in memory: a 100 000-member list is decrypted and validated once, not per read. */
+const MEMO_SIZE = 32
+
 export class CacheService {
+  private readonly memo = new Map<string, CacheEntry<unknown>>()
+
   constructor(private readonly store: EncryptedStore) {}
 
   private segments(accountId: string, orgId: string | null, kind: CacheKind): string[] {
     return orgId === null ? ['cache', accountId, `${kind}.enc`] : ['cache', accountId, 'org', orgId, `${kind}.enc`]
   }
 
-  read<S extends z.ZodType>(accountId: string, orgId: string | null, kind: CacheKind, schema: S): Promise<CacheEntry<z.output<S>> | null> {
-    return this.store.read(this.segments(accountId, orgId, kind), z.object({ syncedAt: z.iso.datetime({ offset: true }), data: schema })) as Promise<
-      CacheEntry<z.output<S>> | null
-    >
+  async read<S extends z.ZodType>(accountId: string, orgId: string | null, kind: CacheKind, schema: S): Promise<CacheEntry<z.output<S>> | null> {
+    const segments = this.segments(accountId, orgId, kind)
+    const key = segments.join('/')
+    const hit = this.memo.get(key)
+    if (hit) return hit as CacheEntry<z.output<S>>
+    const entry = (await this.store.read(segments, z.object({ syncedAt: z.iso.datetime({ offset: true }), data: schema }))) as CacheEntry<
+      z.output<S>
+    > | null
+    if (entry) this.remember(key, entry)
+    return entry
   }
 
-  write<T>(accountId: string, orgId: string | null, kind: CacheKind, entry: CacheEntry<T>): Promise<void> {
-    return this.store.write(this.segments(accountId, orgId, kind), entry)
+  async write<T>(accountId: string, orgId: string | null, kind: CacheKind, entry: CacheEntry<T>): Promise<void> {
+    const segments = this.segments(accountId, orgId, kind)
+    await this.store.write(segments, entry)
+    this.remember(segments.join('/'), entry)
   }
 
-  forgetAccount(accountId: string): Promise<void> {
-    return this.store.remove(['cache', accountId])
+  async forgetAccount(accountId: string): Promise<void> {
+    for (const key of [...this.memo.keys()]) if (key.startsWith(`cache/${accountId}/`)) this.memo.delete(key)
+    await this.store.remove(['cache', accountId])
+  }
+
+  private remember(key: string, entry: CacheEntry<unknown>): void {
+    this.memo.delete(key)
+    this.memo.set(key, entry)
+    if (this.memo.size > MEMO_SIZE) this.memo.delete(this.memo.keys().next().value!)
   }
 }

@@ -170,6 +170,7 @@ export class SyncService {
         since: serverTime ?? syncedAt,
       },
     }
+    this.opts.accounts.get(accountId) // forgotten meanwhile: write nothing back
     await this.opts.cache.write(accountId, orgId, 'members', entry)
     this.lastFetched.set(this.key(accountId, orgId, 'members'), this.now())
     if (previous && (loaded > 0 || removedCount > 0)) {
@@ -222,6 +223,7 @@ export class SyncService {
     previous: CacheEntry<T> | null,
   ): Promise<CacheEntry<T>> {
     const data = await fetch(this.opts.accounts.client(accountId))
+    this.opts.accounts.get(accountId) // forgotten meanwhile: write nothing back
     const entry = { syncedAt: new Date(this.now()).toISOString(), data }
     await this.opts.cache.write(accountId, orgId, kind, entry)
     this.lastFetched.set(this.key(accountId, orgId, kind), this.now())
