@@ -85,6 +85,7 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
     if (req.headers.host !== new URL(origin).host) return void res.writeHead(421).end('Misdirected request')
     if (req.method !== 'GET' && req.method !== 'HEAD') return void res.writeHead(405).end()
     const path = decodeURIComponent(new URL(req.url ?? '/', origin).pathname)
+    if (path === '/favicon.ico') return void res.writeHead(204).end()
     const rel = path === '/' || path === '/index.html' ? HARNESS_PAGE : normalize(path).replace(/^[/\\]+/, '')
     const file = resolve(rendererDir, rel)
     if (!file.startsWith(rendererDir + sep)) return void res.writeHead(404).end()
