@@ -1,0 +1,130 @@
+/**
+ * Electron wiring, and the only place that touches Electron besides window.ts and menu.ts:
+ * single-instance lock, hardened sessions and web contents, the IPC handler in front of the
+ * router, safeStorage as the secret box, data under userData.
+ */
+import { app, BrowserWindow, ipcMain, safeStorage, session, shell, type WebContents } from 'electron'
+import { join } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { IPC_EVENT, IPC_INVOKE } from '../shared/ipc'
+import { createCore, type Core } from './core'
+import { contentSecurityPolicy } from './csp'
+import { ensureDemoAccount, startBackend, type Backend } from './demo'
+import { senderPolicy } from './ipc/router'
+import { installMenu } from './menu'
+import { loadSecretKey, nodeSecretBox, safeStorageBox, type SecretBox } from './services/secret-box'
+import { createMainWindow } from './window'
+
+const here = (rel: string) => fileURLToPath(new URL(rel, import.meta.url))
+const INDEX_HTML = here('../renderer/index.html')
+const PRELOAD = here('../preload/index.cjs')
+const ICON = here('../../resources/icon.png')
+/** Set by `electron-vite dev`: the renderer comes from Vite's dev server. */
+const DEV_URL = process.env.ELECTRON_RENDERER_URL
+
+let core: Core | null = null
+let backend: Backend | null = null
+let mainWindow: BrowserWindow | null = null
+
+// Tests and side-by-side profiles: a separate data folder (and so a separate instance lock).
+if (process.env.ORG_ADMIN_USER_DATA) app.setPath('userData', process.env.ORG_ADMIN_USER_DATA)
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit()
+} else {
+  app.on('second-instance', () => {
+    if (!mainWindow) return
+    if (mainWindow.isMinimized()) mainWindow.restore()
+    mainWindow.focus()
+  })
+  app.on('web-contents-created', (_event, contents) => harden(contents))
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit()
+  })
+  app.on('activate', () => {
+    if (core && BrowserWindow.getAllWindows().length === 0) openWindow()
+  })
+  app.on('will-quit', () => {
+    void backend?.server?.close()
+  })
+  app.whenReady().then(start, (err: unknown) => {
+    console.error('[main] startup failed:', err)
+    app.exit(1)
+  })
+}
+
+async function start(): Promise<void> {
+  const userData = app.getPath('userData')
+  lockDownSession()
+  installMenu()
+
+  core = await createCore({
+    dataDir: join(userData, 'data'),
+    secretBox: await secretBox(userData),
+    isTrustedSender: senderPolicy({
+      origins: DEV_URL ? [new URL(DEV_URL).origin] : [],
+      files: [pathToFileURL(INDEX_HTML).href],
+    }),
+  })
+  const router = core.router
+  ipcMain.handle(IPC_INVOKE, (event, channel: unknown, payload: unknown) =>
+    router.handle(String(channel), payload, {
+      url: event.senderFrame?.url ?? '',
+      isMainFrame: event.senderFrame !== null && event.senderFrame === event.sender.mainFrame,
+    }),
+  )
+  core.events.subscribe((name, payload) => {
+    for (const win of BrowserWindow.getAllWindows()) win.webContents.send(IPC_EVENT, name, payload)
+  })
+
+  backend = await startBackend(join(userData, 'demo-server')).catch((err: unknown) => {
+    console.error('[main] the demo server did not start:', err)
+    return null
+  })
+  if (backend) await ensureDemoAccount(core.accounts, backend.url)
+  openWindow()
+}
+
+function openWindow(): void {
+  mainWindow = createMainWindow({
+    preload: PRELOAD,
+    load: DEV_URL ? { url: DEV_URL } : { file: INDEX_HTML },
+    stateFile: join(app.getPath('userData'), 'window-state.json'),
+    icon: ICON,
+  })
+  mainWindow.on('closed', () => {
+    mainWindow = null
+  })
+}
+
+/**
+ * safeStorage (Keychain, DPAPI, libsecret/kwallet) when it is real. On Linux without a
+ * keyring Electron falls back to a hard-coded key ('basic_text'); then a random key file in
+ * userData (mode 0600) or ORG_ADMIN_SECRET_KEY is at least specific to this machine.
+ */
+async function secretBox(userData: string): Promise<SecretBox> {
+  const weak = process.platform === 'linux' && safeStorage.getSelectedStorageBackend() === 'basic_text'
+  if (safeStorage.isEncryptionAvailable() && !weak) return safeStorageBox(safeStorage)
+  console.warn('[main] no OS keychain: encrypting with a key file in the data folder')
+  return nodeSecretBox(await loadSecretKey(join(userData, 'secret.key')))
+}
+
+function lockDownSession(): void {
+  const ses = session.defaultSession
+  const csp = DEV_URL ? contentSecurityPolicy([new URL(DEV_URL).origin.replace(/^http/, 'ws')], { dev: true }) : contentSecurityPolicy()
+  ses.webRequest.onHeadersReceived((details, callback) => {
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [csp] } })
+  })
+  ses.setPermissionRequestHandler((_contents, _permission, callback) => callback(false))
+  ses.setPermissionCheckHandler(() => false)
+}
+
+function harden(contents: WebContents): void {
+  contents.on('will-navigate', (event) => event.preventDefault())
+  contents.on('will-attach-webview', (event) => event.preventDefault())
+  contents.setWindowOpenHandler(({ url }) => {
+    // Links to documentation and the like open in the user's browser, never inside the app.
+    if (/^https?:\/\//i.test(url)) void shell.openExternal(url)
+    return { action: 'deny' }
+  })
+}

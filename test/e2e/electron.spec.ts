@@ -1,0 +1,73 @@
+/**
+ * The real Electron app, where Electron's binary is installed: the window opens, the
+ * renderer is isolated (no Node, no require) and talks to main only through window.orgAdmin.
+ * On machines without the binary (ours: it cannot be downloaded here) this skips.
+ */
+import { _electron as electron, expect, test } from '@playwright/test'
+import { existsSync, readFileSync } from 'node:fs'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { createRequire } from 'node:module'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { startTestServer } from '../support/server'
+
+/** Where Electron's binary would be, without require('electron') (which tries to download it). */
+function electronBinary(): string | null {
+  try {
+    const pkgDir = dirname(createRequire(import.meta.url).resolve('electron/package.json'))
+    const rel = readFileSync(join(pkgDir, 'path.txt'), 'utf8').trim()
+    const bin = join(pkgDir, 'dist', rel)
+    return existsSync(bin) ? bin : null
+  } catch {
+    return null
+  }
+}
+
+const binary = electronBinary()
+const MAIN = join('out', 'main', 'index.js')
+
+test.describe('Electron app', () => {
+  test.skip(
+    !binary,
+    'Electron binary not installed: run `npx install-electron` on a machine that can reach the Electron download host, then `npx electron-vite build`',
+  )
+
+  test('opens an isolated, sandboxed window that only sees window.orgAdmin', async () => {
+    expect(existsSync(MAIN), 'run `npx electron-vite build` first').toBe(true)
+    const server = await startTestServer({ seed: true })
+    const userData = await mkdtemp(join(tmpdir(), 'org-admin-electron-'))
+    const app = await electron.launch({
+      executablePath: binary!,
+      args: [MAIN],
+      env: { ...process.env, ORG_ADMIN_USER_DATA: userData, ORG_ADMIN_SERVER_URL: server.url },
+    })
+    try {
+      const window = await app.firstWindow()
+      await window.waitForLoadState('domcontentloaded')
+      await expect.poll(() => window.evaluate(() => typeof (window as unknown as { orgAdmin?: unknown }).orgAdmin)).toBe('object')
+
+      const isolation = await window.evaluate(() => ({
+        require: typeof (window as unknown as { require?: unknown }).require,
+        process: typeof (window as unknown as { process?: unknown }).process,
+        groups: Object.keys((window as unknown as { orgAdmin: object }).orgAdmin).sort(),
+      }))
+      expect(isolation.require).toBe('undefined')
+      expect(isolation.process).toBe('undefined')
+      expect(isolation.groups).toEqual(
+        ['accounts', 'activity', 'billing', 'domains', 'invitations', 'members', 'on', 'orgs', 'users', 'workspaces'].sort(),
+      )
+
+      expect(await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows().length)).toBe(1)
+
+      // First run against ORG_ADMIN_SERVER_URL: the demo admin is signed in, over real IPC.
+      const accounts = await window.evaluate(() =>
+        (window as unknown as { orgAdmin: { accounts: { list(r: object): Promise<unknown> } } }).orgAdmin.accounts.list({}),
+      )
+      expect(accounts).toMatchObject({ ok: true, data: [{ email: 'admin@demo.test', status: 'signed_in' }] })
+    } finally {
+      await app.close()
+      await server.close()
+      await rm(userData, { recursive: true, force: true })
+    }
+  })
+})
