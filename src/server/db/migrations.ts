@@ -1,0 +1,141 @@
+/**
+ * Schema migrations, in order, as SQL shared by PGlite and PostgreSQL. Kept as TypeScript so
+ * they travel inside every bundle (tsx, vitest, the Electron main bundle) without file copies.
+ * Each was produced by `drizzle-kit generate --dialect postgresql --schema src/server/db/schema.ts`;
+ * never edit an applied migration, append a new one.
+ */
+export const migrations: readonly { id: string; sql: string }[] = [
+  {
+    id: '0000_init',
+    sql: `
+CREATE TABLE "access_tokens" (
+	"token_hash" text PRIMARY KEY NOT NULL,
+	"family_id" text NOT NULL,
+	"user_id" text NOT NULL,
+	"expires_at" timestamp with time zone NOT NULL
+);
+CREATE TABLE "activity" (
+	"seq" bigserial PRIMARY KEY NOT NULL,
+	"org_id" text NOT NULL,
+	"at" timestamp with time zone NOT NULL,
+	"actor_id" text,
+	"action" text NOT NULL,
+	"target" text,
+	"details" jsonb NOT NULL
+);
+CREATE TABLE "invitations" (
+	"id" text PRIMARY KEY NOT NULL,
+	"org_id" text NOT NULL,
+	"email" text NOT NULL,
+	"role" text NOT NULL,
+	"token_hash" text NOT NULL,
+	"invited_by" text,
+	"trusted_domain" boolean NOT NULL,
+	"created_at" timestamp with time zone NOT NULL,
+	"expires_at" timestamp with time zone NOT NULL,
+	"accepted_at" timestamp with time zone,
+	"revoked_at" timestamp with time zone,
+	CONSTRAINT "invitations_token_hash_unique" UNIQUE("token_hash")
+);
+CREATE TABLE "invoices" (
+	"id" text PRIMARY KEY NOT NULL,
+	"org_id" text NOT NULL,
+	"period_start" date NOT NULL,
+	"period_end" date NOT NULL,
+	"amount_cents" integer NOT NULL,
+	"status" text NOT NULL
+);
+CREATE TABLE "memberships" (
+	"org_id" text NOT NULL,
+	"user_id" text NOT NULL,
+	"email" text NOT NULL,
+	"role" text NOT NULL,
+	"joined_at" timestamp with time zone NOT NULL,
+	"updated_at" timestamp with time zone NOT NULL,
+	"removed_at" timestamp with time zone,
+	CONSTRAINT "memberships_org_id_user_id_pk" PRIMARY KEY("org_id","user_id")
+);
+CREATE TABLE "orgs" (
+	"id" text PRIMARY KEY NOT NULL,
+	"name" text NOT NULL,
+	"slug" text NOT NULL,
+	"member_limit" integer NOT NULL,
+	"members_version" integer DEFAULT 0 NOT NULL,
+	"plan" text DEFAULT 'Team' NOT NULL,
+	"currency" text DEFAULT 'USD' NOT NULL,
+	"created_at" timestamp with time zone NOT NULL,
+	CONSTRAINT "orgs_slug_unique" UNIQUE("slug")
+);
+CREATE TABLE "refresh_tokens" (
+	"token_hash" text PRIMARY KEY NOT NULL,
+	"family_id" text NOT NULL,
+	"expires_at" timestamp with time zone NOT NULL,
+	"rotated_at" timestamp with time zone
+);
+CREATE TABLE "token_families" (
+	"id" text PRIMARY KEY NOT NULL,
+	"user_id" text NOT NULL,
+	"created_at" timestamp with time zone NOT NULL,
+	"revoked_at" timestamp with time zone
+);
+CREATE TABLE "trusted_domains" (
+	"org_id" text NOT NULL,
+	"domain" text NOT NULL,
+	"added_by" text,
+	"created_at" timestamp with time zone NOT NULL,
+	CONSTRAINT "trusted_domains_org_id_domain_pk" PRIMARY KEY("org_id","domain")
+);
+CREATE TABLE "usage" (
+	"org_id" text NOT NULL,
+	"day" date NOT NULL,
+	"amount_cents" integer NOT NULL,
+	CONSTRAINT "usage_org_id_day_pk" PRIMARY KEY("org_id","day")
+);
+CREATE TABLE "users" (
+	"id" text PRIMARY KEY NOT NULL,
+	"email" text NOT NULL,
+	"display_name" text NOT NULL,
+	"password_hash" text NOT NULL,
+	"created_at" timestamp with time zone NOT NULL,
+	CONSTRAINT "users_email_unique" UNIQUE("email")
+);
+CREATE TABLE "workspace_members" (
+	"workspace_id" text NOT NULL,
+	"user_id" text NOT NULL,
+	"role" text NOT NULL,
+	CONSTRAINT "workspace_members_workspace_id_user_id_pk" PRIMARY KEY("workspace_id","user_id")
+);
+CREATE TABLE "workspaces" (
+	"id" text PRIMARY KEY NOT NULL,
+	"org_id" text NOT NULL,
+	"name" text NOT NULL,
+	"slug" text NOT NULL,
+	"created_at" timestamp with time zone NOT NULL
+);
+ALTER TABLE "access_tokens" ADD CONSTRAINT "access_tokens_family_id_token_families_id_fk" FOREIGN KEY ("family_id") REFERENCES "public"."token_families"("id") ON DELETE cascade ON UPDATE no action;
+ALTER TABLE "access_tokens" ADD CONSTRAINT "access_tokens_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;
+ALTER TABLE "activity" ADD CONSTRAINT "activity_org_id_orgs_id_fk" FOREIGN KEY ("org_id") REFERENCES "public"."orgs"("id") ON DELETE cascade ON UPDATE no action;
+ALTER TABLE "activity" ADD CONSTRAINT "activity_actor_id_users_id_fk" FOREIGN KEY ("actor_id") REFERENCES "public"."users"("id") ON DELETE set null ON UPDATE no action;
+ALTER TABLE "invitations" ADD CONSTRAINT "invitations_org_id_orgs_id_fk" FOREIGN KEY ("org_id") REFERENCES "public"."orgs"("id") ON DELETE cascade ON UPDATE no action;
+ALTER TABLE "invitations" ADD CONSTRAINT "invitations_invited_by_users_id_fk" FOREIGN KEY ("invited_by") REFERENCES "public"."users"("id") ON DELETE set null ON UPDATE no action;
+ALTER TABLE "invoices" ADD CONSTRAINT "invoices_org_id_orgs_id_fk" FOREIGN KEY ("org_id") REFERENCES "public"."orgs"("id") ON DELETE cascade ON UPDATE no action;
+ALTER TABLE "memberships" ADD CONSTRAINT "memberships_org_id_orgs_id_fk" FOREIGN KEY ("org_id") REFERENCES "public"."orgs"("id") ON DELETE cascade ON UPDATE no action;
+ALTER TABLE "memberships" ADD CONSTRAINT "memberships_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;
+ALTER TABLE "refresh_tokens" ADD CONSTRAINT "refresh_tokens_family_id_token_families_id_fk" FOREIGN KEY ("family_id") REFERENCES "public"."token_families"("id") ON DELETE cascade ON UPDATE no action;
+ALTER TABLE "token_families" ADD CONSTRAINT "token_families_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;
+ALTER TABLE "trusted_domains" ADD CONSTRAINT "trusted_domains_org_id_orgs_id_fk" FOREIGN KEY ("org_id") REFERENCES "public"."orgs"("id") ON DELETE cascade ON UPDATE no action;
+ALTER TABLE "trusted_domains" ADD CONSTRAINT "trusted_domains_added_by_users_id_fk" FOREIGN KEY ("added_by") REFERENCES "public"."users"("id") ON DELETE set null ON UPDATE no action;
+ALTER TABLE "usage" ADD CONSTRAINT "usage_org_id_orgs_id_fk" FOREIGN KEY ("org_id") REFERENCES "public"."orgs"("id") ON DELETE cascade ON UPDATE no action;
+ALTER TABLE "workspace_members" ADD CONSTRAINT "workspace_members_workspace_id_workspaces_id_fk" FOREIGN KEY ("workspace_id") REFERENCES "public"."workspaces"("id") ON DELETE cascade ON UPDATE no action;
+ALTER TABLE "workspace_members" ADD CONSTRAINT "workspace_members_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;
+ALTER TABLE "workspaces" ADD CONSTRAINT "workspaces_org_id_orgs_id_fk" FOREIGN KEY ("org_id") REFERENCES "public"."orgs"("id") ON DELETE cascade ON UPDATE no action;
+CREATE INDEX "activity_org_seq" ON "activity" USING btree ("org_id","seq");
+CREATE INDEX "invitations_org" ON "invitations" USING btree ("org_id","created_at");
+CREATE INDEX "invoices_org" ON "invoices" USING btree ("org_id");
+CREATE INDEX "memberships_org_email" ON "memberships" USING btree ("org_id","email");
+CREATE INDEX "memberships_org_updated" ON "memberships" USING btree ("org_id","updated_at","user_id");
+CREATE INDEX "workspace_members_user" ON "workspace_members" USING btree ("user_id");
+CREATE INDEX "workspaces_org" ON "workspaces" USING btree ("org_id");
+`,
+  },
+]

@@ -1,0 +1,98 @@
+/**
+ * A thin layer over Fastify: each route declares its zod schemas once; they validate the
+ * request, type the handler, and feed the OpenAPI document. Errors leave in one shape.
+ */
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { z } from 'zod'
+import type { User } from '../shared/api'
+import { AppError, HTTP_STATUS } from '../shared/errors'
+import { authenticate } from './services/auth'
+import type { Ctx } from './services/context'
+
+type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE'
+type Schema = z.ZodType
+type Out<S> = S extends z.ZodType ? z.output<S> : undefined
+
+export interface RouteSpec<P extends Schema | undefined, Q extends Schema | undefined, B extends Schema | undefined> {
+  method: Method
+  url: string
+  summary: string
+  tag: string
+  /** false: public route (login, refresh, invitation preview/accept). */
+  auth?: boolean
+  params?: P
+  query?: Q
+  body?: B
+  response?: Schema
+  status?: number
+  handler(input: { user: User; params: Out<P>; query: Out<Q>; body: Out<B>; req: FastifyRequest; reply: FastifyReply }): Promise<unknown>
+}
+
+export type RegisteredRoute = RouteSpec<Schema | undefined, Schema | undefined, Schema | undefined>
+
+function parse<S extends Schema | undefined>(schema: S, value: unknown, where: string): Out<S> {
+  if (!schema) return undefined as Out<S>
+  const r = schema.safeParse(value)
+  if (!r.success) {
+    const first = r.error.issues[0]
+    const path = first?.path.length ? ` (${where}.${first.path.join('.')})` : ` (${where})`
+    throw new AppError('validation_failed', `${first?.message ?? 'Invalid request'}${path}`, { issues: r.error.issues })
+  }
+  return r.data as Out<S>
+}
+
+export class Router {
+  readonly routes: RegisteredRoute[] = []
+  constructor(
+    private readonly app: FastifyInstance,
+    private readonly ctx: Ctx,
+  ) {}
+
+  route<P extends Schema | undefined, Q extends Schema | undefined, B extends Schema | undefined>(spec: RouteSpec<P, Q, B>): void {
+    this.routes.push(spec as unknown as RegisteredRoute)
+    this.app.route({
+      method: spec.method,
+      url: spec.url,
+      handler: async (req, reply) => {
+        const user = spec.auth === false ? (undefined as unknown as User) : await authenticate(this.ctx, bearer(req))
+        const result = await spec.handler({
+          user,
+          params: parse(spec.params as P, req.params, 'params'),
+          query: parse(spec.query as Q, req.query, 'query'),
+          body: parse(spec.body as B, req.body ?? {}, 'body'),
+          req,
+          reply,
+        })
+        if (reply.sent) return reply
+        if (result === undefined) return reply.code(spec.status ?? 204).send()
+        return reply.code(spec.status ?? 200).send(result)
+      },
+    })
+  }
+}
+
+function bearer(req: FastifyRequest): string {
+  const header = req.headers.authorization ?? ''
+  const m = /^Bearer ([A-Za-z0-9_-]{16,256})$/.exec(header)
+  if (!m) throw new AppError('unauthorized', 'Sign in first: this call needs a Bearer access token')
+  return m[1]!
+}
+
+/** Maps every failure to `{ error: { code, message, details? } }` with the right status. */
+export function installErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError | AppError, req, reply) => {
+    if (err instanceof AppError) return reply.code(HTTP_STATUS[err.code]).send({ error: err.toJSON() })
+    const fe = err as FastifyError
+    if (fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      return reply.code(413).send({ error: { code: 'payload_too_large', message: 'The request body is too large' } })
+    }
+    if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
+      return reply.code(400).send({ error: { code: 'bad_request', message: fe.message } })
+    }
+    req.log.error(err)
+    return reply.code(500).send({ error: { code: 'internal', message: 'Something went wrong on the server' } })
+  })
+  app.setNotFoundHandler((req, reply) =>
+    reply.code(404).send({ error: { code: 'not_found', message: `No route ${req.method} ${req.url.split('?')[0]}` } }),
+  )
+}

@@ -1,0 +1,107 @@
+/**
+ * Creating users, organizations and memberships directly, for the demo seed, the
+ * benchmark generator and test fixtures. The HTTP API has no "create organization"
+ * or open sign-up: people arrive through invitations.
+ */
+import { eq, sql } from 'drizzle-orm'
+import { DEFAULT_MEMBER_LIMIT, type Role } from '../shared/roles'
+import type { Clock } from './clock'
+import type { Db } from './db/client'
+import { memberships, orgs, users } from './db/schema'
+import { hashPassword, newId } from './services/crypto'
+import { addMembership } from './services/members'
+
+export interface Handle {
+  db: Db
+  clock: Clock
+}
+
+export async function createUser(
+  h: Handle,
+  u: { email: string; displayName: string; password?: string; passwordHash?: string },
+): Promise<{ id: string; email: string; displayName: string }> {
+  const passwordHash = u.passwordHash ?? (await hashPassword(u.password ?? newId()))
+  const [row] = await h.db
+    .insert(users)
+    .values({ id: newId(), email: u.email.toLowerCase(), displayName: u.displayName, passwordHash, createdAt: h.clock.now() })
+    .returning()
+  return { id: row!.id, email: row!.email, displayName: row!.displayName }
+}
+
+const slugify = (name: string) =>
+  name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'org'
+
+export async function createOrg(
+  h: Handle,
+  o: { name: string; ownerUserId: string; memberLimit?: number },
+): Promise<{ id: string; name: string }> {
+  const id = newId()
+  const now = h.clock.now()
+  await h.db.insert(orgs).values({
+    id,
+    name: o.name,
+    slug: `${slugify(o.name)}-${id.slice(0, 8)}`,
+    memberLimit: o.memberLimit ?? DEFAULT_MEMBER_LIMIT,
+    createdAt: now,
+  })
+  const [owner] = await h.db.select().from(users).where(eq(users.id, o.ownerUserId))
+  if (!owner) throw new Error(`createOrg: no user ${o.ownerUserId}`)
+  await addMembership(h.db, now, { orgId: id, userId: owner.id, email: owner.email, role: 'owner' })
+  return { id, name: o.name }
+}
+
+export async function addMember(h: Handle, m: { orgId: string; userId: string; role: Role }): Promise<void> {
+  const [user] = await h.db.select().from(users).where(eq(users.id, m.userId))
+  if (!user) throw new Error(`addMember: no user ${m.userId}`)
+  await addMembership(h.db, h.clock.now(), { ...m, email: user.email })
+}
+
+/**
+ * Adds `count` generated members in batches (for benchmarks), raising the organization's
+ * explicit member limit so the 100-user cap does not apply to it.
+ */
+export async function bulkMembers(
+  h: Handle,
+  b: { orgId: string; count: number; domain?: string; onProgress?: (done: number) => void },
+): Promise<void> {
+  const passwordHash = await hashPassword(newId())
+  const now = h.clock.now()
+  const domain = b.domain ?? 'bulk.test'
+  const tag = newId().slice(0, 6)
+  const BATCH = 1000
+  for (let start = 0; start < b.count; start += BATCH) {
+    const n = Math.min(BATCH, b.count - start)
+    const batch = Array.from({ length: n }, (_, k) => {
+      const i = start + k
+      return {
+        id: newId(),
+        email: `user${String(i).padStart(6, '0')}.${tag}@${domain}`,
+        displayName: `${FIRST[i % FIRST.length]} ${LAST[Math.floor(i / FIRST.length) % LAST.length]} ${i}`,
+        passwordHash,
+        createdAt: now,
+      }
+    })
+    await h.db.insert(users).values(batch)
+    await h.db.insert(memberships).values(
+      batch.map((u, k) => ({
+        orgId: b.orgId,
+        userId: u.id,
+        email: u.email,
+        role: ((start + k) % 50 === 0 ? 'billing_admin' : 'member') as Role,
+        joinedAt: now,
+        updatedAt: now,
+      })),
+    )
+    b.onProgress?.(start + n)
+  }
+  await h.db
+    .update(orgs)
+    .set({
+      memberLimit: sql`greatest(${orgs.memberLimit}, (select count(*) from memberships m where m.org_id = ${b.orgId}) + 100)`,
+      membersVersion: sql`${orgs.membersVersion} + 1`,
+    })
+    .where(eq(orgs.id, b.orgId))
+}
+
+export const FIRST = ['Ada', 'Ben', 'Chloe', 'Dmitri', 'Elena', 'Farah', 'Gus', 'Hana', 'Ivan', 'Jun', 'Kofi', 'Lea', 'Mateo', 'Nina', 'Oscar', 'Priya', 'Quinn', 'Rosa', 'Sami', 'Tara', 'Uma', 'Victor', 'Wen', 'Yusuf', 'Zoe']
+export const LAST = ['Abbott', 'Baker', 'Chen', 'Diaz', 'Evans', 'Fischer', 'Garcia', 'Hughes', 'Ito', 'Jensen', 'Kim', 'Lopez', 'Moreau', 'Novak', 'Okafor', 'Patel', 'Rossi', 'Schmidt', 'Tanaka', 'Usman', 'Varga', 'Weber', 'Yilmaz', 'Zhang']

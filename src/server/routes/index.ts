@@ -1,0 +1,205 @@
+/** Every /v1 route: the paths come from the shared `routes` table, the rules from services/. */
+import { z } from 'zod'
+import {
+  acceptInvitationRequestSchema,
+  acceptInvitationResponseSchema,
+  activityPageSchema,
+  activityQuerySchema,
+  addDomainRequestSchema,
+  billingSummarySchema,
+  changeRoleRequestSchema,
+  createInvitationsRequestSchema,
+  createInvitationsResponseSchema,
+  discoverableQuerySchema,
+  discoverableUsersSchema,
+  domainSchema,
+  invitationLinkSchema,
+  invitationListSchema,
+  invitationPreviewSchema,
+  loginRequestSchema,
+  memberListQuerySchema,
+  memberPageSchema,
+  memberSchema,
+  orgDetailSchema,
+  orgListSchema,
+  refreshRequestSchema,
+  routes,
+  tokenPairSchema,
+  trustedDomainListSchema,
+  updateOrgRequestSchema,
+  userSchema,
+  workspaceListSchema,
+} from '../../shared/api'
+import type { Router } from '../http'
+import { listActivity } from '../services/activity'
+import { login, logout, refresh, type LoginLimiter } from '../services/auth'
+import { billingSummary } from '../services/billing'
+import type { Ctx } from '../services/context'
+import { addDomain, discoverUsers, listDomains, removeDomain } from '../services/domains'
+import {
+  acceptInvitation,
+  createInvitations,
+  invitationLink,
+  listInvitations,
+  previewInvitation,
+  resendInvitation,
+  revokeInvitation,
+} from '../services/invitations'
+import { changeRole, listMembers, membersVersion, removeMember } from '../services/members'
+import { getOrg, leaveOrg, listMyOrgs, updateOrg } from '../services/orgs'
+import { listWorkspaces } from '../services/workspaces'
+import { createHash } from 'node:crypto'
+
+/** Fastify pattern from a shared route builder: routes.member(':orgId', ':userId') → /v1/orgs/:orgId/members/:userId */
+const path = (built: string) => decodeURIComponent(built)
+const id = z.string().min(1).max(64)
+const org = z.object({ orgId: id })
+const orgUser = z.object({ orgId: id, userId: id })
+const orgInv = z.object({ orgId: id, invId: id })
+const token = z.object({ token: z.string().min(16).max(256) })
+const ok = z.object({ ok: z.literal(true) })
+
+export function registerRoutes(r: Router, ctx: Ctx, limiter: LoginLimiter): void {
+  // ── Auth
+  r.route({
+    method: 'POST', url: path(routes.login()), tag: 'auth', auth: false, summary: 'Sign in with email and password',
+    body: loginRequestSchema, response: tokenPairSchema,
+    handler: ({ body, req }) => login(ctx, limiter, body.email, body.password, req.ip),
+  })
+  r.route({
+    method: 'POST', url: path(routes.refresh()), tag: 'auth', auth: false, summary: 'Rotate a refresh token into a new token pair',
+    body: refreshRequestSchema, response: tokenPairSchema,
+    handler: ({ body }) => refresh(ctx, body.refreshToken),
+  })
+  r.route({
+    method: 'POST', url: path(routes.logout()), tag: 'auth', summary: 'End this session (the whole token family)',
+    handler: async ({ req }) => void (await logout(ctx, req.headers.authorization!.slice('Bearer '.length))),
+  })
+  r.route({ method: 'GET', url: path(routes.me()), tag: 'auth', summary: 'The signed-in user', response: userSchema, handler: async ({ user }) => user })
+
+  // ── Organizations
+  r.route({
+    method: 'GET', url: path(routes.orgs()), tag: 'orgs', summary: 'Organizations I belong to, with my role', response: orgListSchema,
+    handler: async ({ user }) => ({ items: await listMyOrgs(ctx, user.id) }),
+  })
+  r.route({
+    method: 'GET', url: path(routes.org(':orgId')), tag: 'orgs', summary: 'One organization', params: org, response: orgDetailSchema,
+    handler: ({ user, params }) => getOrg(ctx, user.id, params.orgId),
+  })
+  r.route({
+    method: 'PATCH', url: path(routes.org(':orgId')), tag: 'orgs', summary: 'Update settings (Owner)',
+    params: org, body: updateOrgRequestSchema, response: orgDetailSchema,
+    handler: ({ user, params, body }) => updateOrg(ctx, user.id, params.orgId, body),
+  })
+  r.route({
+    method: 'POST', url: path(routes.leave(':orgId')), tag: 'orgs', summary: 'Leave the organization (not as its only Owner)',
+    params: org, response: ok,
+    handler: async ({ user, params }) => (await leaveOrg(ctx, user.id, params.orgId), { ok: true as const }),
+  })
+
+  // ── Members
+  r.route({
+    method: 'GET', url: path(routes.members(':orgId')), tag: 'members',
+    summary: 'Members, a page at a time; `since` lists only changes and removals; supports ETag / If-None-Match',
+    params: org, query: memberListQuerySchema, response: memberPageSchema,
+    handler: async ({ user, params, query, req, reply }) => {
+      const page = listMembers(ctx, user.id, params.orgId, query)
+      // The version moves on every membership change, so equal tags mean an equal answer.
+      const version = await membersVersion(ctx.db, params.orgId)
+      const etag = `W/"${version}-${createHash('sha1').update(JSON.stringify(query)).digest('hex').slice(0, 16)}"`
+      const result = await page
+      reply.header('etag', etag)
+      if (req.headers['if-none-match'] === etag) return reply.code(304).send()
+      return result
+    },
+  })
+  r.route({
+    method: 'PATCH', url: path(routes.member(':orgId', ':userId')), tag: 'members', summary: "Change a member's role (Owner)",
+    params: orgUser, body: changeRoleRequestSchema, response: memberSchema,
+    handler: ({ user, params, body }) => changeRole(ctx, user.id, params.orgId, params.userId, body.role),
+  })
+  r.route({
+    method: 'DELETE', url: path(routes.member(':orgId', ':userId')), tag: 'members', summary: 'Remove a member (Owner)',
+    params: orgUser, response: ok,
+    handler: async ({ user, params }) => (await removeMember(ctx, user.id, params.orgId, params.userId), { ok: true as const }),
+  })
+
+  // ── Invitations
+  r.route({
+    method: 'GET', url: path(routes.invitations(':orgId')), tag: 'invitations', summary: 'All invitations with their status',
+    params: org, response: invitationListSchema,
+    handler: async ({ user, params }) => ({ items: await listInvitations(ctx, user.id, params.orgId) }),
+  })
+  r.route({
+    method: 'POST', url: path(routes.invitations(':orgId')), tag: 'invitations', status: 201,
+    summary: 'Invite one or more emails with one role; each address is invited, added at once (trusted domain) or rejected with a reason',
+    params: org, body: createInvitationsRequestSchema, response: createInvitationsResponseSchema,
+    handler: ({ user, params, body }) => createInvitations(ctx, user.id, params.orgId, body),
+  })
+  r.route({
+    method: 'DELETE', url: path(routes.invitation(':orgId', ':invId')), tag: 'invitations', summary: 'Revoke a pending invitation',
+    params: orgInv, response: ok,
+    handler: async ({ user, params }) => (await revokeInvitation(ctx, user.id, params.orgId, params.invId), { ok: true as const }),
+  })
+  r.route({
+    method: 'POST', url: path(routes.resend(':orgId', ':invId')), tag: 'invitations', summary: 'Resend: new link and a fresh 48 hours',
+    params: orgInv, response: invitationLinkSchema,
+    handler: ({ user, params }) => resendInvitation(ctx, user.id, params.orgId, params.invId),
+  })
+  r.route({
+    method: 'POST', url: path(routes.link(':orgId', ':invId')), tag: 'invitations', summary: 'A new shareable link, same expiry',
+    params: orgInv, response: invitationLinkSchema,
+    handler: ({ user, params }) => invitationLink(ctx, user.id, params.orgId, params.invId),
+  })
+  r.route({
+    method: 'GET', url: path(routes.invitationByToken(':token')), tag: 'invitations', auth: false,
+    summary: 'What an invitation link offers', params: token, response: invitationPreviewSchema,
+    handler: ({ params }) => previewInvitation(ctx, params.token),
+  })
+  r.route({
+    method: 'POST', url: path(routes.acceptInvitation(':token')), tag: 'invitations', auth: false,
+    summary: 'Accept: sign in (existing account) or register (displayName), join, and receive tokens',
+    params: token, body: acceptInvitationRequestSchema, response: acceptInvitationResponseSchema,
+    handler: ({ params, body }) => acceptInvitation(ctx, params.token, body),
+  })
+
+  // ── Trusted domains and discovery
+  r.route({
+    method: 'GET', url: path(routes.domains(':orgId')), tag: 'domains', summary: 'Trusted email domains',
+    params: org, response: trustedDomainListSchema,
+    handler: async ({ user, params }) => ({ items: await listDomains(ctx, user.id, params.orgId) }),
+  })
+  r.route({
+    method: 'POST', url: path(routes.domains(':orgId')), tag: 'domains', summary: 'Add a trusted domain (Owner)', status: 201,
+    params: org, body: addDomainRequestSchema, response: ok,
+    handler: async ({ user, params, body }) => (await addDomain(ctx, user.id, params.orgId, body.domain), { ok: true as const }),
+  })
+  r.route({
+    method: 'DELETE', url: path(routes.domain(':orgId', ':domain')), tag: 'domains', summary: 'Remove a trusted domain (Owner)',
+    params: z.object({ orgId: id, domain: domainSchema }), response: ok,
+    handler: async ({ user, params }) => (await removeDomain(ctx, user.id, params.orgId, params.domain), { ok: true as const }),
+  })
+  r.route({
+    method: 'GET', url: path(routes.discoverable(':orgId')), tag: 'domains',
+    summary: 'Users in a trusted domain who are not members yet, for invite suggestions',
+    params: org, query: discoverableQuerySchema, response: discoverableUsersSchema,
+    handler: async ({ user, params, query }) => ({ items: await discoverUsers(ctx, user.id, params.orgId, query.q) }),
+  })
+
+  // ── Workspaces, activity, billing
+  r.route({
+    method: 'GET', url: path(routes.workspaces(':orgId')), tag: 'workspaces', summary: 'Workspaces with member roles',
+    params: org, response: workspaceListSchema,
+    handler: async ({ user, params }) => ({ items: await listWorkspaces(ctx, user.id, params.orgId) }),
+  })
+  r.route({
+    method: 'GET', url: path(routes.activity(':orgId')), tag: 'activity', summary: 'Recent events, newest first (Owner)',
+    params: org, query: activityQuerySchema, response: activityPageSchema,
+    handler: ({ user, params, query }) => listActivity(ctx, user.id, params.orgId, query),
+  })
+  r.route({
+    method: 'GET', url: path(routes.billing(':orgId')), tag: 'billing', summary: 'Billing summary (Owner, Billing Admin)',
+    params: org, response: billingSummarySchema,
+    handler: ({ user, params }) => billingSummary(ctx, user.id, params.orgId),
+  })
+}

@@ -1,0 +1,212 @@
+/**
+ * Organization membership: listing (cursor pages, search, role filter, incremental
+ * `since` sync), role changes and removal, with the rule that an organization never
+ * loses its last Owner.
+ */
+import { and, asc, count, eq, gt, ilike, isNull, or, sql, type SQL } from 'drizzle-orm'
+import type { Member, MemberPage } from '../../shared/api'
+import { AppError } from '../../shared/errors'
+import type { Role } from '../../shared/roles'
+import type { Db } from '../db/client'
+import { memberships, orgs, users, workspaceMembers, workspaces } from '../db/schema'
+import { assertCan, roleIn } from './access'
+import { record } from './activity'
+import type { Ctx } from './context'
+
+export interface ListQuery {
+  cursor?: string
+  limit: number
+  q?: string
+  role?: Role
+  since?: string
+}
+
+const workspaceCount = sql<number>`(
+  select count(*)::int from ${workspaceMembers}
+  join ${workspaces} on ${workspaces.id} = ${workspaceMembers.workspaceId}
+  where ${workspaces.orgId} = ${memberships.orgId} and ${workspaceMembers.userId} = ${memberships.userId}
+)`
+
+const memberColumns = {
+  userId: memberships.userId,
+  email: memberships.email,
+  displayName: users.displayName,
+  role: memberships.role,
+  joinedAt: memberships.joinedAt,
+  updatedAt: memberships.updatedAt,
+  workspaceCount,
+}
+
+type MemberRow = { userId: string; email: string; displayName: string; role: Role; joinedAt: Date; updatedAt: Date; workspaceCount: number }
+
+export const toMember = (r: MemberRow): Member => ({
+  userId: r.userId,
+  email: r.email,
+  displayName: r.displayName,
+  role: r.role,
+  joinedAt: r.joinedAt.toISOString(),
+  updatedAt: r.updatedAt.toISOString(),
+  workspaceCount: Number(r.workspaceCount),
+})
+
+const encodeCursor = (a: string, b: string) => Buffer.from(JSON.stringify([a, b])).toString('base64url')
+function decodeCursor(cursor: string): [string, string] {
+  try {
+    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown
+    if (Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'string')) return v as [string, string]
+  } catch {
+    // fall through to the error below
+  }
+  throw new AppError('validation_failed', 'Invalid cursor')
+}
+
+export async function membersVersion(db: Db, orgId: string): Promise<number> {
+  const [row] = await db.select({ v: orgs.membersVersion }).from(orgs).where(eq(orgs.id, orgId))
+  return row?.v ?? 0
+}
+
+export async function listMembers(ctx: Ctx, userId: string, orgId: string, q: ListQuery): Promise<MemberPage> {
+  assertCan(await roleIn(ctx.db, orgId, userId), 'members.view')
+  const serverTime = ctx.clock.now()
+  const since = q.since ? new Date(q.since) : null
+  const filters: SQL[] = [eq(memberships.orgId, orgId), isNull(memberships.removedAt)]
+  if (q.role) filters.push(eq(memberships.role, q.role))
+  if (q.q) {
+    const like = `%${q.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+    filters.push(or(ilike(memberships.email, like), ilike(users.displayName, like))!)
+  }
+  if (since) filters.push(gt(memberships.updatedAt, since))
+  // Sync pages walk (updatedAt, userId) so rows changed during the walk are picked up next time.
+  const [k1, k2] = since ? [memberships.updatedAt, memberships.userId] : [memberships.email, memberships.userId]
+  const pageFilters = [...filters]
+  if (q.cursor) {
+    const [a, b] = decodeCursor(q.cursor)
+    pageFilters.push(since ? sql`(${k1}, ${k2}) > (${new Date(a)}, ${b})` : sql`(${k1}, ${k2}) > (${a}, ${b})`)
+  }
+  const rows = await ctx.db
+    .select(memberColumns)
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(and(...pageFilters))
+    .orderBy(asc(k1), asc(k2))
+    .limit(q.limit + 1)
+  const page = rows.slice(0, q.limit)
+  const last = page[page.length - 1]
+  const [{ total } = { total: 0 }] = await ctx.db
+    .select({ total: count() })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(and(...filters))
+  const removed =
+    since && !q.cursor
+      ? await ctx.db
+          .select({ userId: memberships.userId, removedAt: memberships.removedAt })
+          .from(memberships)
+          .where(and(eq(memberships.orgId, orgId), gt(memberships.removedAt, since)))
+      : []
+  return {
+    items: page.map(toMember),
+    removed: removed.map((r) => ({ userId: r.userId, removedAt: r.removedAt!.toISOString() })),
+    nextCursor:
+      rows.length > q.limit && last
+        ? encodeCursor(since ? last.updatedAt.toISOString() : last.email, last.userId)
+        : null,
+    total,
+    serverTime: serverTime.toISOString(),
+  }
+}
+
+async function getMember(db: Db, orgId: string, userId: string): Promise<Member> {
+  const [row] = await db
+    .select(memberColumns)
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(and(eq(memberships.orgId, orgId), eq(memberships.userId, userId), isNull(memberships.removedAt)))
+  if (!row) throw new AppError('not_found', 'That person is not a member of this organization')
+  return toMember(row)
+}
+
+async function bumpVersion(db: Db, orgId: string): Promise<void> {
+  await db.update(orgs).set({ membersVersion: sql`${orgs.membersVersion} + 1` }).where(eq(orgs.id, orgId))
+}
+
+async function ownerCount(db: Db, orgId: string): Promise<number> {
+  const [row] = await db
+    .select({ n: count() })
+    .from(memberships)
+    .where(and(eq(memberships.orgId, orgId), eq(memberships.role, 'owner'), isNull(memberships.removedAt)))
+  return row?.n ?? 0
+}
+
+/** Throws when `target` is the organization's only Owner and is about to stop being one. */
+export async function guardLastOwner(db: Db, orgId: string, target: Member, what: string): Promise<void> {
+  if (target.role === 'owner' && (await ownerCount(db, orgId)) <= 1) {
+    throw new AppError(
+      'last_owner',
+      `${target.displayName} is the only Owner of this organization, so they cannot ${what}. Make another member an Owner first.`,
+    )
+  }
+}
+
+export async function changeRole(ctx: Ctx, actorId: string, orgId: string, userId: string, role: Role): Promise<Member> {
+  assertCan(await roleIn(ctx.db, orgId, actorId), 'members.editRole')
+  return ctx.db.transaction(async (tx) => {
+    const db = tx as unknown as Db
+    const member = await getMember(db, orgId, userId)
+    if (member.role === role) return member
+    if (role !== 'owner') await guardLastOwner(db, orgId, member, 'be demoted')
+    const now = ctx.clock.now()
+    await db
+      .update(memberships)
+      .set({ role, updatedAt: now })
+      .where(and(eq(memberships.orgId, orgId), eq(memberships.userId, userId)))
+    await bumpVersion(db, orgId)
+    await record(db, now, { orgId, actorId, action: 'member.role_changed', target: member.email, details: { from: member.role, to: role } })
+    return getMember(db, orgId, userId)
+  })
+}
+
+/** Removal by an Owner, or leaving (actor === user); both keep a tombstone for sync. */
+export async function removeMember(ctx: Ctx, actorId: string, orgId: string, userId: string): Promise<void> {
+  const leaving = actorId === userId
+  const actorRole = await roleIn(ctx.db, orgId, actorId)
+  if (!leaving) assertCan(actorRole, 'members.remove')
+  await ctx.db.transaction(async (tx) => {
+    const db = tx as unknown as Db
+    const member = await getMember(db, orgId, userId)
+    await guardLastOwner(db, orgId, member, leaving ? 'leave' : 'be removed')
+    const now = ctx.clock.now()
+    await db
+      .update(memberships)
+      .set({ removedAt: now, updatedAt: now })
+      .where(and(eq(memberships.orgId, orgId), eq(memberships.userId, userId)))
+    await db
+      .delete(workspaceMembers)
+      .where(
+        and(
+          eq(workspaceMembers.userId, userId),
+          sql`${workspaceMembers.workspaceId} in (select ${workspaces.id} from ${workspaces} where ${workspaces.orgId} = ${orgId})`,
+        ),
+      )
+    await bumpVersion(db, orgId)
+    await record(db, now, { orgId, actorId, action: leaving ? 'member.left' : 'member.removed', target: member.email })
+  })
+}
+
+/** Adds (or re-adds after removal) a member; callers check privileges and the cap. */
+export async function addMembership(
+  db: Db,
+  now: Date,
+  m: { orgId: string; userId: string; email: string; role: Role },
+): Promise<void> {
+  await db
+    .insert(memberships)
+    .values({ ...m, joinedAt: now, updatedAt: now })
+    .onConflictDoUpdate({
+      target: [memberships.orgId, memberships.userId],
+      set: { role: m.role, joinedAt: now, updatedAt: now, removedAt: null },
+    })
+  await bumpVersion(db, m.orgId)
+}
+
+export { getMember }

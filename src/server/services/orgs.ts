@@ -1,0 +1,75 @@
+/** Organizations as a member sees them: my role plus the counts the app shows. */
+import { and, eq, isNull, sql } from 'drizzle-orm'
+import type { OrgDetail, OrgSummary, UpdateOrgRequest } from '../../shared/api'
+import { AppError } from '../../shared/errors'
+import type { Db } from '../db/client'
+import { memberships, orgs } from '../db/schema'
+import { assertCan, roleIn } from './access'
+import { record } from './activity'
+import type { Ctx } from './context'
+import { removeMember } from './members'
+
+function summaryQuery(db: Db, now: Date) {
+  const active = sql`m2.org_id = ${orgs.id} and m2.removed_at is null`
+  return db
+    .select({
+      id: orgs.id,
+      name: orgs.name,
+      slug: orgs.slug,
+      memberLimit: orgs.memberLimit,
+      createdAt: orgs.createdAt,
+      myRole: memberships.role,
+      memberCount: sql<number>`(select count(*)::int from memberships m2 where ${active})`,
+      ownerCount: sql<number>`(select count(*)::int from memberships m2 where ${active} and m2.role = 'owner')`,
+      pendingInvitationCount: sql<number>`(select count(*)::int from invitations i where i.org_id = ${orgs.id}
+        and i.accepted_at is null and i.revoked_at is null and i.expires_at > ${now})`,
+      workspaceCount: sql<number>`(select count(*)::int from workspaces w where w.org_id = ${orgs.id})`,
+    })
+    .from(memberships)
+    .innerJoin(orgs, eq(orgs.id, memberships.orgId))
+}
+
+type SummaryRow = Awaited<ReturnType<typeof summaryQuery>>[number]
+
+const toDetail = (r: SummaryRow): OrgDetail => ({
+  id: r.id,
+  name: r.name,
+  slug: r.slug,
+  myRole: r.myRole,
+  memberCount: Number(r.memberCount),
+  ownerCount: Number(r.ownerCount),
+  pendingInvitationCount: Number(r.pendingInvitationCount),
+  workspaceCount: Number(r.workspaceCount),
+  memberLimit: r.memberLimit,
+  createdAt: r.createdAt.toISOString(),
+})
+
+export async function listMyOrgs(ctx: Ctx, userId: string): Promise<OrgSummary[]> {
+  const rows = await summaryQuery(ctx.db, ctx.clock.now())
+    .where(and(eq(memberships.userId, userId), isNull(memberships.removedAt)))
+    .orderBy(orgs.name)
+  return rows.map((r) => {
+    const { createdAt: _createdAt, ...summary } = toDetail(r)
+    return summary
+  })
+}
+
+export async function getOrg(ctx: Ctx, userId: string, orgId: string): Promise<OrgDetail> {
+  const [row] = await summaryQuery(ctx.db, ctx.clock.now()).where(
+    and(eq(memberships.userId, userId), eq(memberships.orgId, orgId), isNull(memberships.removedAt)),
+  )
+  if (!row) throw new AppError('not_found', 'Organization not found')
+  return toDetail(row)
+}
+
+export async function updateOrg(ctx: Ctx, userId: string, orgId: string, patch: UpdateOrgRequest): Promise<OrgDetail> {
+  assertCan(await roleIn(ctx.db, orgId, userId), 'org.settings.update')
+  if (patch.name !== undefined) {
+    const now = ctx.clock.now()
+    await ctx.db.update(orgs).set({ name: patch.name }).where(eq(orgs.id, orgId))
+    await record(ctx.db, now, { orgId, actorId: userId, action: 'org.updated', details: { name: patch.name } })
+  }
+  return getOrg(ctx, userId, orgId)
+}
+
+export const leaveOrg = (ctx: Ctx, userId: string, orgId: string) => removeMember(ctx, userId, orgId, userId)
