@@ -1,5 +1,5 @@
 /** Small shared primitives of the design system; pages compose these. */
-import { useEffect, useId, useRef, type ReactNode } from 'react'
+import { useEffect, useId, useRef, useState, type ReactNode } from 'react'
 import { ROLE_LABELS, type Role } from '../../../shared/roles'
 import { BridgeError } from '../lib/bridge'
 
@@ -84,4 +84,14 @@ export function formatRelative(iso: string, now = Date.now()): string {
   if (abs < 3_600_000) return rtf.format(Math.round(diff / 60_000), 'minute')
   if (abs < 86_400_000) return rtf.format(Math.round(diff / 3_600_000), 'hour')
   return rtf.format(Math.round(diff / 86_400_000), 'day')
+}
+
+/** The current time, re-rendered every `everyMs` so relative times ("2 minutes ago") stay true. */
+export function useNow(everyMs = 30_000): number {
+  const [now, setNow] = useState(() => Date.now())
+  useEffect(() => {
+    const t = setInterval(() => setNow(Date.now()), everyMs)
+    return () => clearInterval(t)
+  }, [everyMs])
+  return now
 }

@@ -1,0 +1,122 @@
+/**
+ * The application shell: sidebar (organization switcher + pages), top bar, and the page of the
+ * selected organization. With no account yet, a welcome screen to sign in or accept an invitation.
+ */
+import { useEffect, useState } from 'react'
+import { AcceptInvitationDialog } from './components/AcceptInvitationDialog'
+import { AddAccountForm } from './components/AddAccountForm'
+import { NAV, pageBlockedReason, Sidebar } from './components/Sidebar'
+import { EmptyState, ErrorMessage, RoleBadge, Skeleton } from './components/ui'
+import { useOrgDirectory, type OrgEntry } from './hooks/queries'
+import { useBridgeEvents } from './hooks/useBridgeEvents'
+import { AccountsPage } from './pages/AccountsPage'
+import { ActivityPage } from './pages/ActivityPage'
+import { BillingPage } from './pages/BillingPage'
+import { DomainsPage } from './pages/DomainsPage'
+import { InvitationsPage } from './pages/InvitationsPage'
+import { MembersPage } from './pages/MembersPage'
+import { OrganizationsPage } from './pages/OrganizationsPage'
+import { WorkspacesPage } from './pages/WorkspacesPage'
+import { useUi, type Page } from './stores/ui'
+
+const ORG_PAGES = {
+  members: MembersPage,
+  invitations: InvitationsPage,
+  domains: DomainsPage,
+  workspaces: WorkspacesPage,
+  activity: ActivityPage,
+  billing: BillingPage,
+} as const
+
+export function App() {
+  useBridgeEvents()
+  const { accountsQuery, accounts, entries, isLoading } = useOrgDirectory()
+  const current = useUi((s) => s.current)
+  const page = useUi((s) => s.page)
+  const selected = entries.find((e) => e.ref.accountId === current?.accountId && e.ref.orgId === current.orgId) ?? null
+
+  // Select the first organization when none is selected, or when the selected one is gone
+  // (left, removed, account forgotten). Direct setState: keep the page the user is on.
+  useEffect(() => {
+    if (isLoading || selected) return
+    const first = entries[0]?.ref ?? null
+    if (current?.accountId !== first?.accountId || current?.orgId !== first?.orgId) useUi.setState({ current: first })
+  }, [isLoading, selected, entries, current])
+
+  if (accountsQuery.isLoading) return <Skeleton label="Loading accounts" />
+  if (accountsQuery.error) return <ErrorMessage error={accountsQuery.error} />
+  if (accounts.length === 0) return <Welcome />
+
+  return (
+    <div className="shell">
+      <Sidebar myRole={selected?.org.myRole ?? null} />
+      <div className="main">
+        <TopBar selected={selected} />
+        <main className="content">{renderPage(page, selected, isLoading)}</main>
+      </div>
+    </div>
+  )
+}
+
+function renderPage(page: Page, selected: OrgEntry | null, loading: boolean) {
+  if (page === 'organizations') return <OrganizationsPage />
+  if (page === 'accounts') return <AccountsPage />
+  if (!selected) {
+    return loading ? (
+      <Skeleton label="Loading organizations" />
+    ) : (
+      <EmptyState title="No organization selected">
+        <p>Accept an invitation or add another account on the Accounts page.</p>
+      </EmptyState>
+    )
+  }
+  // A page the role cannot see (after switching organization) falls back to Members.
+  const item = NAV.find((n) => n.page === page)
+  const shown = item && pageBlockedReason(item, selected.org.myRole) ? 'members' : page
+  const Component = ORG_PAGES[shown]
+  // Keyed by organization: page-local state (search, selection, dialogs) never leaks across orgs.
+  return <Component key={`${selected.ref.accountId}/${selected.ref.orgId}`} />
+}
+
+function TopBar({ selected }: { selected: OrgEntry | null }) {
+  return (
+    <header className="topbar">
+      {selected ? (
+        <>
+          <span className="topbar-org" data-testid="current-org">
+            {selected.org.name}
+          </span>
+          <span className="row" aria-label={`Your role: ${selected.org.myRole}`}>
+            <RoleBadge role={selected.org.myRole} />
+          </span>
+          <span className="spacer" />
+          <span className="muted" title={selected.account.baseUrl}>
+            {selected.account.email}
+          </span>
+        </>
+      ) : (
+        <span className="muted">No organization selected</span>
+      )}
+    </header>
+  )
+}
+
+function Welcome() {
+  const [accepting, setAccepting] = useState(false)
+  return (
+    <main className="welcome">
+      <div className="card welcome-card stack">
+        <div>
+          <h1>Welcome to Org Admin</h1>
+          <p className="muted">Sign in to the organization server you administer, or join with an invitation link.</p>
+        </div>
+        <AddAccountForm />
+        <div className="divider">or</div>
+        <button className="btn" onClick={() => setAccepting(true)}>
+          I have an invitation link
+        </button>
+      </div>
+      {accepting && <AcceptInvitationDialog onClose={() => setAccepting(false)} />}
+    </main>
+  )
+}

@@ -1,0 +1,103 @@
+/** Left sidebar: every organization of every account (grouped by account, recent first) and the page nav. */
+import { can, type Privilege, type Role } from '../../../shared/roles'
+import type { OrgSummary } from '../../../shared/api'
+import { useOrgDirectory } from '../hooks/queries'
+import { useUi, type OrgRef, type Page } from '../stores/ui'
+import { RoleBadge } from './ui'
+
+interface NavItem {
+  page: Page
+  label: string
+  /** Pages about the selected organization need one, and some need a privilege. */
+  needsOrg: boolean
+  privilege?: { name: Privilege; reason: string }
+}
+
+export const NAV: readonly NavItem[] = [
+  { page: 'members', label: 'Members', needsOrg: true },
+  { page: 'invitations', label: 'Invitations', needsOrg: true },
+  { page: 'domains', label: 'Trusted domains', needsOrg: true },
+  { page: 'workspaces', label: 'Workspaces', needsOrg: true },
+  { page: 'activity', label: 'Activity', needsOrg: true, privilege: { name: 'activity.view', reason: 'Only an Owner can view activity' } },
+  { page: 'billing', label: 'Billing', needsOrg: true, privilege: { name: 'billing.view', reason: 'Only an Owner or a Billing Admin can see billing' } },
+  { page: 'organizations', label: 'Organizations', needsOrg: false },
+  { page: 'accounts', label: 'Accounts', needsOrg: false },
+]
+
+/** Why `page` is unavailable for this role (null: available). */
+export function pageBlockedReason(item: NavItem, role: Role | null): string | null {
+  if (!item.needsOrg) return null
+  if (!role) return 'Select an organization first'
+  if (item.privilege && !can(role, item.privilege.name)) return item.privilege.reason
+  return null
+}
+
+/** Recently used organizations first, the rest in the server's order. */
+export function byRecent(recent: readonly OrgRef[], accountId: string) {
+  const rank = (org: OrgSummary) => {
+    const i = recent.findIndex((r) => r.accountId === accountId && r.orgId === org.id)
+    return i === -1 ? Number.MAX_SAFE_INTEGER : i
+  }
+  return (a: OrgSummary, b: OrgSummary) => rank(a) - rank(b)
+}
+
+export function Sidebar({ myRole }: { myRole: Role | null }) {
+  const { groups } = useOrgDirectory()
+  const { current, recent, page, selectOrg, setPage, setPaletteOpen } = useUi()
+  return (
+    <aside className="sidebar">
+      <div className="brand">Org Admin</div>
+      <button className="btn palette-trigger" onClick={() => setPaletteOpen(true)} aria-keyshortcuts="Control+K Meta+K">
+        <span>Find organization…</span>
+        <kbd>Ctrl K</kbd>
+      </button>
+      <nav aria-label="Organizations" className="org-switcher">
+        {groups.map((g) => (
+          <div key={g.account.id} role="group" aria-label={g.account.email} className="org-group">
+            <div className="org-group-label" title={g.account.baseUrl}>
+              {g.account.email}
+            </div>
+            {g.isLoading && <div className="muted org-note">Loading…</div>}
+            {!g.isLoading && g.orgs.length === 0 && (
+              <div className="muted org-note">{g.error ? 'Could not load organizations' : 'No organizations'}</div>
+            )}
+            <ul>
+              {[...g.orgs].sort(byRecent(recent, g.account.id)).map((org) => {
+                const selected = current?.accountId === g.account.id && current.orgId === org.id
+                return (
+                  <li key={org.id}>
+                    <button
+                      className="org-item"
+                      aria-current={selected ? 'true' : undefined}
+                      onClick={() => selectOrg({ accountId: g.account.id, orgId: org.id })}
+                    >
+                      <span className="org-name">{org.name}</span>
+                      <RoleBadge role={org.myRole} />
+                    </button>
+                  </li>
+                )
+              })}
+            </ul>
+          </div>
+        ))}
+      </nav>
+      <nav aria-label="Pages" className="page-nav">
+        {NAV.map((item) => {
+          const reason = pageBlockedReason(item, myRole)
+          return (
+            <button
+              key={item.page}
+              className={`nav-item${item.page === 'organizations' ? ' nav-sep' : ''}`}
+              aria-current={page === item.page ? 'page' : undefined}
+              disabled={reason !== null}
+              title={reason ?? undefined}
+              onClick={() => setPage(item.page)}
+            >
+              {item.label}
+            </button>
+          )
+        })}
+      </nav>
+    </aside>
+  )
+}
