@@ -20,6 +20,8 @@ const tokensSchema = z.object({
   accessToken: z.string(),
   refreshToken: z.string(),
   accessTokenExpiresAt: z.string(),
+  /** Our clock's time to refresh ahead of expiry; null when our clock disagrees with the server's. */
+  refreshAt: z.number().nullable(),
 })
 const storedAccountSchema = z.object({
   id: z.string(),
@@ -114,18 +116,17 @@ export class AccountService {
 
   async signOut(accountId: string): Promise<AccountSummary> {
     const account = this.find(accountId)
-    const refreshToken = account.tokens?.refreshToken
+    if (account.status === 'signed_in' && account.tokens) {
+      // Best effort: the server ends the whole token family; locally the tokens go either way.
+      await this.client(accountId)
+        .post(routes.logout(), z.unknown())
+        .catch((err: unknown) => console.warn(`[accounts] logout on ${account.baseUrl} failed: ${(err as Error).message}`))
+    }
     account.tokens = null
     account.status = 'signed_out'
     this.clients.delete(accountId)
     await this.persist()
     this.opts.events.emit('accounts.changed', {})
-    if (refreshToken) {
-      // Best effort: the tokens are gone locally either way; the server revokes the family.
-      await this.anonymous(account.baseUrl)
-        .post(routes.logout(), z.unknown(), { refreshToken })
-        .catch((err: unknown) => console.warn(`[accounts] logout on ${account.baseUrl} failed: ${(err as Error).message}`))
-    }
     return this.summary(account)
   }
 
@@ -157,8 +158,8 @@ export class AccountService {
         auth: {
           accessToken: () => this.findOrNull(accountId)?.tokens?.accessToken ?? null,
           needsRefresh: () => {
-            const tokens = this.findOrNull(accountId)?.tokens
-            return !!tokens && Date.parse(tokens.accessTokenExpiresAt) - REFRESH_MARGIN_MS <= this.now()
+            const refreshAt = this.findOrNull(accountId)?.tokens?.refreshAt
+            return refreshAt != null && refreshAt <= this.now()
           },
           refresh: () => this.refresh(accountId),
         },
@@ -227,10 +228,21 @@ export class AccountService {
       accessToken: tokens.accessToken,
       refreshToken: tokens.refreshToken,
       accessTokenExpiresAt: tokens.accessTokenExpiresAt,
+      refreshAt: this.refreshTime(tokens.accessTokenExpiresAt),
     }
     account.email = tokens.user.email
     account.displayName = tokens.user.displayName
     account.status = 'signed_in'
+  }
+
+  /**
+   * The expiry is in the server's clock. A token that looks expired on arrival means the
+   * clocks disagree: then only a 401 triggers the refresh, instead of refreshing every call.
+   */
+  private refreshTime(expiresAt: string): number | null {
+    const lifetime = Date.parse(expiresAt) - this.now()
+    if (!(lifetime > 0)) return null
+    return Date.parse(expiresAt) - Math.min(REFRESH_MARGIN_MS, lifetime / 4)
   }
 
   private persist(): Promise<void> {

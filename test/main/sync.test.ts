@@ -1,0 +1,153 @@
+/**
+ * Cache + sync against a real server: first read waits for the network, later reads answer
+ * from the cache and refresh in the background; member sync reports progress, then only
+ * pulls what changed; a stopped server leaves the cache readable and flagged offline.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { routes, type Member, type OrgSummary } from '../../src/shared/api'
+import type { AccountSummary, Cached, MemberSnapshot } from '../../src/shared/ipc'
+import { startTestServer } from '../support/server'
+import { countingFetch, DEMO, eventsOf, makeCore, OWNER2, rawBytes, type TestCore } from './helpers'
+
+type Server = Awaited<ReturnType<typeof startTestServer>>
+
+let server: Server
+let core: TestCore
+let http: ReturnType<typeof countingFetch>
+let account: AccountSummary
+let acme: OrgSummary
+let serverClosed = false
+
+beforeEach(async () => {
+  server = await startTestServer({ seed: true })
+  serverClosed = false
+  http = countingFetch()
+  core = await makeCore({ fetch: http.fetch })
+  account = await core.call<AccountSummary>('accounts.add', { baseUrl: server.url, ...DEMO })
+  const orgs = await core.call<Cached<OrgSummary[]>>('orgs.list', { accountId: account.id })
+  acme = orgs.data.find((o) => o.name === 'Acme Corp')!
+})
+afterEach(async () => {
+  if (!serverClosed) await server.close()
+  await core.dispose()
+})
+
+/** Act on the server as another user, outside the app (plain HTTP). */
+async function asUser(creds: { email: string; password: string }) {
+  const login = await fetch(`${server.url}${routes.login()}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(creds),
+  })
+  const { accessToken } = (await login.json()) as { accessToken: string }
+  return async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(`${server.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${accessToken}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    })
+    expect(res.status, `${method} ${path}`).toBeLessThan(300)
+  }
+}
+
+const scope = () => ({ accountId: account.id, orgId: acme.id })
+
+describe('cached reads', () => {
+  it('waits for the network the first time, then answers from the cache and refreshes in the background', async () => {
+    const first = await core.call<Cached<OrgSummary>>('orgs.get', scope())
+    expect(first).toMatchObject({ source: 'network', offline: false, data: { id: acme.id, name: 'Acme Corp' } })
+    expect(first.syncedAt).not.toBeNull()
+
+    const owner2 = await asUser(OWNER2)
+    await owner2('PATCH', routes.org(acme.id), { name: 'Acme Corporation' })
+
+    const second = await core.call<Cached<OrgSummary>>('orgs.get', scope())
+    expect(second).toMatchObject({ source: 'cache', data: { name: 'Acme Corp' } })
+    await vi.waitFor(() => expect(eventsOf(core, 'cache.updated')).toContainEqual({ ...scope(), kind: 'org' }))
+    const third = await core.call<Cached<OrgSummary>>('orgs.get', scope())
+    expect(third).toMatchObject({ source: 'cache', data: { name: 'Acme Corporation' } })
+  })
+
+  it('does not announce an update when the background refresh brought nothing new', async () => {
+    await core.call('workspaces.list', scope())
+    const before = http.count(routes.workspaces(acme.id))
+    await core.call('workspaces.list', scope())
+    await vi.waitFor(() => expect(http.count(routes.workspaces(acme.id))).toBe(before + 1))
+    expect(eventsOf(core, 'cache.updated')).toEqual([])
+  })
+})
+
+describe('member sync', () => {
+  it('walks all pages with progress, then pulls only changes and reports joined/left/role changes', async () => {
+    const first = await core.call<Cached<MemberSnapshot>>('members.list', scope())
+    expect(first.source).toBe('network')
+    expect(first.data.members.length).toBe(acme.memberCount)
+    expect(first.data.changes).toEqual([])
+    expect(first.data.previousSyncedAt).toBeNull()
+    const progress = eventsOf(core, 'sync.progress') as { loaded: number; total: number; done: boolean }[]
+    expect(progress.at(-1)).toMatchObject({ loaded: acme.memberCount, total: acme.memberCount, done: true })
+
+    const plain = first.data.members.filter((m) => m.role === 'member')
+    const promoted = plain[0]!
+    const removed = plain[1]!
+    server.clock.advance(1_000) // the ManualClock stands still otherwise: changes must come after `since`
+    const owner2 = await asUser(OWNER2)
+    await owner2('PATCH', routes.member(acme.id, promoted.userId), { role: 'billing_admin' })
+    await owner2('DELETE', routes.member(acme.id, removed.userId))
+
+    const second = await core.call<Cached<MemberSnapshot>>('members.sync', scope())
+    expect(second.source).toBe('network')
+    const membersRequests = http.requests.filter((r) => r.path.startsWith(routes.members(acme.id)))
+    expect(membersRequests.at(-1)!.path).toContain('since=')
+    const byId = new Map<string, Member>(second.data.members.map((m) => [m.userId, m]))
+    expect(byId.get(promoted.userId)?.role).toBe('billing_admin')
+    expect(byId.has(removed.userId)).toBe(false)
+    expect(second.data.members.length).toBe(acme.memberCount - 1)
+    expect(second.data.changes).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ kind: 'role_changed', userId: promoted.userId, from: 'member', to: 'billing_admin' }),
+        expect.objectContaining({ kind: 'left', userId: removed.userId, from: 'member', to: null }),
+      ]),
+    )
+    expect(second.data.changes).toHaveLength(2)
+    expect(second.data.previousSyncedAt).toBe(first.syncedAt)
+  })
+
+  it('keeps member data and tokens unreadable on disk', async () => {
+    const snapshot = await core.call<Cached<MemberSnapshot>>('members.list', scope())
+    await core.call('invitations.list', scope())
+    const raw = await rawBytes(core.dataDir)
+    for (const m of snapshot.data.members.slice(0, 20)) expect(raw.includes(m.email)).toBe(false)
+    expect(raw.includes('Acme Corp')).toBe(false)
+    expect(raw.includes('acme.test')).toBe(false)
+  })
+})
+
+describe('offline', () => {
+  it('serves the cache flagged offline after the server stops, and refuses mutations clearly', async () => {
+    await core.call('members.list', scope())
+    await core.call('invitations.list', scope())
+    await server.close()
+    serverClosed = true
+
+    const members = await core.call<Cached<MemberSnapshot>>('members.sync', scope())
+    expect(members).toMatchObject({ source: 'cache', offline: true })
+    expect(members.data.members.length).toBe(acme.memberCount)
+    expect(eventsOf(core, 'connectivity')).toContainEqual({ accountId: account.id, online: false })
+    expect(core.accounts.get(account.id).online).toBe(false)
+
+    const invitations = await core.call<Cached<unknown>>('invitations.list', scope())
+    expect(invitations).toMatchObject({ source: 'cache', offline: true })
+    const orgs = await core.call<Cached<OrgSummary[]>>('orgs.list', { accountId: account.id })
+    expect(orgs).toMatchObject({ source: 'cache', offline: true })
+    expect(orgs.data.map((o) => o.id)).toContain(acme.id)
+
+    const r = await core.router.handle('orgs.update', { ...scope(), patch: { name: 'x' } }, { url: 'http://app.test/', isMainFrame: true })
+    expect(r).toMatchObject({ ok: false, error: { code: 'offline' } })
+    expect(r.ok || r.error.message).toMatch(/Cannot reach/)
+
+    // Never cached: no data to fall back on, so the read fails with the same clear code.
+    const billing = await core.router.handle('billing.get', scope(), { url: 'http://app.test/', isMainFrame: true })
+    expect(billing).toMatchObject({ ok: false, error: { code: 'offline' } })
+  })
+})
