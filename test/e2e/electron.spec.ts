@@ -10,6 +10,7 @@ import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { startTestServer } from '../support/server'
+import type { AppGlobal } from './fixtures'
 
 /** Where Electron's binary would be, without require('electron') (which tries to download it). */
 function electronBinary(): string | null {
@@ -42,14 +43,14 @@ test.describe('Electron app', () => {
       env: { ...process.env, ORG_ADMIN_USER_DATA: userData, ORG_ADMIN_SERVER_URL: server.url },
     })
     try {
-      const window = await app.firstWindow()
-      await window.waitForLoadState('domcontentloaded')
-      await expect.poll(() => window.evaluate(() => typeof (window as unknown as { orgAdmin?: unknown }).orgAdmin)).toBe('object')
+      const page = await app.firstWindow()
+      await page.waitForLoadState('domcontentloaded')
+      await expect.poll(() => page.evaluate(() => typeof (globalThis as unknown as AppGlobal).orgAdmin)).toBe('object')
 
-      const isolation = await window.evaluate(() => ({
-        require: typeof (window as unknown as { require?: unknown }).require,
-        process: typeof (window as unknown as { process?: unknown }).process,
-        groups: Object.keys((window as unknown as { orgAdmin: object }).orgAdmin).sort(),
+      const isolation = await page.evaluate(() => ({
+        require: typeof (globalThis as unknown as AppGlobal).require,
+        process: typeof (globalThis as unknown as AppGlobal).process,
+        groups: Object.keys((globalThis as unknown as AppGlobal).orgAdmin).sort(),
       }))
       expect(isolation.require).toBe('undefined')
       expect(isolation.process).toBe('undefined')
@@ -60,9 +61,7 @@ test.describe('Electron app', () => {
       expect(await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows().length)).toBe(1)
 
       // First run against ORG_ADMIN_SERVER_URL: the demo admin is signed in, over real IPC.
-      const accounts = await window.evaluate(() =>
-        (window as unknown as { orgAdmin: { accounts: { list(r: object): Promise<unknown> } } }).orgAdmin.accounts.list({}),
-      )
+      const accounts = await page.evaluate(() => (globalThis as unknown as AppGlobal).orgAdmin.accounts.list({}))
       expect(accounts).toMatchObject({ ok: true, data: [{ email: 'admin@demo.test', status: 'signed_in' }] })
     } finally {
       await app.close()

@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto'
 import { mkdir, mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import type { OrgAdminApi } from '../../src/shared/bridge'
 import type { AccountSummary } from '../../src/shared/ipc'
 import { rendererIsBuilt, startHarness, type Harness } from '../../src/main/harness/host'
 import { startTestServer } from '../support/server'
@@ -66,6 +67,12 @@ export const test = base.extend<Fixtures>({
 })
 
 export { expect }
+
+/**
+ * The page's globals, for code passed to page.evaluate (test files have no DOM types):
+ * `app.evaluate(() => (globalThis as unknown as AppGlobal).orgAdmin.accounts.list({}))`.
+ */
+export type AppGlobal = { orgAdmin: OrgAdminApi } & Record<string, unknown>
 
 /** Save `test-results/screenshots/<name>-light.png` and `-dark.png` of the current page. */
 export async function screenshot(page: Page, name: string): Promise<void> {
