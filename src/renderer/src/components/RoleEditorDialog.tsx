@@ -1,0 +1,83 @@
+/** Choose a role for one or several members, with what each role may do. */
+import { useId, useState } from 'react'
+import type { Member, OrgSummary } from '../../../shared/api'
+import { PRIVILEGE_LABELS, ROLE_LABELS, ROLE_PRIVILEGES, ROLES, type Role } from '../../../shared/roles'
+import type { OrgRef } from '../stores/ui'
+import { useChangeRoles } from './memberMutations'
+import { Dialog, ErrorMessage } from './ui'
+
+export function RoleEditorDialog({
+  orgRef,
+  org,
+  members,
+  onClose,
+}: {
+  orgRef: OrgRef
+  org: OrgSummary
+  members: Member[]
+  onClose: (saved: boolean) => void
+}) {
+  const baseId = useId()
+  const first = members[0]
+  const [role, setRole] = useState<Role>(members.every((m) => m.role === first?.role) && first ? first.role : 'member')
+  const change = useChangeRoles(orgRef)
+  // The server refuses to leave an organization without an Owner; say so before trying.
+  const soleOwner = org.ownerCount === 1 ? members.find((m) => m.role === 'owner') : undefined
+  const title = members.length === 1 && first ? `Change role of ${first.displayName}` : `Change role of ${members.length} members`
+  const unchanged = members.every((m) => m.role === role)
+
+  return (
+    <Dialog
+      title={title}
+      onClose={() => onClose(false)}
+      actions={
+        <>
+          <button className="btn" data-close onClick={() => onClose(false)}>
+            Cancel
+          </button>
+          <button
+            className="btn btn-primary"
+            disabled={unchanged || change.isPending}
+            onClick={() => change.mutate({ members, role }, { onSuccess: () => onClose(true) })}
+          >
+            {change.isPending ? 'Saving…' : 'Save'}
+          </button>
+        </>
+      }
+    >
+      {soleOwner && (
+        <p className="alert alert-info">
+          {soleOwner.displayName} is the only Owner of {org.name}. Make someone else an Owner first.
+        </p>
+      )}
+      <div role="radiogroup" aria-label="Role" className="role-options">
+        {ROLES.map((r) => {
+          const disabled = !!soleOwner && r !== 'owner'
+          const descId = `${baseId}-${r}`
+          return (
+            <div key={r} className={`role-option${role === r ? ' selected' : ''}${disabled ? ' disabled' : ''}`}>
+              <label className="row">
+                <input
+                  type="radio"
+                  name={`${baseId}-role`}
+                  value={r}
+                  checked={role === r}
+                  disabled={disabled}
+                  aria-describedby={descId}
+                  onChange={() => setRole(r)}
+                />
+                <strong>{ROLE_LABELS[r]}</strong>
+              </label>
+              <ul id={descId} className="privileges">
+                {ROLE_PRIVILEGES[r].map((p) => (
+                  <li key={p}>{PRIVILEGE_LABELS[p]}</li>
+                ))}
+              </ul>
+            </div>
+          )
+        })}
+      </div>
+      <ErrorMessage error={change.error} />
+    </Dialog>
+  )
+}

@@ -1,0 +1,393 @@
+/**
+ * Members of the selected organization, from main's synced cache. Search, role filter and
+ * sort run in the renderer over precomputed keys, and only the visible rows are rendered,
+ * so the table stays responsive at 100 000 members.
+ */
+import { useMutation, useQueryClient } from '@tanstack/react-query'
+import {
+  flexRender,
+  getCoreRowModel,
+  useReactTable,
+  type ColumnDef,
+  type RowSelectionState,
+  type SortingState,
+} from '@tanstack/react-table'
+import { useVirtualizer } from '@tanstack/react-virtual'
+import { useDeferredValue, useMemo, useRef, useState } from 'react'
+import type { Member, OrgSummary } from '../../../shared/api'
+import type { MemberChange } from '../../../shared/ipc'
+import { ROLE_LABELS, ROLES, can, type Role } from '../../../shared/roles'
+import { OFFLINE_REASON, OfflineBanner, useOffline } from '../components/OfflineBanner'
+import { RemoveMemberDialog } from '../components/RemoveMemberDialog'
+import { RoleEditorDialog } from '../components/RoleEditorDialog'
+import { EmptyState, ErrorMessage, RoleBadge, Skeleton, formatDate, formatRelative, useNow } from '../components/ui'
+import { useMembers, useOrgs } from '../hooks/queries'
+import { useLive } from '../hooks/useBridgeEvents'
+import { call, orgAdmin, qk } from '../lib/bridge'
+import { useCurrentOrg, type OrgRef } from '../stores/ui'
+
+type SortKey = 'name' | 'email' | 'role' | 'joined' | 'workspaces'
+interface Indexed {
+  member: Member
+  /** Lowercased "name\nemail", built once per list so each keystroke is a plain substring scan. */
+  haystack: string
+  name: string
+}
+const ROLE_RANK: Record<Role, number> = { owner: 0, billing_admin: 1, member: 2 }
+
+function compareBy(key: SortKey): (a: Indexed, b: Indexed) => number {
+  const cmp = <T,>(x: T, y: T) => (x < y ? -1 : x > y ? 1 : 0)
+  switch (key) {
+    case 'name':
+      return (a, b) => cmp(a.name, b.name)
+    case 'email':
+      return (a, b) => cmp(a.member.email, b.member.email)
+    case 'role':
+      return (a, b) => cmp(ROLE_RANK[a.member.role], ROLE_RANK[b.member.role]) || cmp(a.name, b.name)
+    case 'joined':
+      return (a, b) => cmp(a.member.joinedAt, b.member.joinedAt)
+    case 'workspaces':
+      return (a, b) => cmp(a.member.workspaceCount, b.member.workspaceCount) || cmp(a.name, b.name)
+  }
+}
+
+function toCsv(members: Member[]): string {
+  const cell = (v: string | number) => {
+    const s = String(v)
+    // Quote, and defuse spreadsheet formulas in user-controlled text.
+    return `"${(/^[=+\-@]/.test(s) ? `'${s}` : s).replace(/"/g, '""')}"`
+  }
+  const lines = [['Name', 'Email', 'Role', 'Joined', 'Workspaces'].map(cell).join(',')]
+  for (const m of members) lines.push([m.displayName, m.email, ROLE_LABELS[m.role], m.joinedAt, m.workspaceCount].map(cell).join(','))
+  return lines.join('\r\n') + '\r\n'
+}
+
+function download(filename: string, text: string) {
+  const url = URL.createObjectURL(new Blob([text], { type: 'text/csv;charset=utf-8' }))
+  const a = document.createElement('a')
+  a.href = url
+  a.download = filename
+  a.click()
+  setTimeout(() => URL.revokeObjectURL(url), 0)
+}
+
+export function MembersPage() {
+  const ref = useCurrentOrg()
+  const members = useMembers(ref)
+  const org = useOrgs(ref.accountId).data?.data.find((o) => o.id === ref.orgId)
+  const offline = useOffline(ref.accountId, members.data)
+
+  return (
+    <section className="members-page" aria-labelledby="members-title">
+      <div className="page-header">
+        <h1 id="members-title">Members</h1>
+        <span className="spacer" />
+        <SyncStatus orgRef={ref} syncedAt={members.data?.syncedAt ?? null} />
+      </div>
+      {offline && <OfflineBanner syncedAt={members.data?.syncedAt ?? null} />}
+      {members.isLoading || !org ? (
+        <Skeleton label="Loading members" />
+      ) : members.error ? (
+        <ErrorMessage error={members.error} />
+      ) : members.data ? (
+        <>
+          <ChangesSinceSync changes={members.data.data.changes} previousSyncedAt={members.data.data.previousSyncedAt} />
+          <MembersTable orgRef={ref} org={org} members={members.data.data.members} offline={offline} />
+        </>
+      ) : null}
+    </section>
+  )
+}
+
+function SyncStatus({ orgRef, syncedAt }: { orgRef: OrgRef; syncedAt: string | null }) {
+  const client = useQueryClient()
+  const now = useNow()
+  const progress = useLive((s) => s.progress[`${orgRef.accountId}/${orgRef.orgId}`])
+  const sync = useMutation({
+    mutationFn: () => call(orgAdmin().members.sync(orgRef)),
+    onSuccess: (envelope) => {
+      client.setQueryData(qk.members(orgRef.accountId, orgRef.orgId), envelope)
+      void client.invalidateQueries({ queryKey: qk.orgs(orgRef.accountId) })
+    },
+  })
+  const syncing = sync.isPending || (progress !== undefined && !progress.done)
+  return (
+    <div className="row sync-status">
+      {syncing && progress && progress.total > 0 && (
+        <progress value={progress.loaded} max={progress.total} aria-label="Syncing members">
+          {progress.loaded} of {progress.total}
+        </progress>
+      )}
+      <span className="muted">{syncedAt ? `Last synced ${formatRelative(syncedAt, now)}` : 'Never synced'}</span>
+      <button className="btn btn-sm" onClick={() => sync.mutate()} disabled={syncing}>
+        {syncing ? 'Syncing…' : 'Refresh'}
+      </button>
+      {sync.error != null && <ErrorMessage error={sync.error} />}
+    </div>
+  )
+}
+
+function describeChange(c: MemberChange): string {
+  if (c.kind === 'joined') return `joined${c.to ? ` as ${ROLE_LABELS[c.to]}` : ''}`
+  if (c.kind === 'left') return `left${c.from ? ` (was ${ROLE_LABELS[c.from]})` : ''}`
+  return `role changed${c.from ? ` from ${ROLE_LABELS[c.from]}` : ''}${c.to ? ` to ${ROLE_LABELS[c.to]}` : ''}`
+}
+
+function ChangesSinceSync({ changes, previousSyncedAt }: { changes: MemberChange[]; previousSyncedAt: string | null }) {
+  if (!previousSyncedAt) return null
+  return (
+    <details className="changes card">
+      <summary>
+        Changes since last sync <span className="badge">{changes.length}</span>
+      </summary>
+      {changes.length === 0 ? (
+        <p className="muted">No one joined, left or changed role since {formatDate(previousSyncedAt)}.</p>
+      ) : (
+        <ul className="compact-list">
+          {changes.slice(0, 200).map((c) => (
+            <li key={`${c.kind}-${c.userId}`}>
+              <strong>{c.displayName}</strong> <span className="muted">{c.email}</span> {describeChange(c)}
+            </li>
+          ))}
+          {changes.length > 200 && <li className="muted">and {changes.length - 200} more</li>}
+        </ul>
+      )}
+    </details>
+  )
+}
+
+type Dialog = { kind: 'role' | 'remove'; members: Member[] } | null
+
+function MembersTable({ orgRef, org, members, offline }: { orgRef: OrgRef; org: OrgSummary; members: Member[]; offline: boolean }) {
+  const [query, setQuery] = useState('')
+  const [roleFilter, setRoleFilter] = useState<Role | ''>('')
+  const [sorting, setSorting] = useState<SortingState>([{ id: 'name', desc: false }])
+  const [rowSelection, setRowSelection] = useState<RowSelectionState>({})
+  const [dialog, setDialog] = useState<Dialog>(null)
+  const deferredQuery = useDeferredValue(query.trim().toLowerCase())
+
+  const indexed = useMemo<Indexed[]>(
+    () => members.map((member) => ({ member, haystack: `${member.displayName}\n${member.email}`.toLowerCase(), name: member.displayName.toLowerCase() })),
+    [members],
+  )
+  const sorted = useMemo(() => {
+    const s = sorting[0]
+    if (!s) return indexed
+    const out = [...indexed].sort(compareBy(s.id as SortKey))
+    return s.desc ? out.reverse() : out
+  }, [indexed, sorting])
+  const rows = useMemo(() => {
+    if (!deferredQuery && !roleFilter) return sorted.map((r) => r.member)
+    const out: Member[] = []
+    for (const r of sorted) {
+      if (roleFilter && r.member.role !== roleFilter) continue
+      if (deferredQuery && !r.haystack.includes(deferredQuery)) continue
+      out.push(r.member)
+    }
+    return out
+  }, [sorted, deferredQuery, roleFilter])
+
+  const isOwner = org.myRole === 'owner'
+  const roleReason = offline ? OFFLINE_REASON : can(org.myRole, 'members.editRole') ? null : 'Only an Owner can change roles'
+  const removeReason = offline ? OFFLINE_REASON : can(org.myRole, 'members.remove') ? null : 'Only an Owner can remove members'
+
+  const columns = useMemo<ColumnDef<Member>[]>(
+    () => [
+      {
+        id: 'select',
+        enableSorting: false,
+        header: ({ table }) => (
+          <input
+            type="checkbox"
+            aria-label="Select all shown members"
+            checked={table.getIsAllRowsSelected()}
+            ref={(el) => {
+              if (el) el.indeterminate = table.getIsSomeRowsSelected()
+            }}
+            onChange={table.getToggleAllRowsSelectedHandler()}
+          />
+        ),
+        cell: ({ row }) => (
+          <input
+            type="checkbox"
+            aria-label={`Select ${row.original.displayName}`}
+            checked={row.getIsSelected()}
+            onChange={row.getToggleSelectedHandler()}
+          />
+        ),
+      },
+      { id: 'name', header: 'Name', cell: ({ row }) => <strong className="truncate">{row.original.displayName}</strong> },
+      { id: 'email', header: 'Email', cell: ({ row }) => <span className="truncate">{row.original.email}</span> },
+      { id: 'role', header: 'Role', cell: ({ row }) => <RoleBadge role={row.original.role} /> },
+      { id: 'joined', header: 'Joined', cell: ({ row }) => formatDate(row.original.joinedAt) },
+      { id: 'workspaces', header: 'Workspaces', cell: ({ row }) => row.original.workspaceCount },
+      {
+        id: 'actions',
+        enableSorting: false,
+        header: () => <span className="sr-only">Actions</span>,
+        cell: ({ row }) => (
+          <div className="row row-actions">
+            <button
+              className="btn btn-sm"
+              aria-label={`Change role of ${row.original.displayName}`}
+              disabled={roleReason !== null}
+              title={roleReason ?? undefined}
+              onClick={() => setDialog({ kind: 'role', members: [row.original] })}
+            >
+              Change role
+            </button>
+            <button
+              className="btn btn-sm btn-danger"
+              aria-label={`Remove ${row.original.displayName}`}
+              disabled={removeReason !== null}
+              title={removeReason ?? undefined}
+              onClick={() => setDialog({ kind: 'remove', members: [row.original] })}
+            >
+              Remove
+            </button>
+          </div>
+        ),
+      },
+    ],
+    [roleReason, removeReason],
+  )
+
+  const table = useReactTable({
+    data: rows,
+    columns,
+    getRowId: (m) => m.userId,
+    getCoreRowModel: getCoreRowModel(),
+    // Sorting and filtering happen above over precomputed keys; the table renders the result.
+    manualSorting: true,
+    manualFiltering: true,
+    enableRowSelection: isOwner && !offline,
+    enableSortingRemoval: false,
+    state: { sorting, rowSelection },
+    onSortingChange: setSorting,
+    onRowSelectionChange: setRowSelection,
+  })
+
+  const scrollRef = useRef<HTMLDivElement>(null)
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => 44,
+    overscan: 12,
+  })
+  const tableRows = table.getRowModel().rows
+  const selected = useMemo(() => members.filter((m) => rowSelection[m.userId]), [members, rowSelection])
+  const closeDialog = (done: boolean) => {
+    if (done) setRowSelection({})
+    setDialog(null)
+  }
+
+  return (
+    <>
+      <div className="toolbar row">
+        <label className="field search-field">
+          <span>Search members</span>
+          <input className="input" type="search" value={query} placeholder="Name or email" onChange={(e) => setQuery(e.target.value)} />
+        </label>
+        <label className="field">
+          <span>Filter by role</span>
+          <select className="input" value={roleFilter} onChange={(e) => setRoleFilter(e.target.value as Role | '')}>
+            <option value="">All roles</option>
+            {ROLES.map((r) => (
+              <option key={r} value={r}>
+                {ROLE_LABELS[r]}
+              </option>
+            ))}
+          </select>
+        </label>
+        <span className="spacer" />
+        <p className="muted member-count" aria-live="polite">
+          {rows.length.toLocaleString()} of {members.length.toLocaleString()} members
+        </p>
+        <button className="btn" onClick={() => download(`${org.slug}-members.csv`, toCsv(rows))} disabled={rows.length === 0}>
+          Export CSV
+        </button>
+      </div>
+      {selected.length > 0 && (
+        <div className="bulk-bar row" role="region" aria-label="Selected members">
+          <strong>{selected.length} selected</strong>
+          <button className="btn btn-sm" disabled={roleReason !== null} title={roleReason ?? undefined} onClick={() => setDialog({ kind: 'role', members: selected })}>
+            Change role…
+          </button>
+          <button
+            className="btn btn-sm btn-danger"
+            disabled={removeReason !== null}
+            title={removeReason ?? undefined}
+            onClick={() => setDialog({ kind: 'remove', members: selected })}
+          >
+            Remove…
+          </button>
+          <button className="btn btn-sm btn-ghost" onClick={() => setRowSelection({})}>
+            Clear selection
+          </button>
+        </div>
+      )}
+      <div ref={scrollRef} className="vtable-scroll">
+        <div role="table" aria-label={`Members of ${org.name}`} aria-rowcount={rows.length + 1} className="vtable">
+          <div role="rowgroup" className="vtable-head">
+            {table.getHeaderGroups().map((group) => (
+              <div role="row" aria-rowindex={1} className="vtable-row" key={group.id}>
+                {group.headers.map((header) => {
+                  const sort = header.column.getIsSorted()
+                  return (
+                    <div
+                      role="columnheader"
+                      key={header.id}
+                      className={`vcell vcell-${header.id}`}
+                      aria-sort={header.column.getCanSort() ? (sort === 'asc' ? 'ascending' : sort === 'desc' ? 'descending' : 'none') : undefined}
+                    >
+                      {header.column.getCanSort() ? (
+                        <button className="sort-button" onClick={header.column.getToggleSortingHandler()}>
+                          {flexRender(header.column.columnDef.header, header.getContext())}
+                          <span aria-hidden="true" className="sort-mark">
+                            {sort === 'asc' ? '▲' : sort === 'desc' ? '▼' : ''}
+                          </span>
+                        </button>
+                      ) : (
+                        flexRender(header.column.columnDef.header, header.getContext())
+                      )}
+                    </div>
+                  )
+                })}
+              </div>
+            ))}
+          </div>
+          <div role="rowgroup" className="vtable-body" style={{ height: virtualizer.getTotalSize() }}>
+            {virtualizer.getVirtualItems().map((v) => {
+              const row = tableRows[v.index]
+              if (!row) return null
+              return (
+                <div
+                  role="row"
+                  key={row.id}
+                  aria-rowindex={v.index + 2}
+                  aria-label={`${row.original.displayName}, ${row.original.email}`}
+                  aria-selected={row.getIsSelected() || undefined}
+                  className="vtable-row"
+                  style={{ transform: `translateY(${v.start}px)`, height: v.size }}
+                >
+                  {row.getVisibleCells().map((cell) => (
+                    <div role="cell" key={cell.id} className={`vcell vcell-${cell.column.id}`}>
+                      {flexRender(cell.column.columnDef.cell, cell.getContext())}
+                    </div>
+                  ))}
+                </div>
+              )
+            })}
+          </div>
+        </div>
+        {rows.length === 0 && (
+          <EmptyState title={members.length === 0 ? 'No members yet' : 'No members match'}>
+            {members.length > 0 && <p>Try another name, email or role.</p>}
+          </EmptyState>
+        )}
+      </div>
+      {dialog?.kind === 'role' && <RoleEditorDialog orgRef={orgRef} org={org} members={dialog.members} onClose={closeDialog} />}
+      {dialog?.kind === 'remove' && <RemoveMemberDialog orgRef={orgRef} org={org} members={dialog.members} onClose={closeDialog} />}
+    </>
+  )
+}
