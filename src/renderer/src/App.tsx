@@ -5,6 +5,8 @@
 import { useEffect, useState } from 'react'
 import { AcceptInvitationDialog } from './components/AcceptInvitationDialog'
 import { AddAccountForm } from './components/AddAccountForm'
+import { CommandPalette } from './components/CommandPalette'
+import { SessionExpiredDialog } from './components/SessionExpiredDialog'
 import { NAV, pageBlockedReason, Sidebar } from './components/Sidebar'
 import { EmptyState, ErrorMessage, RoleBadge, Skeleton } from './components/ui'
 import { useOrgDirectory, type OrgEntry } from './hooks/queries'
@@ -33,6 +35,7 @@ export function App() {
   const { accountsQuery, accounts, entries, isLoading } = useOrgDirectory()
   const current = useUi((s) => s.current)
   const page = useUi((s) => s.page)
+  const paletteOpen = useUi((s) => s.paletteOpen)
   const selected = entries.find((e) => e.ref.accountId === current?.accountId && e.ref.orgId === current.orgId) ?? null
 
   // Select the first organization when none is selected, or when the selected one is gone
@@ -42,6 +45,17 @@ export function App() {
     const first = entries[0]?.ref ?? null
     if (current?.accountId !== first?.accountId || current?.orgId !== first?.orgId) useUi.setState({ current: first })
   }, [isLoading, selected, entries, current])
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if ((e.ctrlKey || e.metaKey) && !e.altKey && e.key.toLowerCase() === 'k') {
+        e.preventDefault()
+        useUi.getState().setPaletteOpen(true)
+      }
+    }
+    window.addEventListener('keydown', onKey)
+    return () => window.removeEventListener('keydown', onKey)
+  }, [])
 
   if (accountsQuery.isLoading) return <Skeleton label="Loading accounts" />
   if (accountsQuery.error) return <ErrorMessage error={accountsQuery.error} />
@@ -54,6 +68,8 @@ export function App() {
         <TopBar selected={selected} />
         <main className="content">{renderPage(page, selected, isLoading)}</main>
       </div>
+      {paletteOpen && <CommandPalette />}
+      <SessionExpiredDialog />
     </div>
   )
 }

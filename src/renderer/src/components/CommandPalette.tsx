@@ -1,0 +1,95 @@
+/** Ctrl/Cmd+K: jump to any organization of any account by (fuzzy) name. */
+import Fuse from 'fuse.js'
+import { useId, useMemo, useState, type KeyboardEvent } from 'react'
+import { useOrgDirectory, type OrgEntry } from '../hooks/queries'
+import { useUi } from '../stores/ui'
+import { Dialog, RoleBadge } from './ui'
+
+export function CommandPalette() {
+  const { entries } = useOrgDirectory()
+  const { recent, selectOrg, setPaletteOpen } = useUi()
+  const [query, setQuery] = useState('')
+  const [active, setActive] = useState(0)
+  const listId = useId()
+
+  const fuse = useMemo(
+    () =>
+      new Fuse(entries, {
+        keys: [
+          { name: 'org.name', weight: 3 },
+          { name: 'org.slug', weight: 1 },
+          { name: 'account.email', weight: 1 },
+        ],
+        threshold: 0.4,
+        ignoreLocation: true,
+      }),
+    [entries],
+  )
+  const results = useMemo<OrgEntry[]>(() => {
+    if (query.trim()) return fuse.search(query.trim(), { limit: 50 }).map((r) => r.item)
+    const rank = (e: OrgEntry) => {
+      const i = recent.findIndex((r) => r.accountId === e.ref.accountId && r.orgId === e.ref.orgId)
+      return i === -1 ? Number.MAX_SAFE_INTEGER : i
+    }
+    return [...entries].sort((a, b) => rank(a) - rank(b))
+  }, [fuse, query, entries, recent])
+  const activeIndex = Math.min(active, Math.max(results.length - 1, 0))
+  const optionId = (i: number) => `${listId}-${i}`
+
+  const onKeyDown = (e: KeyboardEvent<HTMLInputElement>) => {
+    if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+      e.preventDefault()
+      if (results.length === 0) return
+      const step = e.key === 'ArrowDown' ? 1 : -1
+      setActive((activeIndex + step + results.length) % results.length)
+    } else if (e.key === 'Enter') {
+      e.preventDefault()
+      const chosen = results[activeIndex]
+      if (chosen) selectOrg(chosen.ref)
+    }
+  }
+
+  return (
+    <Dialog title="Switch organization" onClose={() => setPaletteOpen(false)}>
+      <div className="palette">
+        <label className="sr-only" htmlFor={`${listId}-input`}>
+          Search organizations
+        </label>
+        <input
+          id={`${listId}-input`}
+          className="input palette-input"
+          role="combobox"
+          aria-expanded="true"
+          aria-controls={listId}
+          aria-autocomplete="list"
+          aria-activedescendant={results.length ? optionId(activeIndex) : undefined}
+          placeholder="Type an organization name…"
+          value={query}
+          onChange={(e) => {
+            setQuery(e.target.value)
+            setActive(0)
+          }}
+          onKeyDown={onKeyDown}
+        />
+        <ul id={listId} role="listbox" aria-label="Organizations" className="palette-list">
+          {results.map((e, i) => (
+            <li
+              key={`${e.ref.accountId}/${e.ref.orgId}`}
+              id={optionId(i)}
+              role="option"
+              aria-selected={i === activeIndex}
+              className="palette-option"
+              onMouseEnter={() => setActive(i)}
+              onClick={() => selectOrg(e.ref)}
+            >
+              <span className="org-name">{e.org.name}</span>
+              <span className="muted palette-account">{e.account.email}</span>
+              <RoleBadge role={e.org.myRole} />
+            </li>
+          ))}
+        </ul>
+        {results.length === 0 && <p className="muted">No organization matches “{query}”.</p>}
+      </div>
+    </Dialog>
+  )
+}

@@ -1,0 +1,73 @@
+/**
+ * Signing in again to an existing account: after the refresh token was refused (session
+ * expired, asked for automatically, over whatever view is open) or after signing out.
+ */
+import { useMutation, useQueryClient } from '@tanstack/react-query'
+import { useState, type FormEvent } from 'react'
+import type { AccountSummary } from '../../../shared/ipc'
+import { useAccounts } from '../hooks/queries'
+import { useLive } from '../hooks/useBridgeEvents'
+import { call, orgAdmin, qk } from '../lib/bridge'
+import { Dialog, ErrorMessage } from './ui'
+
+export function SignInDialog({ account, title, intro, onClose }: { account: AccountSummary; title: string; intro: string; onClose: () => void }) {
+  const client = useQueryClient()
+  const [password, setPassword] = useState('')
+  const signIn = useMutation({
+    mutationFn: () => call(orgAdmin().accounts.signIn({ accountId: account.id, password })),
+    onSuccess: async () => {
+      useLive.setState((s) => ({ expired: { ...s.expired, [account.id]: false } }))
+      // Everything of this account may have failed while signed out: fetch it again.
+      await client.invalidateQueries({ predicate: (q) => q.queryKey[0] === 'accounts' || q.queryKey[1] === account.id })
+      onClose()
+    },
+  })
+  const submit = (e: FormEvent) => {
+    e.preventDefault()
+    signIn.mutate()
+  }
+  return (
+    <Dialog title={title} onClose={onClose}>
+      <form className="stack" onSubmit={submit}>
+        <p>{intro}</p>
+        <label className="field">
+          <span>Password</span>
+          <input
+            className="input"
+            type="password"
+            required
+            autoComplete="current-password"
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+          />
+        </label>
+        <ErrorMessage error={signIn.error} />
+        <div className="dialog-actions">
+          <button type="button" className="btn" data-close onClick={onClose}>
+            Later
+          </button>
+          <button type="submit" className="btn btn-primary" disabled={signIn.isPending}>
+            {signIn.isPending ? 'Signing in…' : 'Sign in'}
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  )
+}
+
+export function SessionExpiredDialog() {
+  const accounts = useAccounts().data ?? []
+  const expired = useLive((s) => s.expired)
+  const [dismissed, setDismissed] = useState<ReadonlySet<string>>(new Set())
+  const account = accounts.find((a) => (expired[a.id] || (a.status === 'expired' && expired[a.id] !== false)) && !dismissed.has(a.id))
+  if (!account) return null
+  return (
+    <SignInDialog
+      key={account.id}
+      account={account}
+      title="Session expired"
+      intro={`Your session as ${account.email} on ${account.baseUrl} has ended. Enter your password to continue where you were.`}
+      onClose={() => setDismissed((s) => new Set(s).add(account.id))}
+    />
+  )
+}
