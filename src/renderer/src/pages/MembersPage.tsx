@@ -201,6 +201,7 @@ function MembersTable({ orgRef, org, members, offline }: { orgRef: OrgRef; org: 
             type="checkbox"
             aria-label="Select all shown members"
             checked={table.getIsAllRowsSelected()}
+            disabled={!table.options.enableRowSelection}
             ref={(el) => {
               if (el) el.indeterminate = table.getIsSomeRowsSelected()
             }}
@@ -212,15 +213,16 @@ function MembersTable({ orgRef, org, members, offline }: { orgRef: OrgRef; org: 
             type="checkbox"
             aria-label={`Select ${row.original.displayName}`}
             checked={row.getIsSelected()}
+            disabled={!row.getCanSelect()}
             onChange={row.getToggleSelectedHandler()}
           />
         ),
       },
-      { id: 'name', header: 'Name', cell: ({ row }) => <strong className="truncate">{row.original.displayName}</strong> },
-      { id: 'email', header: 'Email', cell: ({ row }) => <span className="truncate">{row.original.email}</span> },
-      { id: 'role', header: 'Role', cell: ({ row }) => <RoleBadge role={row.original.role} /> },
-      { id: 'joined', header: 'Joined', cell: ({ row }) => formatDate(row.original.joinedAt) },
-      { id: 'workspaces', header: 'Workspaces', cell: ({ row }) => row.original.workspaceCount },
+      { id: 'name', accessorFn: (m) => m.displayName, header: 'Name', cell: ({ row }) => <strong className="truncate">{row.original.displayName}</strong> },
+      { id: 'email', accessorFn: (m) => m.email, header: 'Email', cell: ({ row }) => <span className="truncate">{row.original.email}</span> },
+      { id: 'role', accessorFn: (m) => m.role, header: 'Role', cell: ({ row }) => <RoleBadge role={row.original.role} /> },
+      { id: 'joined', accessorFn: (m) => m.joinedAt, header: 'Joined', cell: ({ row }) => formatDate(row.original.joinedAt) },
+      { id: 'workspaces', accessorFn: (m) => m.workspaceCount, header: 'Workspaces', sortDescFirst: false, cell: ({ row }) => row.original.workspaceCount },
       {
         id: 'actions',
         enableSorting: false,

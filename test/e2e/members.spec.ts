@@ -1,0 +1,175 @@
+/**
+ * The shell and the Members page against a real seeded server: switching organizations,
+ * search / filter / sort, role changes and removals as an Owner, refusals as a Member or
+ * for the only Owner, and offline use from the cache.
+ */
+import type { Locator, Page } from '@playwright/test'
+import { expect, screenshot, test } from './fixtures'
+
+const orgSwitcher = (app: Page) => app.getByRole('navigation', { name: 'Organizations' })
+const currentOrg = (app: Page) => app.getByTestId('current-org')
+const memberTable = (app: Page) => app.getByRole('table', { name: /^Members of / })
+const memberRow = (app: Page, name: string) => memberTable(app).getByRole('row', { name: new RegExp(`^${name},`) })
+const memberCount = (app: Page) => app.getByText(/^\d[\d,]* of \d[\d,]* members$/)
+
+async function openOrg(app: Page, name: string) {
+  await orgSwitcher(app).getByRole('button', { name: new RegExp(`^${name}`) }).click()
+  await expect(currentOrg(app)).toHaveText(name)
+  await expect(memberTable(app)).toBeVisible()
+}
+
+/** Display names of the rendered body rows, top to bottom. */
+async function renderedNames(table: Locator): Promise<string[]> {
+  const labels = await table.getByRole('row').evaluateAll((rows) => rows.map((r) => r.getAttribute('aria-label')))
+  return labels.filter((l): l is string => l !== null).map((l) => l.split(',')[0]!)
+}
+
+test('switches organizations from the sidebar and with Ctrl+K', async ({ app }) => {
+  // The first organization is selected on its own.
+  await expect(currentOrg(app)).toHaveText('Acme Corp')
+  await expect(orgSwitcher(app).getByRole('button', { name: /^Acme Corp/ })).toHaveAttribute('aria-current', 'true')
+
+  await openOrg(app, 'Initech')
+  await expect(app.getByRole('banner')).toContainText('Member')
+  // A Member cannot see activity or billing: the nav says why.
+  const pages = app.getByRole('navigation', { name: 'Pages' })
+  await expect(pages.getByRole('button', { name: 'Activity' })).toBeDisabled()
+  await expect(pages.getByRole('button', { name: 'Activity' })).toHaveAttribute('title', 'Only an Owner can view activity')
+  await expect(pages.getByRole('button', { name: 'Billing' })).toBeDisabled()
+  await expect(pages.getByRole('button', { name: 'Members' })).toHaveAttribute('aria-current', 'page')
+
+  await app.keyboard.press('Control+k')
+  const search = app.getByRole('combobox', { name: 'Search organizations' })
+  await expect(search).toBeFocused()
+  // Empty query: most recent first (Initech, then Acme Corp).
+  const options = app.getByRole('listbox', { name: 'Organizations' }).getByRole('option')
+  await expect(options.first()).toContainText('Initech')
+  await expect(options.nth(1)).toContainText('Acme Corp')
+  await search.fill('globx') // fuzzy: a letter missing
+  await expect(options.first()).toContainText('Globex')
+  await app.keyboard.press('Enter')
+  await expect(app.getByRole('dialog')).toHaveCount(0)
+  await expect(currentOrg(app)).toHaveText('Globex')
+  // Recent first in the switcher too.
+  await expect(orgSwitcher(app).getByRole('button').first()).toContainText('Globex')
+
+  await app.keyboard.press('Control+k')
+  await search.fill('umbrella')
+  await app.keyboard.press('Escape')
+  await expect(app.getByRole('dialog')).toHaveCount(0)
+  await expect(currentOrg(app)).toHaveText('Globex')
+})
+
+test('searches, filters and sorts members', async ({ app }) => {
+  await openOrg(app, 'Acme Corp')
+  const table = memberTable(app)
+  await expect(memberCount(app)).toHaveText('92 of 92 members')
+  await expect(table).toHaveAttribute('aria-rowcount', '93')
+
+  await app.getByLabel('Search members').fill('ADA.CHEN')
+  await expect(memberCount(app)).toHaveText('1 of 92 members')
+  await expect(memberRow(app, 'Ada Chen')).toBeVisible()
+  await expect(memberRow(app, 'Ada Abbott')).toHaveCount(0)
+  await app.getByLabel('Search members').fill('')
+
+  await app.getByLabel('Filter by role').selectOption({ label: 'Owner' })
+  await expect(memberCount(app)).not.toHaveText('92 of 92 members')
+  const owners = await table.getByRole('row').filter({ has: app.getByRole('cell') }).all()
+  expect(owners.length).toBeGreaterThan(1)
+  for (const row of owners) await expect(row.getByRole('cell').nth(3)).toHaveText('Owner')
+  await expect(memberRow(app, 'Dana Admin')).toBeVisible()
+  await app.getByLabel('Filter by role').selectOption({ label: 'All roles' })
+
+  const nameHeader = table.getByRole('columnheader', { name: 'Name' })
+  await expect(nameHeader).toHaveAttribute('aria-sort', 'ascending')
+  const ascending = await renderedNames(table)
+  expect(ascending).toEqual([...ascending].sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase())))
+  await nameHeader.getByRole('button').click()
+  await expect(nameHeader).toHaveAttribute('aria-sort', 'descending')
+  await expect.poll(async () => (await renderedNames(table))[0]).not.toBe(ascending[0])
+  const descending = await renderedNames(table)
+  expect(descending).toEqual([...descending].sort((a, b) => b.toLowerCase().localeCompare(a.toLowerCase())))
+
+  await table.getByRole('columnheader', { name: 'Workspaces' }).getByRole('button').click()
+  await expect(table.getByRole('columnheader', { name: 'Workspaces' })).toHaveAttribute('aria-sort', 'ascending')
+  await expect(nameHeader).toHaveAttribute('aria-sort', 'none')
+
+  await screenshot(app, 'members')
+})
+
+test('an Owner changes a role and removes a member', async ({ app, server }) => {
+  await openOrg(app, 'Acme Corp')
+  // The test server's clock stands still; let time pass so incremental sync sees the changes as new.
+  server.clock.advance(60_000)
+  await app.getByLabel('Search members').fill('ada.chen')
+  await app.getByRole('button', { name: 'Change role of Ada Chen' }).click()
+  const dialog = app.getByRole('dialog', { name: 'Change role of Ada Chen' })
+  await expect(dialog.getByRole('radio', { name: 'Member' })).toBeChecked()
+  // Each role lists what it may do.
+  await expect(dialog).toContainText('Manage payments & billing')
+  await dialog.getByRole('radio', { name: 'Billing Admin' }).check()
+  await dialog.getByRole('button', { name: 'Save' }).click()
+  await expect(dialog).toHaveCount(0)
+  await expect(memberRow(app, 'Ada Chen').getByRole('cell').nth(3)).toHaveText('Billing Admin')
+  // The server has it too: a fresh sync keeps the new role.
+  await app.getByRole('button', { name: 'Refresh' }).click()
+  await expect(app.getByRole('button', { name: 'Refresh' })).toBeEnabled()
+  await expect(memberRow(app, 'Ada Chen').getByRole('cell').nth(3)).toHaveText('Billing Admin')
+
+  server.clock.advance(60_000)
+  await app.getByLabel('Search members').fill('ada.abbott')
+  await app.getByRole('button', { name: 'Remove Ada Abbott' }).click()
+  const confirm = app.getByRole('dialog', { name: 'Remove Ada Abbott from Acme Corp?' })
+  await confirm.getByRole('button', { name: 'Remove' }).click()
+  await expect(confirm).toHaveCount(0)
+  await expect(memberCount(app)).toHaveText('0 of 91 members')
+  await app.getByRole('button', { name: 'Refresh' }).click()
+  await expect(app.getByRole('button', { name: 'Refresh' })).toBeEnabled()
+  await expect(memberCount(app)).toHaveText('0 of 91 members')
+})
+
+test('the only Owner cannot be demoted, and a Member cannot change roles', async ({ app }) => {
+  await openOrg(app, 'Globex')
+  await app.getByLabel('Search members').fill('admin@demo.test')
+  await app.getByRole('button', { name: 'Change role of Dana Admin' }).click()
+  const dialog = app.getByRole('dialog', { name: 'Change role of Dana Admin' })
+  await expect(dialog).toContainText('Dana Admin is the only Owner of Globex. Make someone else an Owner first.')
+  await expect(dialog.getByRole('radio', { name: 'Member' })).toBeDisabled()
+  await expect(dialog.getByRole('radio', { name: 'Billing Admin' })).toBeDisabled()
+  await expect(dialog.getByRole('button', { name: 'Save' })).toBeDisabled()
+  await dialog.getByRole('button', { name: 'Cancel' }).click()
+
+  await openOrg(app, 'Initech')
+  const first = memberTable(app).getByRole('row').nth(1)
+  const name = (await first.getAttribute('aria-label'))!.split(',')[0]!
+  const change = app.getByRole('button', { name: `Change role of ${name}` })
+  await expect(change).toBeDisabled()
+  await expect(change).toHaveAttribute('title', 'Only an Owner can change roles')
+  const remove = app.getByRole('button', { name: `Remove ${name}` })
+  await expect(remove).toBeDisabled()
+  await expect(remove).toHaveAttribute('title', 'Only an Owner can remove members')
+  await expect(first.getByRole('checkbox')).toBeDisabled()
+})
+
+test('offline: the cached members stay searchable and actions are disabled', async ({ app, server }) => {
+  await openOrg(app, 'Acme Corp')
+  await expect(memberCount(app)).toHaveText('92 of 92 members')
+  await server.close()
+  // The fixture closes the server again on teardown; it is already gone.
+  server.close = async () => {}
+
+  await app.reload()
+  await expect(memberTable(app)).toBeVisible()
+  await app.getByRole('button', { name: 'Refresh' }).click()
+  await expect(app.getByRole('status').filter({ hasText: 'Offline — showing data last synced' })).toBeVisible()
+
+  await app.getByLabel('Search members').fill('ada.chen')
+  await expect(memberCount(app)).toHaveText('1 of 92 members')
+  const change = app.getByRole('button', { name: 'Change role of Ada Chen' })
+  await expect(change).toBeDisabled()
+  await expect(change).toHaveAttribute('title', "You're offline")
+  await expect(app.getByRole('button', { name: 'Remove Ada Chen' })).toBeDisabled()
+
+  await app.getByRole('button', { name: 'Organizations' }).click()
+  await expect(app.getByRole('button', { name: 'Leave Initech' })).toBeDisabled()
+})
