@@ -1,0 +1,69 @@
+/** Organizations and Accounts pages: leaving (refused for the only Owner), and account actions. */
+import { expect, screenshot, test } from './fixtures'
+
+test('the only Owner cannot leave; a Member leaves Initech', async ({ app }) => {
+  await expect(app.getByTestId('current-org')).toHaveText('Acme Corp')
+  await app.getByRole('button', { name: 'Organizations' }).click()
+  await expect(app.getByRole('heading', { name: 'Organizations', level: 1 })).toBeVisible()
+
+  const globex = app.getByRole('row', { name: 'Globex' })
+  await expect(globex).toContainText('You are the only Owner of Globex. Make someone else an Owner before you leave.')
+  await expect(globex.getByRole('button', { name: 'Leave Globex' })).toBeDisabled()
+  // Acme Corp has two Owners: leaving is allowed.
+  await expect(app.getByRole('button', { name: 'Leave Acme Corp' })).toBeEnabled()
+  await screenshot(app, 'organizations')
+
+  await app.getByRole('button', { name: 'Leave Initech' }).click()
+  const dialog = app.getByRole('dialog', { name: 'Leave Initech?' })
+  await expect(dialog).toContainText('admin@demo.test')
+  await dialog.getByRole('button', { name: 'Cancel' }).click()
+  await expect(dialog).toHaveCount(0)
+  await expect(app.getByRole('row', { name: 'Initech' })).toBeVisible()
+
+  await app.getByRole('button', { name: 'Leave Initech' }).click()
+  await dialog.getByRole('button', { name: 'Leave Initech' }).click()
+  await expect(dialog).toHaveCount(0)
+  await expect(app.getByRole('row', { name: 'Initech' })).toHaveCount(0)
+  await expect(app.getByRole('navigation', { name: 'Organizations' }).getByRole('button', { name: /^Initech/ })).toHaveCount(0)
+})
+
+test('leaving the selected organization selects another one', async ({ app }) => {
+  await app.getByRole('navigation', { name: 'Organizations' }).getByRole('button', { name: /^Umbrella/ }).click()
+  await expect(app.getByTestId('current-org')).toHaveText('Umbrella')
+  await app.getByRole('button', { name: 'Organizations' }).click()
+  await app.getByRole('button', { name: 'Leave Umbrella' }).click()
+  await app.getByRole('dialog', { name: 'Leave Umbrella?' }).getByRole('button', { name: 'Leave Umbrella' }).click()
+  await expect(app.getByRole('row', { name: 'Umbrella' })).toHaveCount(0)
+  await expect(app.getByTestId('current-org')).not.toHaveText('Umbrella')
+})
+
+test('accounts: sign out, sign in again, forget, welcome screen', async ({ app, server }) => {
+  await app.getByRole('button', { name: 'Accounts' }).click()
+  const account = app.getByRole('listitem', { name: 'admin@demo.test' })
+  await expect(account).toContainText('Signed in')
+  await expect(account).toContainText(server.url)
+  await screenshot(app, 'accounts')
+
+  await account.getByRole('button', { name: 'Sign out' }).click()
+  await expect(account).toContainText('Signed out')
+  await account.getByRole('button', { name: 'Sign in' }).click()
+  const signIn = app.getByRole('dialog', { name: 'Sign in as admin@demo.test' })
+  await signIn.getByLabel('Password').fill('wrong-password')
+  await signIn.getByRole('button', { name: 'Sign in' }).click()
+  await expect(signIn.getByRole('alert')).toBeVisible()
+  await signIn.getByLabel('Password').fill('demo-password')
+  await signIn.getByRole('button', { name: 'Sign in' }).click()
+  await expect(signIn).toHaveCount(0)
+  await expect(account).toContainText('Signed in')
+
+  await account.getByRole('button', { name: 'Forget' }).click()
+  await app.getByRole('dialog', { name: 'Forget admin@demo.test?' }).getByRole('button', { name: 'Forget account' }).click()
+  // No account left: the welcome screen, and signing in from it brings the organizations back.
+  await expect(app.getByRole('heading', { name: 'Welcome to Org Admin' })).toBeVisible()
+  await expect(app.getByRole('button', { name: 'I have an invitation link' })).toBeVisible()
+  await app.getByLabel('Server URL').fill(server.url)
+  await app.getByLabel('Email').fill('admin@demo.test')
+  await app.getByLabel('Password').fill('demo-password')
+  await app.getByRole('button', { name: 'Add account' }).click()
+  await expect(app.getByTestId('current-org')).toHaveText('Acme Corp')
+})
