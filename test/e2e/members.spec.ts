@@ -137,6 +137,7 @@ test('the only Owner cannot be demoted, and a Member cannot change roles', async
   await expect(dialog.getByRole('radio', { name: 'Member' })).toBeDisabled()
   await expect(dialog.getByRole('radio', { name: 'Billing Admin' })).toBeDisabled()
   await expect(dialog.getByRole('button', { name: 'Save' })).toBeDisabled()
+  await screenshot(app, 'role-editor')
   await dialog.getByRole('button', { name: 'Cancel' }).click()
 
   await openOrg(app, 'Initech')
