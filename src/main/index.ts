@@ -44,8 +44,14 @@ if (!app.requestSingleInstanceLock()) {
   app.on('activate', () => {
     if (core && BrowserWindow.getAllWindows().length === 0) openWindow()
   })
-  app.on('will-quit', () => {
-    void backend?.server?.close()
+  // The embedded database must close cleanly (PGlite flushes on close): quit after it has.
+  let serverClosed = false
+  app.on('before-quit', (event) => {
+    const server = backend?.server
+    if (serverClosed || !server) return
+    event.preventDefault()
+    serverClosed = true
+    void server.close().finally(() => app.quit())
   })
   app.whenReady().then(start, (err: unknown) => {
     console.error('[main] startup failed:', err)
