@@ -4,6 +4,7 @@
  * for the only Owner, and offline use from the cache.
  */
 import type { Locator, Page } from '@playwright/test'
+import { bulkMembers, createOrg, createUser } from '../../src/server/index'
 import { expect, screenshot, test } from './fixtures'
 
 const orgSwitcher = (app: Page) => app.getByRole('navigation', { name: 'Organizations' })
@@ -173,4 +174,37 @@ test('offline: the cached members stay searchable and actions are disabled', asy
 
   await app.getByRole('button', { name: 'Organizations' }).click()
   await expect(app.getByRole('button', { name: 'Leave Initech' })).toBeDisabled()
+})
+
+test.describe('at scale', () => {
+  test.use({ signedInAs: null })
+
+  test('100 000 members stay searchable, and only the visible rows are rendered', async ({ app, harness, server }) => {
+    test.setTimeout(300_000)
+    const owner = await createUser(server, { email: 'scale@demo.test', displayName: 'Scale Owner', password: 'scale-password' })
+    const org = await createOrg(server, { name: 'Hundred Thousand', ownerUserId: owner.id })
+    await bulkMembers(server, { orgId: org.id, count: 100_000 })
+    const added = await harness.call('accounts.add', { baseUrl: server.url, email: 'scale@demo.test', password: 'scale-password' })
+    expect(added.ok).toBe(true)
+
+    await expect(currentOrg(app)).toHaveText('Hundred Thousand')
+    await expect(memberCount(app)).toHaveText('100,001 of 100,001 members', { timeout: 240_000 })
+    const table = memberTable(app)
+    await expect(table).toHaveAttribute('aria-rowcount', '100002')
+    const rendered = await table.getByRole('row').count()
+    expect(rendered).toBeLessThan(100)
+
+    await app.getByLabel('Search members').fill('user099999.')
+    await expect(memberCount(app)).toHaveText('1 of 100,001 members')
+    await expect(table.getByRole('row', { name: /, user099999\./ })).toBeVisible()
+
+    await app.getByLabel('Search members').fill('')
+    await app.getByLabel('Filter by role').selectOption({ label: 'Billing Admin' })
+    await expect(memberCount(app)).toHaveText('2,000 of 100,001 members')
+
+    // Scrolling to the end renders the last row.
+    await app.getByLabel('Filter by role').selectOption({ label: 'All roles' })
+    await app.locator('.vtable-scroll').evaluate((el) => el.scrollTo(0, el.scrollHeight))
+    await expect(table.locator('[aria-rowindex="100002"]')).toBeVisible()
+  })
 })

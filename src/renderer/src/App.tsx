@@ -57,21 +57,28 @@ export function App() {
     return () => window.removeEventListener('keydown', onKey)
   }, [])
 
+  const shownPage = effectivePage(page, selected)
   if (accountsQuery.isLoading) return <Skeleton label="Loading accounts" />
   if (accountsQuery.error) return <ErrorMessage error={accountsQuery.error} />
   if (accounts.length === 0) return <Welcome />
 
   return (
     <div className="shell">
-      <Sidebar myRole={selected?.org.myRole ?? null} />
+      <Sidebar myRole={selected?.org.myRole ?? null} page={shownPage} />
       <div className="main">
         <TopBar selected={selected} />
-        <main className="content">{renderPage(page, selected, isLoading)}</main>
+        <main className="content">{renderPage(shownPage, selected, isLoading)}</main>
       </div>
       {paletteOpen && <CommandPalette />}
       <SessionExpiredDialog />
     </div>
   )
+}
+
+/** A page the role cannot see (e.g. after switching organization) falls back to Members. */
+function effectivePage(page: Page, selected: OrgEntry | null): Page {
+  const item = NAV.find((n) => n.page === page)
+  return selected && item && pageBlockedReason(item, selected.org.myRole) ? 'members' : page
 }
 
 function renderPage(page: Page, selected: OrgEntry | null, loading: boolean) {
@@ -86,10 +93,7 @@ function renderPage(page: Page, selected: OrgEntry | null, loading: boolean) {
       </EmptyState>
     )
   }
-  // A page the role cannot see (after switching organization) falls back to Members.
-  const item = NAV.find((n) => n.page === page)
-  const shown = item && pageBlockedReason(item, selected.org.myRole) ? 'members' : page
-  const Component = ORG_PAGES[shown]
+  const Component = ORG_PAGES[page]
   // Keyed by organization: page-local state (search, selection, dialogs) never leaks across orgs.
   return <Component key={`${selected.ref.accountId}/${selected.ref.orgId}`} />
 }

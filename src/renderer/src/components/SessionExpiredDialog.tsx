@@ -10,7 +10,20 @@ import { useLive } from '../hooks/useBridgeEvents'
 import { call, orgAdmin, qk } from '../lib/bridge'
 import { Dialog, ErrorMessage } from './ui'
 
-export function SignInDialog({ account, title, intro, onClose }: { account: AccountSummary; title: string; intro: string; onClose: () => void }) {
+export function SignInDialog({
+  account,
+  title,
+  intro,
+  onClose,
+  onSignedIn = onClose,
+}: {
+  account: AccountSummary
+  title: string
+  intro: string
+  /** "Later": dismissed without signing in. */
+  onClose: () => void
+  onSignedIn?: () => void
+}) {
   const client = useQueryClient()
   const [password, setPassword] = useState('')
   const signIn = useMutation({
@@ -19,7 +32,7 @@ export function SignInDialog({ account, title, intro, onClose }: { account: Acco
       useLive.setState((s) => ({ expired: { ...s.expired, [account.id]: false } }))
       // Everything of this account may have failed while signed out: fetch it again.
       await client.invalidateQueries({ predicate: (q) => q.queryKey[0] === 'accounts' || q.queryKey[1] === account.id })
-      onClose()
+      onSignedIn()
     },
   })
   const submit = (e: FormEvent) => {
@@ -68,6 +81,8 @@ export function SessionExpiredDialog() {
       title="Session expired"
       intro={`Your session as ${account.email} on ${account.baseUrl} has ended. Enter your password to continue where you were.`}
       onClose={() => setDismissed((s) => new Set(s).add(account.id))}
+      // Signed in: no longer expired, so nothing to dismiss (a later expiry asks again).
+      onSignedIn={() => undefined}
     />
   )
 }

@@ -41,9 +41,9 @@ export function byRecent(recent: readonly OrgRef[], accountId: string) {
   return (a: OrgSummary, b: OrgSummary) => rank(a) - rank(b)
 }
 
-export function Sidebar({ myRole }: { myRole: Role | null }) {
+export function Sidebar({ myRole, page }: { myRole: Role | null; page: Page }) {
   const { groups } = useOrgDirectory()
-  const { current, recent, page, selectOrg, setPage, setPaletteOpen } = useUi()
+  const { current, recent, selectOrg, setPage, setPaletteOpen } = useUi()
   return (
     <aside className="sidebar">
       <div className="brand">Org Admin</div>

@@ -52,15 +52,19 @@ export function Dialog({
 }) {
   const titleId = useId()
   const ref = useRef<HTMLDivElement>(null)
+  // Callers pass inline closures: keep the latest without re-running the mount effect,
+  // which would pull focus back to the first field on every render.
+  const closeRef = useRef(onClose)
+  closeRef.current = onClose
   useEffect(() => {
-    const first = ref.current?.querySelector<HTMLElement>('input, select, textarea, button:not([data-close])')
+    const first = ref.current?.querySelector<HTMLElement>('input:not(:disabled), select, textarea, button:not([data-close]):not(:disabled)')
     first?.focus()
     const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape') onClose()
+      if (e.key === 'Escape') closeRef.current()
     }
     window.addEventListener('keydown', onKey)
     return () => window.removeEventListener('keydown', onKey)
-  }, [onClose])
+  }, [])
   return (
     <div className="dialog-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
       <div ref={ref} role="dialog" aria-modal="true" aria-labelledby={titleId} className="dialog">

@@ -187,7 +187,12 @@ function MembersTable({ orgRef, org, members, offline }: { orgRef: OrgRef; org: 
     return out
   }, [sorted, deferredQuery, roleFilter])
 
-  const isOwner = org.myRole === 'owner'
+  const canSelect = org.myRole === 'owner' && !offline
+  const selection = useMemo(() => {
+    let count = 0
+    for (const m of rows) if (rowSelection[m.userId]) count++
+    return { all: rows.length > 0 && count === rows.length, some: count > 0 }
+  }, [rows, rowSelection])
   const roleReason = offline ? OFFLINE_REASON : can(org.myRole, 'members.editRole') ? null : 'Only an Owner can change roles'
   const removeReason = offline ? OFFLINE_REASON : can(org.myRole, 'members.remove') ? null : 'Only an Owner can remove members'
 
@@ -196,16 +201,17 @@ function MembersTable({ orgRef, org, members, offline }: { orgRef: OrgRef; org: 
       {
         id: 'select',
         enableSorting: false,
-        header: ({ table }) => (
+        // The table only holds the visible window, so "all" is computed over the filtered list.
+        header: () => (
           <input
             type="checkbox"
             aria-label="Select all shown members"
-            checked={table.getIsAllRowsSelected()}
-            disabled={!table.options.enableRowSelection}
+            checked={selection.all}
+            disabled={!canSelect || rows.length === 0}
             ref={(el) => {
-              if (el) el.indeterminate = table.getIsSomeRowsSelected()
+              if (el) el.indeterminate = selection.some && !selection.all
             }}
-            onChange={table.getToggleAllRowsSelectedHandler()}
+            onChange={() => setRowSelection(selection.all ? {} : Object.fromEntries(rows.map((m) => [m.userId, true])))}
           />
         ),
         cell: ({ row }) => (
@@ -251,23 +257,8 @@ function MembersTable({ orgRef, org, members, offline }: { orgRef: OrgRef; org: 
         ),
       },
     ],
-    [roleReason, removeReason],
+    [roleReason, removeReason, selection, canSelect, rows],
   )
-
-  const table = useReactTable({
-    data: rows,
-    columns,
-    getRowId: (m) => m.userId,
-    getCoreRowModel: getCoreRowModel(),
-    // Sorting and filtering happen above over precomputed keys; the table renders the result.
-    manualSorting: true,
-    manualFiltering: true,
-    enableRowSelection: isOwner && !offline,
-    enableSortingRemoval: false,
-    state: { sorting, rowSelection },
-    onSortingChange: setSorting,
-    onRowSelectionChange: setRowSelection,
-  })
 
   const scrollRef = useRef<HTMLDivElement>(null)
   const virtualizer = useVirtualizer({
@@ -275,6 +266,26 @@ function MembersTable({ orgRef, org, members, offline }: { orgRef: OrgRef; org: 
     getScrollElement: () => scrollRef.current,
     estimateSize: () => 44,
     overscan: 12,
+  })
+  const virtualItems = virtualizer.getVirtualItems()
+  const windowStart = virtualItems[0]?.index ?? 0
+  const windowEnd = (virtualItems[virtualItems.length - 1]?.index ?? -1) + 1
+  // TanStack Table builds a row object per data item (seconds at 100 000): give it only the
+  // rows on screen. Selection is keyed by user id, so it survives scrolling and filtering.
+  const windowData = useMemo(() => rows.slice(windowStart, windowEnd), [rows, windowStart, windowEnd])
+  const table = useReactTable({
+    data: windowData,
+    columns,
+    getRowId: (m) => m.userId,
+    getCoreRowModel: getCoreRowModel(),
+    // Sorting and filtering happen above over precomputed keys; the table renders the result.
+    manualSorting: true,
+    manualFiltering: true,
+    enableRowSelection: canSelect,
+    enableSortingRemoval: false,
+    state: { sorting, rowSelection },
+    onSortingChange: setSorting,
+    onRowSelectionChange: setRowSelection,
   })
   const tableRows = table.getRowModel().rows
   const selected = useMemo(() => members.filter((m) => rowSelection[m.userId]), [members, rowSelection])
@@ -359,8 +370,8 @@ function MembersTable({ orgRef, org, members, offline }: { orgRef: OrgRef; org: 
             ))}
           </div>
           <div role="rowgroup" className="vtable-body" style={{ height: virtualizer.getTotalSize() }}>
-            {virtualizer.getVirtualItems().map((v) => {
-              const row = tableRows[v.index]
+            {virtualItems.map((v) => {
+              const row = tableRows[v.index - windowStart]
               if (!row) return null
               return (
                 <div
