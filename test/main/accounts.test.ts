@@ -80,7 +80,7 @@ describe('accounts', () => {
   it('refreshes on a 401 and retries the call once', async () => {
     const account = await addDemo()
     const orgId = await firstOwnedOrg(core, account.id)
-    server.clock.advance(ACCESS_TTL_MS + 1_000) // the client's own clock still thinks the token is fresh
+    server.clock.advance(ACCESS_TTL_MS + 1_000) // only the server knows: the client's clock is not tied to it here
 
     const page = await core.call<{ items: unknown[] }>('activity.list', { accountId: account.id, orgId })
     expect(Array.isArray(page.items)).toBe(true)

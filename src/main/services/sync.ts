@@ -132,18 +132,23 @@ export class SyncService {
   private async pullMembers(accountId: string, orgId: string): Promise<CacheEntry<MemberCache>> {
     const client = this.opts.accounts.client(accountId)
     const previous = await this.readMembers(accountId, orgId)
-    const since = previous?.data.since
+    // Ask again for a short window before the last sync: a change whose transaction committed
+    // just after that listing can carry an earlier timestamp. Re-applying it is harmless.
+    const since = previous ? new Date(Date.parse(previous.data.since) - SINCE_OVERLAP_MS).toISOString() : undefined
     // Incremental: start from the previous list (Map keeps its order) and apply the delta.
     const next = new Map<string, Member>(previous?.data.members.map((m) => [m.userId, m]))
     let serverTime: string | undefined
     let cursor: string | undefined
     let loaded = 0
-    let removedCount = 0
+    let applied = 0
     do {
       const page = await client.get(routes.members(orgId), memberPageSchema, { limit: MAX_PAGE_SIZE, cursor, since })
       serverTime ??= page.serverTime
-      for (const m of page.items) next.set(m.userId, m)
-      for (const r of page.removed) if (next.delete(r.userId)) removedCount++
+      for (const m of page.items) {
+        if (!sameMember(next.get(m.userId), m)) applied++
+        next.set(m.userId, m)
+      }
+      for (const r of page.removed) if (next.delete(r.userId)) applied++
       loaded += page.items.length
       cursor = page.nextCursor ?? undefined
       this.opts.events.emit('sync.progress', {
@@ -173,7 +178,7 @@ export class SyncService {
     this.opts.accounts.get(accountId) // forgotten meanwhile: write nothing back
     await this.opts.cache.write(accountId, orgId, 'members', entry)
     this.lastFetched.set(this.key(accountId, orgId, 'members'), this.now())
-    if (previous && (loaded > 0 || removedCount > 0)) {
+    if (previous && applied > 0) {
       this.opts.events.emit('cache.updated', { accountId, orgId, kind: 'members' })
     }
     return entry
@@ -256,6 +261,20 @@ export class SyncService {
     if (err instanceof AppError && ['offline', 'timeout', 'session_expired', 'unknown_account'].includes(err.code)) return
     console.warn(`[sync] background refresh of ${kind} failed:`, err instanceof Error ? err.message : err)
   }
+}
+
+const SINCE_OVERLAP_MS = 5_000
+
+function sameMember(a: Member | undefined, b: Member): boolean {
+  return (
+    a !== undefined &&
+    a.role === b.role &&
+    a.joinedAt === b.joinedAt &&
+    a.email === b.email &&
+    a.displayName === b.displayName &&
+    a.updatedAt === b.updatedAt &&
+    a.workspaceCount === b.workspaceCount
+  )
 }
 
 function isUnreachable(err: unknown): boolean {
