@@ -83,12 +83,14 @@ async function start(): Promise<void> {
     for (const win of BrowserWindow.getAllWindows()) win.webContents.send(IPC_EVENT, name, payload)
   })
 
+  // The window first: seeding the demo database on a first run takes a while, and the
+  // renderer hears `accounts.changed` when the demo account arrives.
+  openWindow()
   backend = await startBackend(join(userData, 'demo-server')).catch((err: unknown) => {
     console.error('[main] the demo server did not start:', err)
     return null
   })
   if (backend) await ensureDemoAccount(core.accounts, backend.url)
-  openWindow()
 }
 
 function openWindow(): void {
