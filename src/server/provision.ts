@@ -46,14 +46,14 @@ export async function createOrg(
   })
   const [owner] = await h.db.select().from(users).where(eq(users.id, o.ownerUserId))
   if (!owner) throw new Error(`createOrg: no user ${o.ownerUserId}`)
-  await addMembership(h.db, now, { orgId: id, userId: owner.id, email: owner.email, role: 'owner' })
+  await addMembership(h.db, now, { orgId: id, userId: owner.id, email: owner.email, displayName: owner.displayName, role: 'owner' })
   return { id, name: o.name }
 }
 
 export async function addMember(h: Handle, m: { orgId: string; userId: string; role: Role }): Promise<void> {
   const [user] = await h.db.select().from(users).where(eq(users.id, m.userId))
   if (!user) throw new Error(`addMember: no user ${m.userId}`)
-  await addMembership(h.db, h.clock.now(), { ...m, email: user.email })
+  await addMembership(h.db, h.clock.now(), { ...m, email: user.email, displayName: user.displayName })
 }
 
 /**
@@ -87,6 +87,7 @@ export async function bulkMembers(
         orgId: b.orgId,
         userId: u.id,
         email: u.email,
+        displayName: u.displayName,
         role: ((start + k) % 50 === 0 ? 'billing_admin' : 'member') as Role,
         joinedAt: now,
         updatedAt: now,
@@ -101,6 +102,8 @@ export async function bulkMembers(
       membersVersion: sql`${orgs.membersVersion} + 1`,
     })
     .where(eq(orgs.id, b.orgId))
+  // PGlite never autovacuums: without fresh statistics the planner scans instead of using the indexes.
+  await h.db.execute(sql`analyze memberships`)
 }
 
 export const FIRST = ['Ada', 'Ben', 'Chloe', 'Dmitri', 'Elena', 'Farah', 'Gus', 'Hana', 'Ivan', 'Jun', 'Kofi', 'Lea', 'Mateo', 'Nina', 'Oscar', 'Priya', 'Quinn', 'Rosa', 'Sami', 'Tara', 'Uma', 'Victor', 'Wen', 'Yusuf', 'Zoe']

@@ -39,7 +39,7 @@ export async function seedDemo(h: Handle): Promise<void> {
       .values(Array.from({ length: count }, (_, i) => ({ id: newId(), createdAt: at, ...person(i, domain) })))
       .returning()
     await h.db.insert(memberships).values(
-      made.map((u, i) => ({ orgId, userId: u.id, email: u.email, role: roleOf(i), joinedAt: new Date(at.getTime() - (count - i) * DAY), updatedAt: at })),
+      made.map((u, i) => ({ orgId, userId: u.id, email: u.email, displayName: u.displayName, role: roleOf(i), joinedAt: new Date(at.getTime() - (count - i) * DAY), updatedAt: at })),
     )
     return made
   }

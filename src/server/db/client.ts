@@ -3,6 +3,7 @@
  * PostgreSQL when a connection URL is given. Both speak the same SQL and schema.
  */
 import { PGlite } from '@electric-sql/pglite'
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite'
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres'
@@ -31,7 +32,7 @@ export async function openDatabase(opts: { dataDir?: string; databaseUrl?: strin
       kind: 'postgres',
     }
   } else {
-    const client = opts.dataDir ? new PGlite(opts.dataDir) : new PGlite()
+    const client = new PGlite({ dataDir: opts.dataDir, extensions: { pg_trgm } })
     database = {
       db: drizzlePglite(client, { schema }) as unknown as Db,
       exec: async (sql) => void (await client.exec(sql)),

@@ -49,6 +49,7 @@ CREATE TABLE "memberships" (
 	"org_id" text NOT NULL,
 	"user_id" text NOT NULL,
 	"email" text NOT NULL,
+	"display_name" text NOT NULL,
 	"role" text NOT NULL,
 	"joined_at" timestamp with time zone NOT NULL,
 	"updated_at" timestamp with time zone NOT NULL,
@@ -132,10 +133,18 @@ ALTER TABLE "workspaces" ADD CONSTRAINT "workspaces_org_id_orgs_id_fk" FOREIGN K
 CREATE INDEX "activity_org_seq" ON "activity" USING btree ("org_id","seq");
 CREATE INDEX "invitations_org" ON "invitations" USING btree ("org_id","created_at");
 CREATE INDEX "invoices_org" ON "invoices" USING btree ("org_id");
-CREATE INDEX "memberships_org_email" ON "memberships" USING btree ("org_id","email");
+CREATE INDEX "memberships_org_email" ON "memberships" USING btree ("org_id","email","user_id");
 CREATE INDEX "memberships_org_updated" ON "memberships" USING btree ("org_id","updated_at","user_id");
 CREATE INDEX "workspace_members_user" ON "workspace_members" USING btree ("user_id");
 CREATE INDEX "workspaces_org" ON "workspaces" USING btree ("org_id");
+`,
+  },
+  {
+    // Substring search over 100 000 members (ILIKE '%…%') needs trigram indexes, not a scan.
+    id: '0001_member_search',
+    sql: `
+CREATE EXTENSION IF NOT EXISTS pg_trgm;
+CREATE INDEX "memberships_search" ON "memberships" USING gin ("email" gin_trgm_ops, "display_name" gin_trgm_ops);
 `,
   },
 ]

@@ -150,7 +150,7 @@ export async function createInvitations(
         const isTrusted = trusted.has(domainOf(email))
         const user = userByEmail.get(email)
         if (isTrusted && user) {
-          await addMembership(db, now, { orgId, userId: user.id, email, role: req.role })
+          await addMembership(db, now, { orgId, userId: user.id, email, displayName: user.displayName, role: req.role })
           await record(db, now, { orgId, actorId, action: 'member.joined', target: email, details: { role: req.role, via: 'trusted_domain' } })
           result.added.push(await getMember(db, orgId, user.id))
           continue
@@ -262,7 +262,7 @@ export async function acceptInvitation(ctx: Ctx, token: string, req: AcceptInvit
     }
     // The pending invitation already holds its seat, so the cap cannot be exceeded here.
     await db.update(invitations).set({ acceptedAt: now }).where(eq(invitations.id, i.id))
-    await addMembership(db, now, { orgId: i.orgId, userId: user!.id, email: i.email, role: i.role })
+    await addMembership(db, now, { orgId: i.orgId, userId: user!.id, email: i.email, displayName: user!.displayName, role: i.role })
     await record(db, now, { orgId: i.orgId, actorId: user!.id, action: 'invitation.accepted', target: i.email, details: { role: i.role } })
     return { orgId: i.orgId, tokens: await startSession(ctx, db, toUser(user!)) }
   })

@@ -8,7 +8,7 @@ import type { Member, MemberPage } from '../../shared/api'
 import { AppError } from '../../shared/errors'
 import type { Role } from '../../shared/roles'
 import type { Db } from '../db/client'
-import { memberships, orgs, users, workspaceMembers, workspaces } from '../db/schema'
+import { memberships, orgs, workspaceMembers, workspaces } from '../db/schema'
 import { assertCan, roleIn } from './access'
 import { record } from './activity'
 import type { Ctx } from './context'
@@ -30,7 +30,7 @@ const workspaceCount = sql<number>`(
 const memberColumns = {
   userId: memberships.userId,
   email: memberships.email,
-  displayName: users.displayName,
+  displayName: memberships.displayName,
   role: memberships.role,
   joinedAt: memberships.joinedAt,
   updatedAt: memberships.updatedAt,
@@ -73,7 +73,7 @@ export async function listMembers(ctx: Ctx, userId: string, orgId: string, q: Li
   if (q.role) filters.push(eq(memberships.role, q.role))
   if (q.q) {
     const like = `%${q.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
-    filters.push(or(ilike(memberships.email, like), ilike(users.displayName, like))!)
+    filters.push(or(ilike(memberships.email, like), ilike(memberships.displayName, like))!)
   }
   if (since) filters.push(gt(memberships.updatedAt, since))
   // Sync pages walk (updatedAt, userId) so rows changed during the walk are picked up next time.
@@ -86,17 +86,12 @@ export async function listMembers(ctx: Ctx, userId: string, orgId: string, q: Li
   const rows = await ctx.db
     .select(memberColumns)
     .from(memberships)
-    .innerJoin(users, eq(users.id, memberships.userId))
     .where(and(...pageFilters))
     .orderBy(asc(k1), asc(k2))
     .limit(q.limit + 1)
   const page = rows.slice(0, q.limit)
   const last = page[page.length - 1]
-  const [{ total } = { total: 0 }] = await ctx.db
-    .select({ total: count() })
-    .from(memberships)
-    .innerJoin(users, eq(users.id, memberships.userId))
-    .where(and(...filters))
+  const total = await countMatching(ctx.db, orgId, q, filters)
   const removed =
     since && !q.cursor
       ? await ctx.db
@@ -116,11 +111,25 @@ export async function listMembers(ctx: Ctx, userId: string, orgId: string, q: Li
   }
 }
 
+/**
+ * Counting 100 000 rows on every page would dominate a full sync, and the answer only
+ * changes with the organization's members version, which is part of the key.
+ */
+const totals = new Map<string, number>()
+async function countMatching(db: Db, orgId: string, q: ListQuery, filters: SQL[]): Promise<number> {
+  const key = JSON.stringify([orgId, await membersVersion(db, orgId), q.q, q.role, q.since])
+  const hit = totals.get(key)
+  if (hit !== undefined) return hit
+  const [row] = await db.select({ n: count() }).from(memberships).where(and(...filters))
+  if (totals.size > 500) totals.clear()
+  totals.set(key, row?.n ?? 0)
+  return row?.n ?? 0
+}
+
 async function getMember(db: Db, orgId: string, userId: string): Promise<Member> {
   const [row] = await db
     .select(memberColumns)
     .from(memberships)
-    .innerJoin(users, eq(users.id, memberships.userId))
     .where(and(eq(memberships.orgId, orgId), eq(memberships.userId, userId), isNull(memberships.removedAt)))
   if (!row) throw new AppError('not_found', 'That person is not a member of this organization')
   return toMember(row)
@@ -197,7 +206,7 @@ export async function removeMember(ctx: Ctx, actorId: string, orgId: string, use
 export async function addMembership(
   db: Db,
   now: Date,
-  m: { orgId: string; userId: string; email: string; role: Role },
+  m: { orgId: string; userId: string; email: string; displayName: string; role: Role },
 ): Promise<void> {
   await db
     .insert(memberships)
