@@ -67,3 +67,22 @@ test('accounts: sign out, sign in again, forget, welcome screen', async ({ app, 
   await app.getByRole('button', { name: 'Add account' }).click()
   await expect(app.getByTestId('current-org')).toHaveText('Acme Corp')
 })
+
+test('an expired session asks for the password over the current view', async ({ app, server }) => {
+  await app.getByRole('navigation', { name: 'Organizations' }).getByRole('button', { name: /^Globex/ }).click()
+  await expect(app.getByTestId('current-org')).toHaveText('Globex')
+  // Past the refresh token's lifetime: main's refresh is refused and it reports the session expired.
+  server.clock.advance(31 * 86_400_000)
+  await app.getByRole('button', { name: 'Refresh' }).click()
+  const dialog = app.getByRole('dialog', { name: 'Session expired' })
+  await expect(dialog).toContainText('admin@demo.test')
+  await dialog.getByLabel('Password').fill('demo-password')
+  await dialog.getByRole('button', { name: 'Sign in' }).click()
+  await expect(dialog).toHaveCount(0)
+  // Same organization and page as before.
+  await expect(app.getByTestId('current-org')).toHaveText('Globex')
+  await expect(app.getByRole('heading', { name: 'Members', level: 1 })).toBeVisible()
+  await app.getByRole('button', { name: 'Refresh' }).click()
+  await expect(app.getByRole('button', { name: 'Refresh' })).toBeEnabled()
+  await expect(app.getByRole('dialog')).toHaveCount(0)
+})
