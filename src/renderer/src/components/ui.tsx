@@ -84,7 +84,8 @@ export function formatRelative(iso: string, now = Date.now()): string {
   const diff = new Date(iso).getTime() - now
   const abs = Math.abs(diff)
   const rtf = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' })
-  if (abs < 60_000) return rtf.format(Math.round(diff / 1000), 'second')
+  // Seconds would tick visibly apart between two labels rendered a moment apart.
+  if (abs < 60_000) return 'just now'
   if (abs < 3_600_000) return rtf.format(Math.round(diff / 60_000), 'minute')
   if (abs < 86_400_000) return rtf.format(Math.round(diff / 3_600_000), 'hour')
   return rtf.format(Math.round(diff / 86_400_000), 'day')
