@@ -123,8 +123,10 @@ function lockDownSession(): void {
   ses.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [csp] } })
   })
-  ses.setPermissionRequestHandler((_contents, _permission, callback) => callback(false))
-  ses.setPermissionCheckHandler(() => false)
+  // Everything is denied but writing to the clipboard ("copy invitation link").
+  const allowed = new Set(['clipboard-sanitized-write'])
+  ses.setPermissionRequestHandler((_contents, permission, callback) => callback(allowed.has(permission)))
+  ses.setPermissionCheckHandler((_contents, permission) => allowed.has(permission))
 }
 
 function harden(contents: WebContents): void {
