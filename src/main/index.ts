@@ -26,8 +26,11 @@ let core: Core | null = null
 let backend: Backend | null = null
 let mainWindow: BrowserWindow | null = null
 
-// Tests and side-by-side profiles: a separate data folder (and so a separate instance lock).
-if (process.env.ORG_ADMIN_USER_DATA) app.setPath('userData', process.env.ORG_ADMIN_USER_DATA)
+// One data folder under the product name in development and packaged builds alike
+// (otherwise `electron-vite dev` would use the npm package name); tests and side-by-side
+// profiles pick their own (and so their own instance lock).
+app.setName('Org Admin')
+app.setPath('userData', process.env.ORG_ADMIN_USER_DATA ?? join(app.getPath('appData'), 'Org Admin'))
 
 if (!app.requestSingleInstanceLock()) {
   app.quit()
