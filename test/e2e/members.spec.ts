@@ -4,8 +4,9 @@
  * for the only Owner, and offline use from the cache.
  */
 import type { Locator, Page } from '@playwright/test'
+import { readFile } from 'node:fs/promises'
 import { bulkMembers, createOrg, createUser } from '../../src/server/index'
-import { expect, screenshot, test } from './fixtures'
+import { DEMO_OWNER2, expect, screenshot, test } from './fixtures'
 
 const orgSwitcher = (app: Page) => app.getByRole('navigation', { name: 'Organizations' })
 const currentOrg = (app: Page) => app.getByTestId('current-org')
@@ -127,6 +128,53 @@ test('an Owner changes a role and removes a member', async ({ app, server }) => 
   await app.getByRole('button', { name: 'Refresh' }).click()
   await expect(app.getByRole('button', { name: 'Refresh' })).toBeEnabled()
   await expect(memberCount(app)).toHaveText('0 of 91 members')
+})
+
+test('exports the filtered members as CSV and removes a selection in bulk', async ({ app, server }) => {
+  await openOrg(app, 'Acme Corp')
+  server.clock.advance(60_000)
+  await app.getByLabel('Search members').fill('ada ')
+  await expect(memberCount(app)).toHaveText('4 of 92 members')
+
+  const download = app.waitForEvent('download')
+  await app.getByRole('button', { name: 'Export CSV' }).click()
+  const file = await download
+  expect(file.suggestedFilename()).toMatch(/members\.csv$/)
+  const lines = (await readFile((await file.path())!, 'utf8')).trim().split(/\r\n/)
+  expect(lines[0]).toBe('"Name","Email","Role","Joined","Workspaces"')
+  expect(lines.slice(1).map((l) => l.split(',')[0])).toEqual(['"Ada Abbott"', '"Ada Chen"', '"Ada Evans"', '"Ada Garcia"'])
+
+  await app.getByRole('checkbox', { name: 'Select Ada Evans' }).check()
+  await app.getByRole('checkbox', { name: 'Select Ada Garcia' }).check()
+  const bulk = app.getByRole('region', { name: 'Selected members' })
+  await expect(bulk).toContainText('2 selected')
+  await bulk.getByRole('button', { name: 'Remove…' }).click()
+  const confirm = app.getByRole('dialog', { name: 'Remove 2 members from Acme Corp?' })
+  await expect(confirm).toContainText('Ada Evans')
+  await confirm.getByRole('button', { name: 'Remove' }).click()
+  await expect(confirm).toHaveCount(0)
+  await expect(memberCount(app)).toHaveText('2 of 90 members')
+  await expect(bulk).toHaveCount(0)
+})
+
+test.describe('two accounts', () => {
+  test('the switcher groups organizations by account, and roles follow the account', async ({ app, harness, server }) => {
+    // Added while the app is open: it hears accounts.changed.
+    const added = await harness.call('accounts.add', { baseUrl: server.url, ...DEMO_OWNER2 })
+    expect(added.ok).toBe(true)
+    const switcher = orgSwitcher(app)
+    await expect(switcher.getByRole('group', { name: 'admin@demo.test' }).getByRole('button')).toHaveCount(5)
+    const omar = switcher.getByRole('group', { name: 'owner2@demo.test' })
+    await expect(omar.getByRole('button', { name: /^Initech/ })).toContainText('Owner')
+
+    // Initech as Dana (Member): read-only. As Omar (Owner): editable.
+    await switcher.getByRole('group', { name: 'admin@demo.test' }).getByRole('button', { name: /^Initech/ }).click()
+    await expect(app.getByRole('banner')).toContainText('admin@demo.test')
+    await expect(memberTable(app).getByRole('button', { name: /^Change role of / }).first()).toBeDisabled()
+    await omar.getByRole('button', { name: /^Initech/ }).click()
+    await expect(app.getByRole('banner')).toContainText('owner2@demo.test')
+    await expect(memberTable(app).getByRole('button', { name: /^Change role of / }).first()).toBeEnabled()
+  })
 })
 
 test('the only Owner cannot be demoted, and a Member cannot change roles', async ({ app }) => {
