@@ -39,7 +39,8 @@ test.describe('Electron app', () => {
     const userData = await mkdtemp(join(tmpdir(), 'org-admin-electron-'))
     const app = await electron.launch({
       executablePath: binary!,
-      args: [MAIN],
+      // Chromium refuses to run as root with its OS sandbox (CI containers).
+      args: [...(process.getuid?.() === 0 ? ['--no-sandbox'] : []), MAIN],
       env: { ...process.env, ORG_ADMIN_USER_DATA: userData, ORG_ADMIN_SERVER_URL: server.url },
     })
     try {
@@ -61,8 +62,10 @@ test.describe('Electron app', () => {
       expect(await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows().length)).toBe(1)
 
       // First run against ORG_ADMIN_SERVER_URL: the demo admin is signed in, over real IPC.
-      const accounts = await page.evaluate(() => (globalThis as unknown as AppGlobal).orgAdmin.accounts.list({}))
-      expect(accounts).toMatchObject({ ok: true, data: [{ email: 'admin@demo.test', status: 'signed_in' }] })
+      // (The window opens first; the account arrives once main has signed in.)
+      await expect
+        .poll(() => page.evaluate(() => (globalThis as unknown as AppGlobal).orgAdmin.accounts.list({})), { timeout: 30_000 })
+        .toMatchObject({ ok: true, data: [{ email: 'admin@demo.test', status: 'signed_in' }] })
     } finally {
       await app.close()
       await server.close()
