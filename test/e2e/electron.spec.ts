@@ -27,11 +27,13 @@ function electronBinary(): string | null {
 const binary = electronBinary()
 const MAIN = join('out', 'main', 'index.js')
 
+const SKIP_REASON =
+  'Electron binary not installed: run `npx install-electron` on a machine that can reach the Electron download host, then `npx electron-vite build`'
+// The list reporter does not print skip reasons: say it once where people look.
+if (!binary) console.log(`[electron.spec] skipped — ${SKIP_REASON}`)
+
 test.describe('Electron app', () => {
-  test.skip(
-    !binary,
-    'Electron binary not installed: run `npx install-electron` on a machine that can reach the Electron download host, then `npx electron-vite build`',
-  )
+  test.skip(!binary, SKIP_REASON)
 
   test('opens an isolated, sandboxed window that only sees window.orgAdmin', async () => {
     expect(existsSync(MAIN), 'run `npx electron-vite build` first').toBe(true)
