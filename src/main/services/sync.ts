@@ -114,8 +114,9 @@ export class SyncService {
       const entry = await this.once(this.key(accountId, orgId, 'members'), () => this.pullMembers(accountId, orgId))
       return this.memberEnvelope(entry, 'network', false)
     } catch (err) {
-      const cached = isUnreachable(err) ? await this.readMembers(accountId, orgId) : null
-      if (cached) return this.memberEnvelope(cached, 'cache', true)
+      // Unreachable, or signed out meanwhile (the renderer hears session.expired): the cache still reads.
+      const cached = canFallBack(err) ? await this.readMembers(accountId, orgId) : null
+      if (cached) return this.memberEnvelope(cached, 'cache', !this.opts.accounts.isOnline(accountId))
       throw err
     }
   }
@@ -277,7 +278,7 @@ function sameMember(a: Member | undefined, b: Member): boolean {
   )
 }
 
-function isUnreachable(err: unknown): boolean {
+function canFallBack(err: unknown): boolean {
   return err instanceof AppError && (err.code === 'offline' || err.code === 'timeout' || err.code === 'session_expired')
 }
 
