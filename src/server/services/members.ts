@@ -3,7 +3,7 @@
  * `since` sync), role changes and removal, with the rule that an organization never
  * loses its last Owner.
  */
-import { and, asc, count, eq, gt, ilike, isNull, or, sql, type SQL } from 'drizzle-orm'
+import { and, asc, count, eq, gte, ilike, isNull, or, sql, type SQL } from 'drizzle-orm'
 import type { Member, MemberPage } from '../../shared/api'
 import { AppError } from '../../shared/errors'
 import type { Role } from '../../shared/roles'
@@ -75,7 +75,8 @@ export async function listMembers(ctx: Ctx, userId: string, orgId: string, q: Li
     const like = `%${q.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
     filters.push(or(ilike(memberships.email, like), ilike(memberships.displayName, like))!)
   }
-  if (since) filters.push(gt(memberships.updatedAt, since))
+  // At-or-after: a change stamped in the same millisecond as the last listing is not lost (re-sending one is harmless).
+  if (since) filters.push(gte(memberships.updatedAt, since))
   // Sync pages walk (updatedAt, userId) so rows changed during the walk are picked up next time.
   const [k1, k2] = since ? [memberships.updatedAt, memberships.userId] : [memberships.email, memberships.userId]
   const pageFilters = [...filters]
@@ -97,7 +98,7 @@ export async function listMembers(ctx: Ctx, userId: string, orgId: string, q: Li
       ? await ctx.db
           .select({ userId: memberships.userId, removedAt: memberships.removedAt })
           .from(memberships)
-          .where(and(eq(memberships.orgId, orgId), gt(memberships.removedAt, since)))
+          .where(and(eq(memberships.orgId, orgId), gte(memberships.removedAt, since)))
       : []
   return {
     items: page.map(toMember),
