@@ -220,6 +220,7 @@ test('offline: the cached members stay searchable and actions are disabled', asy
   await expect(change).toHaveAttribute('title', "You're offline")
   await expect(app.getByRole('button', { name: 'Remove Ada Chen' })).toBeDisabled()
   await screenshot(app, 'members-offline')
+  await expect(orgSwitcher(app).getByRole('group', { name: 'admin@demo.test' })).toContainText('Offline')
 
   await app.getByRole('button', { name: 'Organizations' }).click()
   await expect(app.getByRole('button', { name: 'Leave Initech' })).toBeDisabled()

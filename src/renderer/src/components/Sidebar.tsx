@@ -1,7 +1,8 @@
 /** Left sidebar: every organization of every account (grouped by account, recent first) and the page nav. */
 import { can, type Privilege, type Role } from '../../../shared/roles'
 import type { OrgSummary } from '../../../shared/api'
-import { useOrgDirectory } from '../hooks/queries'
+import { useOrgDirectory, type AccountGroup } from '../hooks/queries'
+import { useLive } from '../hooks/useBridgeEvents'
 import { useUi, type OrgRef, type Page } from '../stores/ui'
 import { RoleBadge } from './ui'
 
@@ -55,7 +56,8 @@ export function Sidebar({ myRole, page }: { myRole: Role | null; page: Page }) {
         {groups.map((g) => (
           <div key={g.account.id} role="group" aria-label={g.account.email} className="org-group">
             <div className="org-group-label" title={g.account.baseUrl}>
-              {g.account.email}
+              <span className="truncate">{g.account.email}</span>
+              <AccountState group={g} />
             </div>
             {g.isLoading && <div className="muted org-note">Loading…</div>}
             {!g.isLoading && g.orgs.length === 0 && (
@@ -100,4 +102,14 @@ export function Sidebar({ myRole, page }: { myRole: Role | null; page: Page }) {
       </nav>
     </aside>
   )
+}
+
+/** Why this account's organizations may be stale or unusable, at a glance. */
+function AccountState({ group }: { group: AccountGroup }) {
+  const live = useLive((s) => s.online[group.account.id])
+  const expired = useLive((s) => s.expired[group.account.id])
+  if (group.account.status === 'signed_out') return <span className="badge">Signed out</span>
+  if (expired || group.account.status === 'expired') return <span className="badge badge-warning">Session expired</span>
+  if (group.offline || (live ?? group.account.online) === false) return <span className="badge badge-warning">Offline</span>
+  return null
 }

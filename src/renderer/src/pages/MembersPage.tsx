@@ -17,6 +17,7 @@ import { useDeferredValue, useMemo, useRef, useState } from 'react'
 import type { Member, OrgSummary } from '../../../shared/api'
 import type { MemberChange } from '../../../shared/ipc'
 import { ROLE_LABELS, ROLES, can, type Role } from '../../../shared/roles'
+import { useMembersWithPendingEdits } from '../components/memberMutations'
 import { OFFLINE_REASON, OfflineBanner, useOffline } from '../components/OfflineBanner'
 import { RemoveMemberDialog } from '../components/RemoveMemberDialog'
 import { RoleEditorDialog } from '../components/RoleEditorDialog'
@@ -76,6 +77,7 @@ export function MembersPage() {
   const members = useMembers(ref)
   const org = useOrgs(ref.accountId).data?.data.find((o) => o.id === ref.orgId)
   const offline = useOffline(ref.accountId, members.data)
+  const shown = useMembersWithPendingEdits(ref, members.data?.data.members)
 
   return (
     <section className="members-page" aria-labelledby="members-title">
@@ -89,10 +91,10 @@ export function MembersPage() {
         <Skeleton label="Loading members" />
       ) : members.error ? (
         <ErrorMessage error={members.error} />
-      ) : members.data ? (
+      ) : members.data && shown ? (
         <>
           <ChangesSinceSync changes={members.data.data.changes} previousSyncedAt={members.data.data.previousSyncedAt} />
-          <MembersTable orgRef={ref} org={org} members={members.data.data.members} offline={offline} />
+          <MembersTable orgRef={ref} org={org} members={shown} offline={offline} />
         </>
       ) : null}
     </section>
@@ -379,7 +381,7 @@ function MembersTable({ orgRef, org, members, offline }: { orgRef: OrgRef; org: 
                   key={row.id}
                   aria-rowindex={v.index + 2}
                   aria-label={`${row.original.displayName}, ${row.original.email}`}
-                  aria-selected={row.getIsSelected() || undefined}
+                  data-selected={row.getIsSelected() || undefined}
                   className="vtable-row"
                   style={{ transform: `translateY(${v.start}px)`, height: v.size }}
                 >
