@@ -188,6 +188,8 @@ test('the only Owner cannot be demoted, and a Member cannot change roles', async
   await expect(dialog.getByRole('button', { name: 'Save' })).toBeDisabled()
   await screenshot(app, 'role-editor')
   await dialog.getByRole('button', { name: 'Cancel' }).click()
+  // Focus goes back to the control that opened the dialog.
+  await expect(app.getByRole('button', { name: 'Change role of Dana Admin' })).toBeFocused()
 
   await openOrg(app, 'Initech')
   const first = memberTable(app).getByRole('row').nth(1)

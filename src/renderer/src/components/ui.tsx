@@ -57,13 +57,19 @@ export function Dialog({
   const closeRef = useRef(onClose)
   closeRef.current = onClose
   useEffect(() => {
+    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null
     const first = ref.current?.querySelector<HTMLElement>('input:not(:disabled), select, textarea, button:not([data-close]):not(:disabled)')
     first?.focus()
     const onKey = (e: KeyboardEvent) => {
       if (e.key === 'Escape') closeRef.current()
+      if (e.key === 'Tab' && ref.current) trapTab(ref.current, e)
     }
     window.addEventListener('keydown', onKey)
-    return () => window.removeEventListener('keydown', onKey)
+    return () => {
+      window.removeEventListener('keydown', onKey)
+      // Back to the control that opened the dialog (if it is still there).
+      if (opener?.isConnected) opener.focus()
+    }
   }, [])
   return (
     <div className="dialog-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
@@ -74,6 +80,23 @@ export function Dialog({
       </div>
     </div>
   )
+}
+
+/** Keep Tab / Shift+Tab inside the modal. */
+function trapTab(container: HTMLElement, e: KeyboardEvent) {
+  const focusable = [...container.querySelectorAll<HTMLElement>('a[href], button, input, select, textarea, [tabindex]:not([tabindex="-1"])')].filter(
+    (el) => !el.hasAttribute('disabled'),
+  )
+  const first = focusable[0]
+  const last = focusable[focusable.length - 1]
+  if (!first || !last) return
+  if (e.shiftKey && document.activeElement === first) {
+    e.preventDefault()
+    last.focus()
+  } else if (!e.shiftKey && (document.activeElement === last || !container.contains(document.activeElement))) {
+    e.preventDefault()
+    first.focus()
+  }
 }
 
 export function formatDate(iso: string): string {
