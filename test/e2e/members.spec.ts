@@ -113,6 +113,11 @@ test('an Owner changes a role and removes a member', async ({ app, server }) => 
   await dialog.getByRole('button', { name: 'Save' }).click()
   await expect(dialog).toHaveCount(0)
   await expect(memberRow(app, 'Ada Chen').getByRole('cell').nth(3)).toHaveText('Billing Admin')
+  // Main re-syncs after the change and reports what differs from the sync before.
+  const changes = app.getByRole('group').filter({ hasText: 'Changes since last sync' })
+  await changes.getByText('Changes since last sync').click()
+  await expect(changes).toContainText('Ada Chen')
+  await expect(changes).toContainText('role changed from Member to Billing Admin')
   // The server has it too: a fresh sync keeps the new role.
   await app.getByRole('button', { name: 'Refresh' }).click()
   await expect(app.getByRole('button', { name: 'Refresh' })).toBeEnabled()
