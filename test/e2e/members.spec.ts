@@ -162,24 +162,22 @@ test('exports the filtered members as CSV and removes a selection in bulk', asyn
   await expect(bulk).toHaveCount(0)
 })
 
-test.describe('two accounts', () => {
-  test('the switcher groups organizations by account, and roles follow the account', async ({ app, harness, server }) => {
-    // Added while the app is open: it hears accounts.changed.
-    const added = await harness.call('accounts.add', { baseUrl: server.url, ...DEMO_OWNER2 })
-    expect(added.ok).toBe(true)
-    const switcher = orgSwitcher(app)
-    await expect(switcher.getByRole('group', { name: 'admin@demo.test' }).getByRole('button')).toHaveCount(5)
-    const omar = switcher.getByRole('group', { name: 'owner2@demo.test' })
-    await expect(omar.getByRole('button', { name: /^Initech/ })).toContainText('Owner')
+test('the switcher groups organizations by account, and roles follow the account', async ({ app, harness, server }) => {
+  // Added while the app is open: it hears accounts.changed.
+  const added = await harness.call('accounts.add', { baseUrl: server.url, ...DEMO_OWNER2 })
+  expect(added.ok).toBe(true)
+  const switcher = orgSwitcher(app)
+  await expect(switcher.getByRole('group', { name: 'admin@demo.test' }).getByRole('button')).toHaveCount(5)
+  const omar = switcher.getByRole('group', { name: 'owner2@demo.test' })
+  await expect(omar.getByRole('button', { name: /^Initech/ })).toContainText('Owner')
 
-    // Initech as Dana (Member): read-only. As Omar (Owner): editable.
-    await switcher.getByRole('group', { name: 'admin@demo.test' }).getByRole('button', { name: /^Initech/ }).click()
-    await expect(app.getByRole('banner')).toContainText('admin@demo.test')
-    await expect(memberTable(app).getByRole('button', { name: /^Change role of / }).first()).toBeDisabled()
-    await omar.getByRole('button', { name: /^Initech/ }).click()
-    await expect(app.getByRole('banner')).toContainText('owner2@demo.test')
-    await expect(memberTable(app).getByRole('button', { name: /^Change role of / }).first()).toBeEnabled()
-  })
+  // Initech as Dana (Member): read-only. As Omar (Owner): editable.
+  await switcher.getByRole('group', { name: 'admin@demo.test' }).getByRole('button', { name: /^Initech/ }).click()
+  await expect(app.getByRole('banner')).toContainText('admin@demo.test')
+  await expect(memberTable(app).getByRole('button', { name: /^Change role of / }).first()).toBeDisabled()
+  await omar.getByRole('button', { name: /^Initech/ }).click()
+  await expect(app.getByRole('banner')).toContainText('owner2@demo.test')
+  await expect(memberTable(app).getByRole('button', { name: /^Change role of / }).first()).toBeEnabled()
 })
 
 test('the only Owner cannot be demoted, and a Member cannot change roles', async ({ app }) => {
