@@ -53,15 +53,18 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     const url = address.replace('[::1]', 'localhost')
     // Links must name the address people reach; known only once listening.
     config.publicUrl ||= url
+    let closing: Promise<void> | null = null
     return {
       url,
       clock,
       db: database.db,
       app,
-      async close() {
-        await app.close()
-        await database.close()
-      },
+      // Safe to call twice (a test may stop the server before its fixture does).
+      close: () =>
+        (closing ??= (async () => {
+          await app.close()
+          await database.close()
+        })()),
     }
   } catch (err) {
     await database.close()

@@ -21,10 +21,11 @@ export interface ListQuery {
   since?: string
 }
 
+// Written out by table name: inside the subquery drizzle's unqualified columns would bind to the inner tables.
 const workspaceCount = sql<number>`(
-  select count(*)::int from ${workspaceMembers}
-  join ${workspaces} on ${workspaces.id} = ${workspaceMembers.workspaceId}
-  where ${workspaces.orgId} = ${memberships.orgId} and ${workspaceMembers.userId} = ${memberships.userId}
+  select count(*)::int from workspace_members wm
+  join workspaces w on w.id = wm.workspace_id
+  where w.org_id = memberships.org_id and wm.user_id = memberships.user_id
 )`
 
 const memberColumns = {
