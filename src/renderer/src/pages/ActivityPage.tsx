@@ -1,0 +1,73 @@
+/** The activity log as sentences: who did what to whom, newest first (Owners). */
+import { useInfiniteQuery } from '@tanstack/react-query'
+import type { ActivityEvent } from '../../../shared/api'
+import { can, ROLE_LABELS, type Role } from '../../../shared/roles'
+import { EmptyState, ErrorMessage, Skeleton } from '../components/ui'
+import { useOrg } from '../hooks/queries'
+import { call, orgAdmin, qk } from '../lib/bridge'
+import { useCurrentOrg } from '../stores/ui'
+import '../styles/pages.css'
+
+const role = (r: unknown) => (typeof r === 'string' && r in ROLE_LABELS ? ROLE_LABELS[r as Role] : String(r))
+
+function describeEvent(e: ActivityEvent): string {
+  const who = e.actor?.displayName ?? 'Someone'
+  const t = e.target ?? ''
+  switch (e.action) {
+    case 'org.updated': return `${who} updated the organization settings`
+    case 'member.joined': return `${t} joined as ${role(e.details.role)}${e.details.via === 'trusted_domain' ? ' (trusted domain)' : ''}`
+    case 'member.role_changed': return `${who} changed ${t}'s role from ${role(e.details.from)} to ${role(e.details.to)}`
+    case 'member.removed': return `${who} removed ${t}`
+    case 'member.left': return `${t} left the organization`
+    case 'invitation.created': return `${who} invited ${t}${e.details.role ? ` as ${role(e.details.role)}` : ''}`
+    case 'invitation.resent': return `${who} resent the invitation to ${t}`
+    case 'invitation.revoked': return `${who} revoked the invitation to ${t}`
+    case 'invitation.link_created': return `${who} created a new invitation link for ${t}`
+    case 'invitation.accepted': return `${t} accepted the invitation${e.details.role ? ` as ${role(e.details.role)}` : ''}`
+    case 'domain.added': return `${who} added the trusted domain ${t}`
+    case 'domain.removed': return `${who} removed the trusted domain ${t}`
+  }
+}
+
+export function ActivityPage() {
+  const ref = useCurrentOrg()
+  const org = useOrg(ref).data?.data
+  const allowed = org ? can(org.myRole, 'activity.view') : true
+  const log = useInfiniteQuery({
+    queryKey: qk.activity(ref.accountId, ref.orgId),
+    queryFn: ({ pageParam }) => call(orgAdmin().activity.list({ ...ref, ...(pageParam ? { cursor: pageParam } : {}) })),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.nextCursor,
+    enabled: allowed,
+  })
+  const events = log.data?.pages.flatMap((p) => p.items) ?? []
+  return (
+    <section className="stack" aria-labelledby="activity-title">
+      <div className="page-header">
+        <h1 id="activity-title">Activity</h1>
+      </div>
+      {!allowed ? (
+        <EmptyState title="Only Owners can see the activity log">Ask an Owner of {org?.name} if you need to know who changed what.</EmptyState>
+      ) : (
+        <div className="card">
+          <ErrorMessage error={log.error} />
+          {log.isLoading && <Skeleton label="Loading activity" />}
+          {!log.isLoading && events.length === 0 && !log.error && <EmptyState title="Nothing has happened yet" />}
+          <ol className="activity-list" aria-label="Activity">
+            {events.map((e) => (
+              <li key={e.id}>
+                <time dateTime={e.at}>{new Date(e.at).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })}</time>
+                <span>{describeEvent(e)}</span>
+              </li>
+            ))}
+          </ol>
+          {log.hasNextPage && (
+            <button className="btn" style={{ marginTop: 12 }} disabled={log.isFetchingNextPage} onClick={() => void log.fetchNextPage()}>
+              {log.isFetchingNextPage ? 'Loading…' : 'Load more'}
+            </button>
+          )}
+        </div>
+      )}
+    </section>
+  )
+}
