@@ -1,0 +1,92 @@
+/** Sign-in, access token expiry, refresh rotation with reuse detection, logout, rate limits. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { routes } from '../../src/shared/api'
+import { startTestServer, type TestServer } from '../support/server'
+import { client } from './client'
+
+let server: TestServer
+let api: ReturnType<typeof client>
+beforeAll(async () => {
+  server = await startTestServer({ seed: true, rateLimit: { maxFailuresPerAccount: 3, maxAttemptsPerIp: 1000 } })
+  api = client(server)
+})
+afterAll(() => server.close())
+
+describe('sessions', () => {
+  it('signs in with the right password only', async () => {
+    const ok = await api.call('POST', routes.login(), { body: { email: 'Admin@Demo.test', password: 'demo-password' } })
+    expect(ok.status).toBe(200)
+    expect(ok.body.user.email).toBe('admin@demo.test')
+    const me = await api.call('GET', routes.me(), { token: ok.body.accessToken })
+    expect(me.body).toMatchObject({ email: 'admin@demo.test', displayName: 'Dana Admin' })
+
+    const bad = await api.call('POST', routes.login(), { body: { email: 'owner2@demo.test', password: 'nope' } })
+    expect(bad.status).toBe(401)
+    expect(bad.body.error.code).toBe('invalid_credentials')
+    expect((await api.call('GET', routes.me())).status).toBe(401)
+  })
+
+  it('stops accepting an access token once it expires', async () => {
+    const { accessToken, accessTokenExpiresAt } = await api.login('owner2@demo.test')
+    expect(new Date(accessTokenExpiresAt).getTime() - server.clock.now().getTime()).toBe(15 * 60_000)
+    server.clock.advance(15 * 60_000 - 1000)
+    expect((await api.call('GET', routes.me(), { token: accessToken })).status).toBe(200)
+    server.clock.advance(2000)
+    const expired = await api.call('GET', routes.me(), { token: accessToken })
+    expect(expired.status).toBe(401)
+    expect(expired.body.error.code).toBe('unauthorized')
+  })
+
+  it('rotates refresh tokens, and a reused one ends the whole family', async () => {
+    const first = await api.login('owner2@demo.test')
+    const second = await api.call('POST', routes.refresh(), { body: { refreshToken: first.refreshToken } })
+    expect(second.status).toBe(200)
+    expect(second.body.refreshToken).not.toBe(first.refreshToken)
+    expect((await api.call('GET', routes.me(), { token: second.body.accessToken })).status).toBe(200)
+
+    const reused = await api.call('POST', routes.refresh(), { body: { refreshToken: first.refreshToken } })
+    expect(reused.status).toBe(401)
+    expect(reused.body.error.code).toBe('token_reused')
+    // The legitimate newer tokens of that family are gone too.
+    expect((await api.call('POST', routes.refresh(), { body: { refreshToken: second.body.refreshToken } })).status).toBe(401)
+    expect((await api.call('GET', routes.me(), { token: second.body.accessToken })).status).toBe(401)
+    // Another session of the same user is untouched.
+    const other = await api.login('owner2@demo.test')
+    expect((await api.call('GET', routes.me(), { token: other.accessToken })).status).toBe(200)
+  })
+
+  it('logout revokes the access and refresh tokens of that session', async () => {
+    const s = await api.login('owner2@demo.test')
+    expect((await api.call('POST', routes.logout(), { token: s.accessToken })).status).toBe(204)
+    expect((await api.call('GET', routes.me(), { token: s.accessToken })).status).toBe(401)
+    expect((await api.call('POST', routes.refresh(), { body: { refreshToken: s.refreshToken } })).status).toBe(401)
+  })
+
+  it('limits failed sign-ins per account, with a retry time, and lets the window pass', async () => {
+    const attempt = (password: string) => api.call('POST', routes.login(), { body: { email: 'limited@demo.test', password } })
+    for (let i = 0; i < 3; i++) expect((await attempt('wrong')).status).toBe(401)
+    const limited = await attempt('wrong')
+    expect(limited.status).toBe(429)
+    expect(limited.body.error.code).toBe('rate_limited')
+    expect(limited.body.error.details.retryAfterSeconds).toBeGreaterThan(0)
+    // Other accounts are not affected by this account's failures.
+    expect((await api.call('POST', routes.login(), { body: { email: 'admin@demo.test', password: 'demo-password' } })).status).toBe(200)
+    server.clock.advance(15 * 60_000 + 1000)
+    expect((await attempt('wrong')).status).toBe(401)
+  })
+})
+
+describe('rate limit per IP', () => {
+  it('caps sign-in attempts from one address across accounts', async () => {
+    const s = await startTestServer({ rateLimit: { maxAttemptsPerIp: 4 } })
+    try {
+      const a = client(s)
+      for (let i = 0; i < 4; i++) expect((await a.call('POST', routes.login(), { body: { email: `u${i}@x.test`, password: 'x' } })).status).toBe(401)
+      const r = await a.call('POST', routes.login(), { body: { email: 'fresh@x.test', password: 'x' } })
+      expect(r.status).toBe(429)
+      expect(r.body.error.details.scope).toBe('ip')
+    } finally {
+      await s.close()
+    }
+  })
+})
