@@ -1,0 +1,131 @@
+/** Member listing (pages, search, filter, incremental sync, ETag), role changes, and the last-Owner guards. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { memberPageSchema, routes } from '../../src/shared/api'
+import { addMember, createOrg, createUser } from '../../src/server/index'
+import { startTestServer, type TestServer } from '../support/server'
+import { client } from './client'
+
+let server: TestServer
+let api: ReturnType<typeof client>
+let dana: string
+let acme: string
+beforeAll(async () => {
+  server = await startTestServer({ seed: true })
+  api = client(server)
+  dana = (await api.login('admin@demo.test')).accessToken
+  acme = await api.orgId(dana, 'Acme Corp')
+})
+afterAll(() => server.close())
+
+let seq = 0
+async function freshOrg(owners: number, members = 2) {
+  const n = seq++
+  const people = []
+  for (let i = 0; i < owners + members; i++) {
+    people.push(await createUser(server, { email: `p${i}.o${n}@rules.test`, displayName: `Person ${i}`, password: 'rules-password' }))
+  }
+  const org = await createOrg(server, { name: `Rules ${n}`, ownerUserId: people[0]!.id })
+  for (let i = 1; i < people.length; i++) await addMember(server, { orgId: org.id, userId: people[i]!.id, role: i < owners ? 'owner' : 'member' })
+  const token = (await api.login(people[0]!.email, 'rules-password')).accessToken
+  return { orgId: org.id, people, token }
+}
+
+describe('listing members', () => {
+  it('walks every page once, in email order, with the total', async () => {
+    const seen: string[] = []
+    let cursor: string | null = null
+    let pages = 0
+    do {
+      const r = await api.call('GET', `${routes.members(acme)}?limit=10${cursor ? `&cursor=${cursor}` : ''}`, { token: dana })
+      const page = memberPageSchema.parse(r.body)
+      expect(page.total).toBe(92)
+      seen.push(...page.items.map((m) => m.email))
+      cursor = page.nextCursor
+      pages++
+    } while (cursor)
+    expect(pages).toBe(10)
+    expect(seen).toHaveLength(92)
+    expect(new Set(seen).size).toBe(92)
+    expect([...seen].sort()).toEqual(seen)
+  })
+
+  it('refuses pages over 1 000 and bad cursors', async () => {
+    const r = await api.call('GET', `${routes.members(acme)}?limit=1001`, { token: dana })
+    expect(r.status).toBe(400)
+    expect(r.body.error.code).toBe('validation_failed')
+    expect((await api.call('GET', `${routes.members(acme)}?cursor=garbage`, { token: dana })).status).toBe(400)
+    expect((await api.call('GET', `${routes.members(acme)}?limit=1000`, { token: dana })).status).toBe(200)
+  })
+
+  it('searches names and emails and filters by role', async () => {
+    const byName = await api.call('GET', `${routes.members(acme)}?q=dana`, { token: dana })
+    expect(byName.body.items.map((m: { email: string }) => m.email)).toEqual(['admin@demo.test'])
+    const owners = await api.call('GET', `${routes.members(acme)}?role=owner`, { token: dana })
+    expect(owners.body.items.map((m: { email: string }) => m.email).sort()).toEqual(['admin@demo.test', 'owner2@demo.test'])
+    const billing = await api.call('GET', `${routes.members(acme)}?role=billing_admin`, { token: dana })
+    expect(billing.body.total).toBe(3)
+    const none = await api.call('GET', `${routes.members(acme)}?q=${encodeURIComponent('%_')}`, { token: dana })
+    expect(none.body.total).toBe(0)
+  })
+
+  it('answers 304 to an unchanged list and a new tag after a change', async () => {
+    const { orgId, token, people } = await freshOrg(1)
+    const first = await api.call('GET', routes.members(orgId), { token })
+    const etag = first.headers.get('etag')!
+    expect(etag).toBeTruthy()
+    const same = await api.call('GET', routes.members(orgId), { token, headers: { 'if-none-match': etag } })
+    expect(same.status).toBe(304)
+    await api.call('PATCH', routes.member(orgId, people[1]!.id), { token, body: { role: 'billing_admin' } })
+    const changed = await api.call('GET', routes.members(orgId), { token, headers: { 'if-none-match': etag } })
+    expect(changed.status).toBe(200)
+    expect(changed.headers.get('etag')).not.toBe(etag)
+  })
+
+  it('lists only what changed since a sync, removals included', async () => {
+    const { orgId, token, people } = await freshOrg(1, 3)
+    // `since` is at-or-after (nothing stamped in the same millisecond is lost), so let setup age first.
+    server.clock.advance(1000)
+    const before = memberPageSchema.parse((await api.call('GET', routes.members(orgId), { token })).body)
+    server.clock.advance(1000)
+    await api.call('PATCH', routes.member(orgId, people[1]!.id), { token, body: { role: 'billing_admin' } })
+    await api.call('DELETE', routes.member(orgId, people[2]!.id), { token })
+    const delta = memberPageSchema.parse((await api.call('GET', `${routes.members(orgId)}?since=${encodeURIComponent(before.serverTime)}`, { token })).body)
+    expect(delta.items.map((m) => [m.userId, m.role])).toEqual([[people[1]!.id, 'billing_admin']])
+    expect(delta.removed.map((r) => r.userId)).toEqual([people[2]!.id])
+  })
+})
+
+describe('the last Owner', () => {
+  it('can be neither demoted, removed, nor leave', async () => {
+    const { orgId, token, people } = await freshOrg(1)
+    const owner = people[0]!.id
+    for (const r of [
+      await api.call('PATCH', routes.member(orgId, owner), { token, body: { role: 'member' } }),
+      await api.call('DELETE', routes.member(orgId, owner), { token }),
+      await api.call('POST', routes.leave(orgId), { token }),
+    ]) {
+      expect(r.status).toBe(409)
+      expect(r.body.error.code).toBe('last_owner')
+      expect(r.body.error.message).toContain('only Owner')
+    }
+    expect((await api.call('GET', routes.org(orgId), { token })).body.ownerCount).toBe(1)
+  })
+
+  it('with two Owners, one may be demoted or leave; then the other is protected', async () => {
+    const { orgId, token, people } = await freshOrg(2)
+    const second = (await api.login(people[1]!.email, 'rules-password')).accessToken
+    expect((await api.call('POST', routes.leave(orgId), { token: second })).status).toBe(200)
+    expect((await api.call('GET', routes.org(orgId), { token: second })).status).toBe(404)
+    expect((await api.call('POST', routes.leave(orgId), { token })).status).toBe(409)
+  })
+
+  it('only an Owner changes roles, and a change shows in the list', async () => {
+    const { orgId, token, people } = await freshOrg(1, 2)
+    const member = (await api.login(people[1]!.email, 'rules-password')).accessToken
+    expect((await api.call('PATCH', routes.member(orgId, people[2]!.id), { token: member, body: { role: 'owner' } })).status).toBe(403)
+    const ok = await api.call('PATCH', routes.member(orgId, people[2]!.id), { token, body: { role: 'owner' } })
+    expect(ok.body.role).toBe('owner')
+    expect((await api.call('GET', routes.org(orgId), { token })).body.ownerCount).toBe(2)
+    expect((await api.call('PATCH', routes.member(orgId, people[2]!.id), { token, body: { role: 'admin' } })).status).toBe(400)
+  })
+})
