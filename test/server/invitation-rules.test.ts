@@ -1,0 +1,179 @@
+/** Invitations: several emails with one role, rejections, the 100-user cap, 48 h expiry, revoke, resend, link, accept. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { invitations } from '../../src/server/db/schema'
+import { createOrg, createUser } from '../../src/server/index'
+import { createInvitationsResponseSchema, parseInvitationUrl, routes } from '../../src/shared/api'
+import { startTestServer, type TestServer } from '../support/server'
+import { client } from './client'
+
+const HOUR = 3_600_000
+let server: TestServer
+let api: ReturnType<typeof client>
+let dana: string
+let acme: string
+beforeAll(async () => {
+  server = await startTestServer({ seed: true })
+  api = client(server)
+  dana = (await api.login('admin@demo.test')).accessToken
+  acme = await api.orgId(dana, 'Acme Corp')
+})
+afterAll(() => server.close())
+
+let seq = 0
+async function ownOrg(memberLimit?: number) {
+  const n = seq++
+  const owner = await createUser(server, { email: `owner${n}@inv.test`, displayName: `Owner ${n}`, password: 'owner-password' })
+  const org = await createOrg(server, { name: `Invites ${n}`, ownerUserId: owner.id, memberLimit })
+  // Tests move the clock by hours: sign in again (access tokens last 15 minutes).
+  const signIn = async () => (await api.login(owner.email, 'owner-password')).accessToken
+  return { orgId: org.id, token: await signIn(), signIn }
+}
+const invite = async (token: string, orgId: string, emails: string[], role = 'member') =>
+  api.call('POST', routes.invitations(orgId), { token, body: { emails, role } })
+const tokenOf = (url: string) => parseInvitationUrl(url)!.token
+const list = async (token: string, orgId: string) => (await api.call('GET', routes.invitations(orgId), { token })).body.items as { email: string; status: string; id: string; expiresAt: string }[]
+
+describe('creating invitations', () => {
+  it('invites several emails with one role and explains every refusal', async () => {
+    const r = await invite(dana, acme, ['New.One@Example.com', 'new.two@example.com', 'not-an-email', 'new.two@example.com', 'owner2@demo.test'], 'billing_admin')
+    expect(r.status).toBe(201)
+    const body = createInvitationsResponseSchema.parse(r.body)
+    expect(body.invited.map((i) => [i.invitation.email, i.invitation.role, i.invitation.status])).toEqual([
+      ['new.one@example.com', 'billing_admin', 'pending'],
+      ['new.two@example.com', 'billing_admin', 'pending'],
+    ])
+    expect(body.rejected.map((x) => [x.email, x.reason])).toEqual([
+      ['not-an-email', 'invalid_email'],
+      ['new.two@example.com', 'duplicate'],
+      ['owner2@demo.test', 'already_member'],
+    ])
+    const again = createInvitationsResponseSchema.parse((await invite(dana, acme, ['new.one@example.com'])).body)
+    expect(again.rejected.map((x) => x.reason)).toEqual(['already_invited'])
+  })
+
+  it('lets Members and Billing Admins invite Members only', async () => {
+    for (const org of ['Initech', 'Umbrella']) {
+      const orgId = await api.orgId(dana, org)
+      for (const role of ['owner', 'billing_admin']) {
+        const r = await invite(dana, orgId, [`x.${role}@${org.toLowerCase()}.example`], role)
+        expect(r.status).toBe(403)
+        expect(r.body.error.message).toContain('only invite people as Member')
+      }
+      expect((await invite(dana, orgId, [`x@${org.toLowerCase()}.example`])).status).toBe(201)
+    }
+  })
+
+  it('counts members and pending invitations toward the cap, per organization', async () => {
+    const { orgId, token } = await ownOrg(4) // the owner takes one seat
+    const first = createInvitationsResponseSchema.parse((await invite(token, orgId, ['a@cap.test', 'b@cap.test'])).body)
+    expect(first.invited).toHaveLength(2)
+    const second = createInvitationsResponseSchema.parse((await invite(token, orgId, ['c@cap.test', 'd@cap.test', 'e@cap.test'])).body)
+    expect(second.invited.map((i) => i.invitation.email)).toEqual(['c@cap.test'])
+    expect(second.rejected.map((x) => [x.email, x.reason])).toEqual([['d@cap.test', 'cap_reached'], ['e@cap.test', 'cap_reached']])
+    // A revoked invitation frees its seat.
+    await api.call('DELETE', routes.invitation(orgId, first.invited[0]!.invitation.id), { token })
+    expect(createInvitationsResponseSchema.parse((await invite(token, orgId, ['d@cap.test'])).body).invited).toHaveLength(1)
+  })
+
+  it('applies the default cap of 100 users', async () => {
+    // Acme Corp has 92 members; earlier tests may have added pending invitations.
+    const emails = Array.from({ length: 100 }, (_, i) => `bulk${i}@cap100.test`)
+    const r = createInvitationsResponseSchema.parse((await invite(dana, acme, emails)).body)
+    const org = (await api.call('GET', routes.org(acme), { token: dana })).body
+    expect(org.memberCount + org.pendingInvitationCount).toBe(100)
+    expect(r.rejected.every((x) => x.reason === 'cap_reached')).toBe(true)
+    expect(r.invited.length + r.rejected.length).toBe(100)
+  })
+})
+
+describe('the life of an invitation', () => {
+  it('expires after 48 hours', async () => {
+    const { orgId, token, signIn } = await ownOrg()
+    const link = createInvitationsResponseSchema.parse((await invite(token, orgId, ['late@exp.test'])).body).invited[0]!.link
+    server.clock.advance(48 * HOUR - 60_000)
+    expect((await list(await signIn(), orgId))[0]!.status).toBe('pending')
+    server.clock.advance(60_000)
+    expect((await list(await signIn(), orgId))[0]!.status).toBe('expired')
+    const accept = await api.call('POST', routes.acceptInvitation(tokenOf(link.url)), { body: { password: 'late-password', displayName: 'Late' } })
+    expect(accept.status).toBe(409)
+    expect(accept.body.error.code).toBe('invitation_not_pending')
+  })
+
+  it('resend mints a new link and 48 fresh hours; link rotates the token but keeps the expiry', async () => {
+    const { orgId, token: first, signIn } = await ownOrg()
+    const created = createInvitationsResponseSchema.parse((await invite(first, orgId, ['re@send.test'])).body).invited[0]!
+    server.clock.advance(10 * HOUR)
+    const token = await signIn()
+    const resent = await api.call('POST', routes.resend(orgId, created.invitation.id), { token })
+    expect(new Date(resent.body.expiresAt).getTime() - new Date(created.link.expiresAt).getTime()).toBe(10 * HOUR)
+    expect((await api.call('GET', routes.invitationByToken(tokenOf(created.link.url)))).status).toBe(404)
+    expect((await api.call('GET', routes.invitationByToken(tokenOf(resent.body.url)))).body.status).toBe('pending')
+
+    const shared = await api.call('POST', routes.link(orgId, created.invitation.id), { token })
+    expect(shared.body.expiresAt).toBe(resent.body.expiresAt)
+    expect((await api.call('GET', routes.invitationByToken(tokenOf(resent.body.url)))).status).toBe(404)
+    expect((await api.call('GET', routes.invitationByToken(tokenOf(shared.body.url)))).body).toMatchObject({ email: 're@send.test', userExists: false })
+  })
+
+  it('a revoked invitation cannot be accepted', async () => {
+    const { orgId, token } = await ownOrg()
+    const created = createInvitationsResponseSchema.parse((await invite(token, orgId, ['rev@oke.test'])).body).invited[0]!
+    expect((await api.call('DELETE', routes.invitation(orgId, created.invitation.id), { token })).status).toBe(200)
+    expect((await list(token, orgId))[0]!.status).toBe('revoked')
+    const accept = await api.call('POST', routes.acceptInvitation(tokenOf(created.link.url)), { body: { password: 'password1', displayName: 'R' } })
+    expect(accept.status).toBe(409)
+  })
+
+  it('accepting registers a new user once; an existing user signs in with their password', async () => {
+    const { orgId, token } = await ownOrg()
+    const res = createInvitationsResponseSchema.parse((await invite(token, orgId, ['joiner@acc.test', 'owner2@demo.test'])).body)
+    const [joiner, omar] = res.invited.map((i) => tokenOf(i.link.url))
+    const accepted = await api.call('POST', routes.acceptInvitation(joiner!), { body: { password: 'joiner-password', displayName: 'Jo Iner' } })
+    expect(accepted.status).toBe(200)
+    expect(accepted.body.orgId).toBe(orgId)
+    const again = await api.call('POST', routes.acceptInvitation(joiner!), { body: { password: 'joiner-password', displayName: 'Jo Iner' } })
+    expect(again.status).toBe(409)
+    const session = await api.login('joiner@acc.test', 'joiner-password')
+    const orgs = (await api.call('GET', routes.orgs(), { token: session.accessToken })).body.items
+    expect(orgs.map((o: { id: string; myRole: string }) => [o.id, o.myRole])).toEqual([[orgId, 'member']])
+
+    expect((await api.call('POST', routes.acceptInvitation(omar!), { body: { password: 'wrong-password' } })).status).toBe(401)
+    expect((await api.call('POST', routes.acceptInvitation(omar!), { body: { password: 'demo-password' } })).status).toBe(200)
+  })
+
+  it('stores only a hash of each token', async () => {
+    const { orgId, token } = await ownOrg()
+    const link = createInvitationsResponseSchema.parse((await invite(token, orgId, ['hash@ed.test'])).body).invited[0]!.link
+    const rows = await server.db.select().from(invitations)
+    expect(JSON.stringify(rows)).not.toContain(link.token)
+    expect(rows.some((r) => r.email === 'hash@ed.test')).toBe(true)
+  })
+
+  it('a Member may manage only the invitations they sent', async () => {
+    const dana = (await api.login('admin@demo.test')).accessToken
+    const initech = await api.orgId(dana, 'Initech')
+    const omar = (await api.login('owner2@demo.test')).accessToken
+    const byOmar = createInvitationsResponseSchema.parse((await invite(omar, initech, ['omars@guest.test'])).body).invited[0]!
+    const byDana = createInvitationsResponseSchema.parse((await invite(dana, initech, ['danas@guest.test'])).body).invited[0]!
+    expect((await api.call('POST', routes.resend(initech, byOmar.invitation.id), { token: dana })).status).toBe(403)
+    expect((await api.call('DELETE', routes.invitation(initech, byOmar.invitation.id), { token: dana })).status).toBe(403)
+    expect((await api.call('POST', routes.resend(initech, byDana.invitation.id), { token: dana })).status).toBe(200)
+    expect((await api.call('DELETE', routes.invitation(initech, byDana.invitation.id), { token: omar })).status).toBe(200)
+  })
+})
+
+describe('trusted domains', () => {
+  it('adds existing users of a trusted domain at once and marks other invitations', async () => {
+    const { orgId, token } = await ownOrg()
+    await createUser(server, { email: 'known@trusted.test', displayName: 'Known Person', password: 'known-password' })
+    expect((await api.call('POST', routes.domains(orgId), { token, body: { domain: 'trusted.test' } })).status).toBe(201)
+    const found = await api.call('GET', `${routes.discoverable(orgId)}?q=known`, { token })
+    expect(found.body.items.map((u: { email: string }) => u.email)).toEqual(['known@trusted.test'])
+
+    const r = createInvitationsResponseSchema.parse((await invite(token, orgId, ['known@trusted.test', 'unknown@trusted.test', 'x@other.test'])).body)
+    expect(r.added.map((m) => [m.email, m.role])).toEqual([['known@trusted.test', 'member']])
+    expect(r.invited.map((i) => [i.invitation.email, i.invitation.trustedDomain])).toEqual([['unknown@trusted.test', true], ['x@other.test', false]])
+    // Now a member, so no longer discoverable.
+    expect((await api.call('GET', `${routes.discoverable(orgId)}?q=known`, { token })).body.items).toEqual([])
+  })
+})
