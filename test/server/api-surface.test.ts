@@ -1,0 +1,99 @@
+/** Trusted domains, workspaces, activity, billing, the one error shape, and the OpenAPI document. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { activityPageSchema, billingSummarySchema, routes, workspaceListSchema } from '../../src/shared/api'
+import { errorResponseSchema } from '../../src/shared/errors'
+import { startTestServer, type TestServer } from '../support/server'
+import { client } from './client'
+
+let server: TestServer
+let api: ReturnType<typeof client>
+let dana: string
+let acme: string
+beforeAll(async () => {
+  server = await startTestServer({ seed: true })
+  api = client(server)
+  dana = (await api.login('admin@demo.test')).accessToken
+  acme = await api.orgId(dana, 'Acme Corp')
+})
+afterAll(() => server.close())
+
+describe('organization pages', () => {
+  it('adds, lists and removes trusted domains, and validates them', async () => {
+    expect((await api.call('POST', routes.domains(acme), { token: dana, body: { domain: 'Example.ORG' } })).status).toBe(201)
+    const dup = await api.call('POST', routes.domains(acme), { token: dana, body: { domain: 'example.org' } })
+    expect(dup.status).toBe(409)
+    const bad = await api.call('POST', routes.domains(acme), { token: dana, body: { domain: 'not a domain' } })
+    expect(bad.status).toBe(400)
+    expect(bad.body.error.message).toContain('Enter a domain')
+    const listed = await api.call('GET', routes.domains(acme), { token: dana })
+    expect(listed.body.items.map((d: { domain: string }) => d.domain)).toEqual(['acme.test', 'example.org'])
+    expect((await api.call('DELETE', routes.domain(acme, 'example.org'), { token: dana })).status).toBe(200)
+    expect((await api.call('DELETE', routes.domain(acme, 'example.org'), { token: dana })).status).toBe(404)
+  })
+
+  it('suggests only non-members of trusted domains', async () => {
+    const r = await api.call('GET', `${routes.discoverable(acme)}?q=`, { token: dana })
+    const emails = r.body.items.map((u: { email: string }) => u.email)
+    expect(emails).toEqual(['ines.duarte@acme.test', 'nora.lindqvist@acme.test', 'pablo.reyes@acme.test', 'theo.marsh@acme.test'])
+    const initech = await api.orgId(dana, 'Initech') // no trusted domains there
+    expect((await api.call('GET', `${routes.discoverable(initech)}?q=`, { token: dana })).body.items).toEqual([])
+  })
+
+  it('records mutations in the activity log, newest first, in pages', async () => {
+    const members = (await api.call('GET', `${routes.members(acme)}?role=member&limit=1`, { token: dana })).body.items
+    await api.call('PATCH', routes.member(acme, members[0].userId), { token: dana, body: { role: 'billing_admin' } })
+    const page = activityPageSchema.parse((await api.call('GET', `${routes.activity(acme)}?limit=2`, { token: dana })).body)
+    expect(page.items[0]).toMatchObject({ action: 'member.role_changed', target: members[0].email, details: { from: 'member', to: 'billing_admin' } })
+    expect(page.items[0]!.actor?.email).toBe('admin@demo.test')
+    const next = activityPageSchema.parse((await api.call('GET', `${routes.activity(acme)}?limit=2&cursor=${page.nextCursor}`, { token: dana })).body)
+    expect(Number(next.items[0]!.id)).toBeLessThan(Number(page.items[1]!.id))
+  })
+
+  it('summarises billing and lists workspaces with member roles', async () => {
+    const billing = billingSummarySchema.parse((await api.call('GET', routes.billing(acme), { token: dana })).body)
+    const org = (await api.call('GET', routes.org(acme), { token: dana })).body
+    expect(billing.seats).toEqual({ used: org.memberCount, limit: 100 })
+    expect(billing.invoices).toHaveLength(6)
+    expect(billing.usage).toHaveLength(30)
+    const ws = workspaceListSchema.parse((await api.call('GET', routes.workspaces(acme), { token: dana })).body)
+    expect(ws.items.map((w) => w.name)).toEqual(['Analytics', 'Production', 'Research'])
+    expect(ws.items[0]!.members.find((m) => m.email === 'admin@demo.test')?.role).toBe('admin')
+    const dana_ = (await api.call('GET', `${routes.members(acme)}?q=admin%40demo`, { token: dana })).body.items[0]
+    expect(dana_.workspaceCount).toBe(3)
+  })
+})
+
+describe('errors', () => {
+  it('answer in one shape with the right status', async () => {
+    const cases = [
+      [await api.call('POST', routes.login(), { raw: '{"email": ' }), 400, 'bad_request'],
+      [await api.call('POST', routes.login(), { body: { email: 'admin@demo.test', password: 'x', extra: 1 } }), 401, 'invalid_credentials'],
+      [await api.call('PATCH', routes.org(acme), { token: dana, body: { name: 'X', plan: 'free' } }), 400, 'validation_failed'],
+      [await api.call('POST', routes.invitations(acme), { token: dana, body: { emails: [], role: 'member' } }), 400, 'validation_failed'],
+      [await api.call('POST', routes.login(), { raw: JSON.stringify({ email: 'a@b.test', password: 'x'.repeat(300_000) }) }), 413, 'payload_too_large'],
+      [await api.call('GET', '/v1/nothing-here', { token: dana }), 404, 'not_found'],
+      [await api.call('GET', routes.orgs()), 401, 'unauthorized'],
+      [await api.call('GET', routes.orgs(), { token: 'not-a-real-token-at-all' }), 401, 'unauthorized'],
+    ] as const
+    for (const [reply, status, code] of cases) {
+      expect({ status: reply.status, code: errorResponseSchema.parse(reply.body).error.code }).toEqual({ status, code })
+    }
+  })
+})
+
+describe('OpenAPI', () => {
+  it('documents every route of the shared table', async () => {
+    const doc = (await api.call('GET', routes.openapi())).body
+    expect(doc.openapi).toBe('3.1.0')
+    const expected = new Set(
+      Object.entries(routes)
+        .filter(([name]) => name !== 'openapi')
+        .map(([, build]) => decodeURIComponent((build as (...a: string[]) => string)(':a', ':b')).replace(/:(a|b)/g, '{$1}')),
+    )
+    const documented = new Set(Object.keys(doc.paths).map((p) => p.replace(/\{\w+\}/g, (_m, i, s: string) => (s.slice(0, i).includes('{') ? '{b}' : '{a}'))))
+    expect([...expected].filter((p) => !documented.has(p))).toEqual([])
+    expect(doc.paths['/v1/orgs/{orgId}/members'].get.parameters.map((p: { name: string }) => p.name)).toEqual(
+      expect.arrayContaining(['orgId', 'cursor', 'limit', 'q', 'role', 'since']),
+    )
+  })
+})
