@@ -103,11 +103,9 @@ export function registerRoutes(r: Router, ctx: Ctx, limiter: LoginLimiter): void
     summary: 'Members, a page at a time; `since` lists only changes and removals; supports ETag / If-None-Match',
     params: org, query: memberListQuerySchema, response: memberPageSchema,
     handler: async ({ user, params, query, req, reply }) => {
-      const page = listMembers(ctx, user.id, params.orgId, query)
       // The version moves on every membership change, so equal tags mean an equal answer.
-      const version = await membersVersion(ctx.db, params.orgId)
+      const [result, version] = await Promise.all([listMembers(ctx, user.id, params.orgId, query), membersVersion(ctx.db, params.orgId)])
       const etag = `W/"${version}-${createHash('sha1').update(JSON.stringify(query)).digest('hex').slice(0, 16)}"`
-      const result = await page
       reply.header('etag', etag)
       if (req.headers['if-none-match'] === etag) return reply.code(304).send()
       return result
