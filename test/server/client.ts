@@ -1,6 +1,7 @@
 /** A small HTTP client for server tests: real requests, JSON in and out. */
 import { routes, type TokenPair } from '../../src/shared/api'
 import type { RunningServer } from '../../src/server/index'
+import { startTestServer } from '../support/server'
 
 export interface Reply {
   status: number
@@ -32,4 +33,12 @@ export function client(server: Pick<RunningServer, 'url'>) {
     return org.id
   }
   return { call, login, orgId }
+}
+
+/** A server with the demo world, signed in as its admin (Dana), with Acme Corp's id. */
+export async function seeded() {
+  const server = await startTestServer({ seed: true })
+  const api = client(server)
+  const dana = (await api.login('admin@demo.test')).accessToken
+  return { server, api, dana, acme: await api.orgId(dana, 'Acme Corp') }
 }

@@ -3,20 +3,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { invitations } from '../../src/server/db/schema'
 import { createOrg, createUser } from '../../src/server/index'
 import { createInvitationsResponseSchema, parseInvitationUrl, routes } from '../../src/shared/api'
-import { startTestServer, type TestServer } from '../support/server'
-import { client } from './client'
+import type { TestServer } from '../support/server'
+import { client, seeded } from './client'
 
 const HOUR = 3_600_000
 let server: TestServer
 let api: ReturnType<typeof client>
 let dana: string
 let acme: string
-beforeAll(async () => {
-  server = await startTestServer({ seed: true })
-  api = client(server)
-  dana = (await api.login('admin@demo.test')).accessToken
-  acme = await api.orgId(dana, 'Acme Corp')
-})
+beforeAll(async () => void ({ server, api, dana, acme } = await seeded()))
 afterAll(() => server.close())
 
 let seq = 0

@@ -2,19 +2,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { memberPageSchema, routes } from '../../src/shared/api'
 import { addMember, createOrg, createUser } from '../../src/server/index'
-import { startTestServer, type TestServer } from '../support/server'
-import { client } from './client'
+import type { TestServer } from '../support/server'
+import { client, seeded } from './client'
 
 let server: TestServer
 let api: ReturnType<typeof client>
 let dana: string
 let acme: string
-beforeAll(async () => {
-  server = await startTestServer({ seed: true })
-  api = client(server)
-  dana = (await api.login('admin@demo.test')).accessToken
-  acme = await api.orgId(dana, 'Acme Corp')
-})
+beforeAll(async () => void ({ server, api, dana, acme } = await seeded()))
 afterAll(() => server.close())
 
 let seq = 0
