@@ -6,6 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { routes, type Member, type OrgSummary } from '../../src/shared/api'
 import type { AccountSummary, Cached, MemberSnapshot } from '../../src/shared/ipc'
+import { addMember, bulkMembers, createUser } from '../../src/server/index'
 import { startTestServer } from '../support/server'
 import { countingFetch, DEMO, eventsOf, makeCore, OWNER2, rawBytes, type TestCore } from './helpers'
 
@@ -114,6 +115,19 @@ describe('member sync', () => {
     )
     expect(second.data.changes).toHaveLength(2)
     expect(second.data.previousSyncedAt).toBe(first.syncedAt)
+  })
+
+  it('an explicit sync asked for after a change includes it, even while an older pull is running', async () => {
+    // 2 500 more members: three pages, so a pull can be caught after its first page.
+    await bulkMembers(server, { orgId: acme.id, count: 2500 })
+    const older = core.call<Cached<MemberSnapshot>>('members.sync', scope())
+    await vi.waitFor(() => expect((eventsOf(core, 'sync.progress') as { loaded: number; done: boolean }[]).some((p) => p.loaded >= 1000 && !p.done)).toBe(true), { timeout: 20_000 })
+    const late = await createUser(server, { email: 'aaa.late@acme.test', displayName: 'Aaa Late', password: 'late-password' })
+    await addMember(server, { orgId: acme.id, userId: late.id, role: 'member' })
+    const fresh = await core.call<Cached<MemberSnapshot>>('members.sync', scope())
+    expect(fresh.data.members.some((m) => m.email === 'aaa.late@acme.test')).toBe(true)
+    // The pull that started first could not have seen it: its first page was read before.
+    expect((await older).data.members.some((m) => m.email === 'aaa.late@acme.test')).toBe(false)
   })
 
   it('keeps member data and tokens unreadable on disk', async () => {

@@ -100,18 +100,24 @@ export class SyncService {
     const cached = await this.readMembers(accountId, orgId)
     if (cached) {
       if (this.due(this.key(accountId, orgId, 'members'))) {
-        void this.syncMembers(accountId, orgId).catch((err: unknown) => this.logBackgroundFailure('members', err))
+        void this.syncMembers(accountId, orgId, 'join').catch((err: unknown) => this.logBackgroundFailure('members', err))
       }
       return this.memberEnvelope(cached, 'cache', !this.opts.accounts.isOnline(accountId))
     }
     return this.syncMembers(accountId, orgId)
   }
 
-  /** Pull now and wait; unreachable server with a cache: the cache, flagged offline. */
-  async syncMembers(accountId: string, orgId: string): Promise<Cached<MemberSnapshot>> {
+  /**
+   * Pull now and wait; unreachable server with a cache: the cache, flagged offline.
+   * 'join' shares a pull already running (background refresh); 'fresh' (the default, for an
+   * explicit sync after a change) waits for it and pulls again, since it may predate the change.
+   */
+  async syncMembers(accountId: string, orgId: string, mode: 'fresh' | 'join' = 'fresh'): Promise<Cached<MemberSnapshot>> {
     this.opts.accounts.get(accountId)
     try {
-      const entry = await this.once(this.key(accountId, orgId, 'members'), () => this.pullMembers(accountId, orgId))
+      const key = this.key(accountId, orgId, 'members')
+      const pull = () => this.pullMembers(accountId, orgId)
+      const entry = await (mode === 'join' ? this.once(key, pull) : this.fresh(key, pull))
       return this.memberEnvelope(entry, 'network', false)
     } catch (err) {
       // Unreachable, or signed out meanwhile (the renderer hears session.expired): the cache still reads.
@@ -218,7 +224,7 @@ export class SyncService {
       kind === 'orgs'
         ? async (c) => (await c.get(routes.orgs(), orgListSchema)).items
         : (c) => orgResources[kind].fetch(c, orgId as string)
-    await this.once(this.key(accountId, orgId, kind), () => this.fetchAndStore(accountId, orgId, kind, fetch, previous))
+    await this.fresh(this.key(accountId, orgId, kind), () => this.fetchAndStore(accountId, orgId, kind, fetch, previous))
   }
 
   private async fetchAndStore<T>(
@@ -246,6 +252,16 @@ export class SyncService {
     const p = task().finally(() => this.inFlight.delete(key))
     this.inFlight.set(key, p)
     return p
+  }
+
+  /** Like once(), but never joins a request that started before this call: it runs after it. */
+  private fresh<T>(key: string, task: () => Promise<T>): Promise<T> {
+    const running = this.inFlight.get(key)
+    if (!running) return this.once(key, task)
+    return running.then(
+      () => this.once(key, task),
+      () => this.once(key, task),
+    )
   }
 
   private due(key: string): boolean {
