@@ -1,7 +1,7 @@
 /** Invitations: several emails with one role, rejections, the 100-user cap, 48 h expiry, revoke, resend, link, accept. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { invitations } from '../../src/server/db/schema'
-import { createOrg, createUser } from '../../src/server/index'
+import { addMember, createOrg, createUser } from '../../src/server/index'
 import { createInvitationsResponseSchema, parseInvitationUrl, routes } from '../../src/shared/api'
 import type { TestServer } from '../support/server'
 import { client, seeded } from './client'
@@ -134,6 +134,19 @@ describe('the life of an invitation', () => {
 
     expect((await api.call('POST', routes.acceptInvitation(omar!), { body: { password: 'wrong-password' } })).status).toBe(401)
     expect((await api.call('POST', routes.acceptInvitation(omar!), { body: { password: 'demo-password' } })).status).toBe(200)
+  })
+
+  it('does not let an invitation change the role of someone who is already a member', async () => {
+    const { orgId, token } = await ownOrg()
+    const link = createInvitationsResponseSchema.parse((await invite(token, orgId, ['twice@acc.test'], 'owner')).body).invited[0]!.link
+    // Meanwhile the same person joined as Member by other means.
+    const user = await createUser(server, { email: 'twice@acc.test', displayName: 'Twice', password: 'twice-password' })
+    await addMember(server, { orgId, userId: user.id, role: 'member' })
+    const r = await api.call('POST', routes.acceptInvitation(tokenOf(link.url)), { body: { password: 'twice-password' } })
+    expect(r.status).toBe(409)
+    expect(r.body.error.code).toBe('conflict')
+    const owners = await api.call('GET', `${routes.members(orgId)}?role=owner`, { token })
+    expect(owners.body.items.map((m: { email: string }) => m.email)).not.toContain('twice@acc.test')
   })
 
   it('stores only a hash of each token', async () => {

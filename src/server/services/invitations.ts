@@ -260,6 +260,12 @@ export async function acceptInvitation(ctx: Ctx, token: string, req: AcceptInvit
         .values({ id: newId(), email: i.email, displayName: req.displayName, passwordHash: await hashPassword(req.password), createdAt: now })
         .returning()
     }
+    const [already] = await db
+      .select({ role: memberships.role })
+      .from(memberships)
+      .where(and(eq(memberships.orgId, i.orgId), eq(memberships.userId, user!.id), isNull(memberships.removedAt)))
+    // Accepting must never silently change the role someone already has.
+    if (already) throw new AppError('conflict', `${i.email} is already a member of this organization`)
     // The pending invitation already holds its seat, so the cap cannot be exceeded here.
     await db.update(invitations).set({ acceptedAt: now }).where(eq(invitations.id, i.id))
     await addMembership(db, now, { orgId: i.orgId, userId: user!.id, email: i.email, displayName: user!.displayName, role: i.role })
