@@ -8,7 +8,7 @@ import { parseInvitationUrl } from '../../../shared/api'
 import { ROLE_LABELS } from '../../../shared/roles'
 import { call, orgAdmin, qk } from '../lib/bridge'
 import { useUi } from '../stores/ui'
-import { Dialog, ErrorMessage, formatRelative } from './ui'
+import { Dialog, ErrorMessage, formatRelative, PasswordField } from './ui'
 
 export function AcceptInvitationDialog({ onClose }: { onClose(): void }) {
   const client = useQueryClient()
@@ -71,11 +71,12 @@ export function AcceptInvitationDialog({ onClose }: { onClose(): void }) {
           </label>
         )}
         {pending && (
-          <label className="field">
-            <span>{p.userExists ? `Password for ${p.email}` : 'Choose a password (8 characters or more)'}</span>
-            <input className="input" type="password" value={password} onChange={(e) => setPassword(e.target.value)}
-              autoComplete={p.userExists ? 'current-password' : 'new-password'} />
-          </label>
+          <PasswordField
+            value={password}
+            onChange={setPassword}
+            label={p.userExists ? `Password for ${p.email}` : 'Choose a password (8 characters or more)'}
+            autoComplete={p.userExists ? 'current-password' : 'new-password'}
+          />
         )}
         <ErrorMessage error={accept.error} />
         <button type="submit" hidden />

@@ -2,7 +2,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query'
 import { useState, type FormEvent } from 'react'
 import { call, orgAdmin, qk } from '../lib/bridge'
-import { ErrorMessage } from './ui'
+import { ErrorMessage, PasswordField } from './ui'
 
 export const DEFAULT_SERVER_URL = 'http://127.0.0.1:4010'
 
@@ -33,17 +33,7 @@ export function AddAccountForm({ onAdded }: { onAdded?: (accountId: string) => v
         <span>Email</span>
         <input className="input" type="email" required autoComplete="username" value={email} onChange={(e) => setEmail(e.target.value)} />
       </label>
-      <label className="field">
-        <span>Password</span>
-        <input
-          className="input"
-          type="password"
-          required
-          autoComplete="current-password"
-          value={password}
-          onChange={(e) => setPassword(e.target.value)}
-        />
-      </label>
+      <PasswordField value={password} onChange={setPassword} />
       <ErrorMessage error={add.error} />
       <div className="row">
         <button className="btn btn-primary" type="submit" disabled={add.isPending}>

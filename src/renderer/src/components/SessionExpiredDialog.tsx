@@ -8,7 +8,7 @@ import type { AccountSummary } from '../../../shared/ipc'
 import { useAccounts } from '../hooks/queries'
 import { useLive } from '../hooks/useBridgeEvents'
 import { call, orgAdmin, qk } from '../lib/bridge'
-import { Dialog, ErrorMessage } from './ui'
+import { Dialog, ErrorMessage, PasswordField } from './ui'
 
 export function SignInDialog({
   account,
@@ -43,17 +43,7 @@ export function SignInDialog({
     <Dialog title={title} onClose={onClose}>
       <form className="stack" onSubmit={submit}>
         <p>{intro}</p>
-        <label className="field">
-          <span>Password</span>
-          <input
-            className="input"
-            type="password"
-            required
-            autoComplete="current-password"
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-          />
-        </label>
+        <PasswordField value={password} onChange={setPassword} />
         <ErrorMessage error={signIn.error} />
         <div className="dialog-actions">
           <button type="button" className="btn" data-close onClick={onClose}>

@@ -123,3 +123,23 @@ export function useNow(everyMs = 30_000): number {
   }, [everyMs])
   return now
 }
+
+/** A labelled password input; sign-in forms and prompts share it. */
+export function PasswordField({
+  value,
+  onChange,
+  label = 'Password',
+  autoComplete = 'current-password',
+}: {
+  value: string
+  onChange: (value: string) => void
+  label?: string
+  autoComplete?: 'current-password' | 'new-password'
+}) {
+  return (
+    <label className="field">
+      <span>{label}</span>
+      <input className="input" type="password" required autoComplete={autoComplete} value={value} onChange={(e) => onChange(e.target.value)} />
+    </label>
+  )
+}
