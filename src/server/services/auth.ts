@@ -7,6 +7,7 @@ import { and, eq, gt, isNull } from 'drizzle-orm'
 import type { TokenPair, User } from '../../shared/api'
 import { AppError } from '../../shared/errors'
 import type { Db } from '../db/client'
+import { withTx } from '../db/tx'
 import { accessTokens, refreshTokens, tokenFamilies, users } from '../db/schema'
 import type { Ctx } from './context'
 import { newId, newToken, sha256, verifyPassword } from './crypto'
@@ -85,8 +86,7 @@ export async function login(ctx: Ctx, limiter: LoginLimiter, email: string, pass
 
 export async function refresh(ctx: Ctx, token: string): Promise<TokenPair> {
   const now = ctx.clock.now()
-  const outcome = await ctx.db.transaction(async (tx) => {
-    const db = tx as unknown as Db
+  const outcome = await withTx(ctx.db, async (db) => {
     const [row] = await db
       .select({ rt: refreshTokens, family: tokenFamilies, user: users })
       .from(refreshTokens)

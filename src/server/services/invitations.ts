@@ -26,6 +26,7 @@ import {
 import { AppError } from '../../shared/errors'
 import { INVITATION_TTL_MS, invitableRoles, ROLE_LABELS } from '../../shared/roles'
 import type { Db } from '../db/client'
+import { withTx } from '../db/tx'
 import { invitations, memberships, orgs, trustedDomains, users } from '../db/schema'
 import { assertCan, roleIn } from './access'
 import { record } from './activity'
@@ -111,8 +112,7 @@ export async function createInvitations(
       allowedRoles: invitableRoles(actorRole),
     })
   }
-  return ctx.db.transaction(async (tx) => {
-    const db = tx as unknown as Db
+  return withTx(ctx.db, async (db) => {
     const now = ctx.clock.now()
     const result: CreateInvitationsResponse = { invited: [], added: [], rejected: [] }
     const reject = (email: string, reason: InviteRejection, message: string) => result.rejected.push({ email, reason, message })
@@ -242,8 +242,7 @@ export async function previewInvitation(ctx: Ctx, token: string): Promise<Invita
 }
 
 export async function acceptInvitation(ctx: Ctx, token: string, req: AcceptInvitationRequest) {
-  return ctx.db.transaction(async (tx) => {
-    const db = tx as unknown as Db
+  return withTx(ctx.db, async (db) => {
     const now = ctx.clock.now()
     const { i } = await byToken(db, token)
     const status = statusOf(i, now)

@@ -8,6 +8,7 @@ import type { Member, MemberPage } from '../../shared/api'
 import { AppError } from '../../shared/errors'
 import type { Role } from '../../shared/roles'
 import type { Db } from '../db/client'
+import { withTx } from '../db/tx'
 import { memberships, orgs, workspaceMembers, workspaces } from '../db/schema'
 import { assertCan, roleIn } from './access'
 import { record } from './activity'
@@ -161,8 +162,7 @@ export async function guardLastOwner(db: Db, orgId: string, target: Member, what
 
 export async function changeRole(ctx: Ctx, actorId: string, orgId: string, userId: string, role: Role): Promise<Member> {
   assertCan(await roleIn(ctx.db, orgId, actorId), 'members.editRole')
-  return ctx.db.transaction(async (tx) => {
-    const db = tx as unknown as Db
+  return withTx(ctx.db, async (db) => {
     const member = await getMember(db, orgId, userId)
     if (member.role === role) return member
     if (role !== 'owner') await guardLastOwner(db, orgId, member, 'be demoted')
@@ -182,8 +182,7 @@ export async function removeMember(ctx: Ctx, actorId: string, orgId: string, use
   const leaving = actorId === userId
   const actorRole = await roleIn(ctx.db, orgId, actorId)
   if (!leaving) assertCan(actorRole, 'members.remove')
-  await ctx.db.transaction(async (tx) => {
-    const db = tx as unknown as Db
+  await withTx(ctx.db, async (db) => {
     const member = await getMember(db, orgId, userId)
     await guardLastOwner(db, orgId, member, leaving ? 'leave' : 'be removed')
     const now = ctx.clock.now()
