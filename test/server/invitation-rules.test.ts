@@ -94,7 +94,7 @@ describe('the life of an invitation', () => {
     expect(accept.body.error.code).toBe('invitation_not_pending')
   })
 
-  it('resend mints a new link and 48 fresh hours; link rotates the token but keeps the expiry', async () => {
+  it('resend replaces the link and gives 48 fresh hours; copying the link shows the one that was sent', async () => {
     const { orgId, token: first, signIn } = await ownOrg()
     const created = createInvitationsResponseSchema.parse((await invite(first, orgId, ['re@send.test'])).body).invited[0]!
     server.clock.advance(10 * HOUR)
@@ -104,10 +104,12 @@ describe('the life of an invitation', () => {
     expect((await api.call('GET', routes.invitationByToken(tokenOf(created.link.url)))).status).toBe(404)
     expect((await api.call('GET', routes.invitationByToken(tokenOf(resent.body.url)))).body.status).toBe('pending')
 
-    const shared = await api.call('POST', routes.link(orgId, created.invitation.id), { token })
-    expect(shared.body.expiresAt).toBe(resent.body.expiresAt)
-    expect((await api.call('GET', routes.invitationByToken(tokenOf(resent.body.url)))).status).toBe(404)
-    expect((await api.call('GET', routes.invitationByToken(tokenOf(shared.body.url)))).body).toMatchObject({ email: 're@send.test', userExists: false })
+    // Copying (twice, as two admins might) never kills the link already sent.
+    for (let i = 0; i < 2; i++) {
+      const shared = await api.call('POST', routes.link(orgId, created.invitation.id), { token })
+      expect(shared.body).toMatchObject({ url: resent.body.url, expiresAt: resent.body.expiresAt })
+    }
+    expect((await api.call('GET', routes.invitationByToken(tokenOf(resent.body.url)))).body).toMatchObject({ email: 're@send.test', status: 'pending' })
   })
 
   it('a revoked invitation cannot be accepted', async () => {

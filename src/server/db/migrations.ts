@@ -147,4 +147,21 @@ CREATE EXTENSION IF NOT EXISTS pg_trgm;
 CREATE INDEX "memberships_search" ON "memberships" USING gin ("email" gin_trgm_ops, "display_name" gin_trgm_ops);
 `,
   },
+  {
+    // Issue 7: rate-limit counters and the link secret live in the database (several processes share
+    // them); invitation links are derived from (id, link_version), so copying one never replaces it.
+    id: '0002_shared_limits_and_links',
+    sql: `
+CREATE TABLE "rate_limits" (
+	"key" text PRIMARY KEY NOT NULL,
+	"hits" integer NOT NULL,
+	"window_start" timestamp with time zone NOT NULL
+);
+CREATE TABLE "server_secrets" (
+	"name" text PRIMARY KEY NOT NULL,
+	"value" text NOT NULL
+);
+ALTER TABLE "invitations" ADD COLUMN "link_version" integer DEFAULT 0 NOT NULL;
+`,
+  },
 ]

@@ -158,7 +158,7 @@ export function registerRoutes(r: Router, ctx: Ctx, limiter: LoginLimiter): void
     method: 'POST', url: path(routes.acceptInvitation(':token')), tag: 'invitations', auth: false,
     summary: 'Accept: sign in (existing account) or register (displayName), join, and receive tokens',
     params: token, body: acceptInvitationRequestSchema, response: acceptInvitationResponseSchema,
-    handler: ({ params, body }) => acceptInvitation(ctx, params.token, body),
+    handler: ({ params, body, req }) => acceptInvitation(ctx, limiter, params.token, body, req.ip),
   })
 
   // ── Trusted domains and discovery
