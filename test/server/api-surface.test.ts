@@ -76,6 +76,29 @@ describe('errors', () => {
   })
 })
 
+describe('input the database would refuse', () => {
+  it('answers 400 in the error shape, and changes nothing', async () => {
+    const nul = '\u0000'
+    const syncCursor = Buffer.from(JSON.stringify(['not-a-date', 'x'])).toString('base64url')
+    const since = encodeURIComponent(new Date().toISOString())
+    const cases = [
+      await api.call('GET', `${routes.members(acme)}?q=${encodeURIComponent(`da${nul}na`)}`, { token: dana }),
+      await api.call('GET', `${routes.discoverable(acme)}?q=${encodeURIComponent(nul)}`, { token: dana }),
+      await api.call('PATCH', routes.org(acme), { token: dana, body: { name: `Acme${nul}Corp` } }),
+      await api.call('PATCH', routes.org(acme), { token: dana, body: { name: 'Acme\u0007Corp' } }),
+      await api.call('POST', routes.invitations(acme), { token: dana, body: { emails: [`x${nul}@y.test`], role: 'member' } }),
+      await api.call('POST', routes.login(), { body: { email: 'admin@demo.test', password: `demo${nul}` } }),
+      await api.call('POST', routes.acceptInvitation('a'.repeat(20)), { body: { password: 'long-enough', displayName: `Eve${nul}` } }),
+      await api.call('GET', `${routes.members(acme)}?since=${since}&cursor=${syncCursor}`, { token: dana }),
+      await api.call('GET', routes.org(`${acme}${nul}`), { token: dana }),
+    ]
+    for (const reply of cases) {
+      expect({ status: reply.status, code: errorResponseSchema.parse(reply.body).error.code }).toEqual({ status: 400, code: 'validation_failed' })
+    }
+    expect((await api.call('GET', routes.org(acme), { token: dana })).body.name).toBe('Acme Corp')
+  })
+})
+
 describe('OpenAPI', () => {
   it('documents every route of the shared table', async () => {
     const doc = (await api.call('GET', routes.openapi())).body
