@@ -21,6 +21,8 @@ export interface RouteSpec<P extends Schema | undefined, Q extends Schema | unde
   tag: string
   /** false: public route (login, refresh, invitation preview/accept). */
   auth?: boolean
+  /** Counts attempts (LoginLimiter) and may answer 429. */
+  rateLimited?: boolean
   params?: P
   query?: Q
   body?: B
