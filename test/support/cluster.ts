@@ -5,7 +5,9 @@
  * `cli.ts serve` child processes on the same database; requests are spread over the children.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
+import { randomUUID } from 'node:crypto'
 import { once } from 'node:events'
+import { createUser } from '../../src/server/index'
 import { startTestServer, usePostgres, type TestServer } from './server'
 
 export interface Cluster {
@@ -37,6 +39,8 @@ async function serveChild(databaseUrl: string): Promise<{ url: string; child: Ch
 export async function startCluster(): Promise<Cluster> {
   const server = await startTestServer()
   if (!usePostgres()) return { server, urls: [server.url], close: () => server.close() }
+  // `serve` seeds the demo world into an empty database; one user keeps both children from racing to.
+  await createUser(server, { email: 'cluster@race.test', displayName: 'Cluster', password: randomUUID() })
   const children = await Promise.all([serveChild(server.databaseUrl!), serveChild(server.databaseUrl!)])
   return {
     server,
