@@ -37,6 +37,8 @@ export let refreshTokens: Tables['refreshTokens'] = unbound
 export let accessTokens: Tables['accessTokens'] = unbound
 export let invoices: Tables['invoices'] = unbound
 export let usage: Tables['usage'] = unbound
+export let rateLimits: Tables['rateLimits'] = unbound
+export let serverSecrets: Tables['serverSecrets'] = unbound
 
 let bound: StoreKind | null = null
 
@@ -46,7 +48,7 @@ export function bindTables(kind: StoreKind): void {
   if (bound) throw new Error(`This process already uses the ${bound} store; it cannot also open ${kind}`)
   // Same shapes (pinned below); the query builder takes either dialect's tables.
   const t = (kind === 'postgres' ? pg : sqlite) as unknown as Tables
-  ;({ users, orgs, memberships, workspaces, workspaceMembers, invitations, trustedDomains, activity, tokenFamilies, refreshTokens, accessTokens, invoices, usage } = t)
+  ;({ users, orgs, memberships, workspaces, workspaceMembers, invitations, trustedDomains, activity, tokenFamilies, refreshTokens, accessTokens, invoices, usage, rateLimits, serverSecrets } = t)
   bound = kind
 }
 
