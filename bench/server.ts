@@ -65,8 +65,12 @@ async function serve(env: Record<string, string>): Promise<{ url: string; stop()
   return {
     url,
     async stop() {
+      const done = exited(child)
       child.kill('SIGTERM')
-      await exited(child)
+      // An overloaded server may still be working through a backlog: give it a deadline.
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000)
+      await done
+      clearTimeout(timer)
     },
   }
 }
