@@ -27,6 +27,7 @@ import type { EventSink } from '../ipc/events'
 import type { AccountService } from './accounts'
 import type { ApiClient } from './api-client'
 import { memberCacheSchema, type CacheEntry, type CacheKind, type CacheService, type MemberCache } from './cache'
+import { PageWalk } from './page-walk'
 
 export interface SyncServiceOptions {
   accounts: AccountService
@@ -35,6 +36,8 @@ export interface SyncServiceOptions {
   now?: () => number
   /** A cache refreshed this recently is served without another background fetch. */
   backgroundMinIntervalMs?: number
+  /** Bytes one members sync may read in all (tests lower it). */
+  maxSyncBytes?: number
 }
 
 type Fetcher<T> = (client: ApiClient) => Promise<T>
@@ -148,8 +151,9 @@ export class SyncService {
     let cursor: string | undefined
     let loaded = 0
     let applied = 0
+    const walk = new PageWalk(`Members sync of ${orgId}`, this.opts.maxSyncBytes)
     do {
-      const page = await client.get(routes.members(orgId), memberPageSchema, { limit: MAX_PAGE_SIZE, cursor, since })
+      const page = await client.get(routes.members(orgId), memberPageSchema, { limit: MAX_PAGE_SIZE, cursor, since }, walk.budget)
       serverTime ??= page.serverTime
       for (const m of page.items) {
         if (!sameMember(next.get(m.userId), m)) applied++
@@ -157,7 +161,7 @@ export class SyncService {
       }
       for (const r of page.removed) if (next.delete(r.userId)) applied++
       loaded += page.items.length
-      cursor = page.nextCursor ?? undefined
+      cursor = walk.next(page.nextCursor, { total: since ? undefined : page.total, pageSize: MAX_PAGE_SIZE })
       this.opts.events.emit('sync.progress', {
         accountId,
         orgId,
