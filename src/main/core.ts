@@ -23,6 +23,7 @@ export interface CoreOptions {
   retryLimit?: number
   backgroundMinIntervalMs?: number
   maxSyncBytes?: number
+  reconnectBaseMs?: number
 }
 
 export interface Core {
@@ -44,6 +45,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     now: opts.now,
     timeoutMs: opts.timeoutMs,
     retryLimit: opts.retryLimit,
+    reconnectBaseMs: opts.reconnectBaseMs,
   })
   await accounts.load()
   const cache = new CacheService(store)

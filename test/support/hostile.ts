@@ -12,6 +12,9 @@ export interface HostileServer {
   /** Every request that reached this server: method, path and body. */
   requests: { method: string; path: string; body: string }[]
   on(method: string, path: string, handler: Handler): void
+  /** Stop listening (connections refused), then listen again on the same port. */
+  down(): Promise<void>
+  up(): Promise<void>
   close(): Promise<void>
 }
 
@@ -46,14 +49,20 @@ export async function startHostileServer(): Promise<HostileServer> {
     })
   })
   handlers.set('POST /v1/auth/login', (_req, res) => json(res, 200, tokenPair()))
-  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', () => ok()))
+  handlers.set('GET /v1/me', (_req, res) => json(res, 200, USER))
+  const listen = (port: number) => new Promise<void>((ok) => server.listen(port, '127.0.0.1', () => ok()))
+  const close = async () => {
+    server.closeAllConnections()
+    await new Promise((ok) => server.close(ok))
+  }
+  await listen(0)
+  const port = (server.address() as { port: number }).port
   return {
-    url: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
+    url: `http://127.0.0.1:${port}`,
     requests,
     on: (method, path, handler) => void handlers.set(`${method} ${path}`, handler),
-    async close() {
-      server.closeAllConnections()
-      await new Promise((ok) => server.close(ok))
-    },
+    down: close,
+    up: () => listen(port),
+    close,
   }
 }

@@ -160,6 +160,7 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
     call: (channel, payload) => core.router.handle(channel, payload, { url: `${origin}/`, isMainFrame: true }),
     async close() {
       unsubscribe()
+      core.accounts.dispose()
       for (const ws of sockets) ws.terminate()
       wss.close()
       http.closeAllConnections()
