@@ -105,6 +105,8 @@ export const channels = {
       .strict(),
     accountSummarySchema,
   ),
+  /** The server to propose when adding an account: the one in use (embedded demo), else the last added. */
+  'accounts.suggestServer': channel(z.object({}).strict(), z.object({ url: z.string().nullable() })),
   'accounts.rename': channel(z.object({ ...scope, name: accountNameSchema }).strict(), accountSummarySchema),
   'accounts.signIn': channel(z.object({ ...scope, password: z.string().min(1).max(1024) }).strict(), accountSummarySchema),
   'accounts.signOut': channel(z.object(scope).strict(), accountSummarySchema),

@@ -24,6 +24,7 @@ async function main() {
     dataDir: resolve(root, 'harness'),
     port: process.env.ORG_ADMIN_HARNESS_PORT ? Number(process.env.ORG_ADMIN_HARNESS_PORT) : 0,
   })
+  harness.core.accounts.serverInUse = backend.url
   await ensureDemoAccount(harness.core.accounts, backend.url)
   const launchFile = process.env.ORG_ADMIN_LAUNCH_FILE
   if (launchFile) {

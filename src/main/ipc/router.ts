@@ -35,6 +35,7 @@ export function createRouter(deps: RouterDeps): Router {
     'accounts.list': async () => accounts.list(),
     'accounts.add': (r) => accounts.add(r.baseUrl, r.email, r.password, r.allowInsecureHttp),
     'accounts.rename': (r) => accounts.rename(r.accountId, r.name),
+    'accounts.suggestServer': async () => ({ url: accounts.suggestServer() }),
     'accounts.signIn': (r) => accounts.signIn(r.accountId, r.password),
     'accounts.signOut': (r) => accounts.signOut(r.accountId),
     'accounts.forget': async (r) => {

@@ -64,6 +64,8 @@ export class AccountService {
   private readonly refreshing = new Map<string, Promise<void>>()
   private readonly clients = new Map<string, ApiClient>()
   private readonly reconnects = new Map<string, NodeJS.Timeout>()
+  /** The server this app runs against (the embedded demo server, or ORG_ADMIN_SERVER_URL). */
+  serverInUse: string | null = null
   /** Called when an account is forgotten so its caches go too. */
   onForget: (accountId: string) => Promise<void> = async () => {}
 
@@ -95,6 +97,10 @@ export class AccountService {
     assertTransport(baseUrl, allowInsecureHttp)
     const tokens = await this.anonymous(baseUrl).post(routes.login(), tokenPairSchema, { email, password })
     return this.adopt(baseUrl, tokens)
+  }
+
+  suggestServer(): string | null {
+    return this.serverInUse ?? this.accounts.at(-1)?.baseUrl ?? null
   }
 
   /** A name of the person's choosing; empty clears it. */
