@@ -152,9 +152,10 @@ export const channels = {
   'users.discover': channel(z.object({ ...orgScope, q: z.string().max(200) }).strict(), discoverableUsersSchema),
 
   'workspaces.list': channel(z.object(orgScope).strict(), cached(workspaceListSchema)),
+  /** The first page is cached like the rest (readable offline); later pages come from the server. */
   'activity.list': channel(
     z.object({ ...orgScope, cursor: z.string().max(512).optional() }).strict(),
-    activityPageSchema,
+    cached(activityPageSchema),
   ),
   'billing.get': channel(z.object(orgScope).strict(), cached(billingSummarySchema)),
 } as const
@@ -178,7 +179,7 @@ export const events = {
   connectivity: z.object({ ...scope, online: z.boolean() }),
   'session.expired': z.object(scope),
   /** A background refresh replaced cached data: the renderer refetches the matching queries. */
-  'cache.updated': z.object({ ...scope, orgId: id.nullable(), kind: z.enum(['orgs', 'org', 'members', 'invitations', 'domains', 'workspaces', 'billing']) }),
+  'cache.updated': z.object({ ...scope, orgId: id.nullable(), kind: z.enum(['orgs', 'org', 'members', 'invitations', 'domains', 'workspaces', 'billing', 'activity']) }),
   'accounts.changed': z.object({}),
 } as const
 export type Events = { [K in keyof typeof events]: z.infer<(typeof events)[K]> }

@@ -110,3 +110,21 @@ describe('connectivity', () => {
     expect(eventsOf(core, 'connectivity').at(-1)).toEqual({ accountId: id, online: true })
   })
 })
+
+describe('activity', () => {
+  it('is cached like members: readable offline, flagged offline, later pages from the server', async () => {
+    const { id } = await core.call<AccountSummary>('accounts.add', { baseUrl: hostile.url, ...creds })
+    const event = { id: 'e1', at: '2026-01-01T00:00:00.000Z', action: 'member.removed', actor: null, target: 'x@hostile.test', details: {} }
+    hostile.on('GET', '/v1/orgs/o1/activity', (req, res) =>
+      json(res, 200, req.url?.includes('cursor=') ? { items: [{ ...event, id: 'e2' }], nextCursor: null } : { items: [event], nextCursor: 'p2' }),
+    )
+    const ref = { accountId: id, orgId: 'o1' }
+    expect(await core.call('activity.list', ref)).toMatchObject({ data: { items: [{ id: 'e1' }] }, source: 'network', offline: false })
+    expect(await core.call('activity.list', { ...ref, cursor: 'p2' })).toMatchObject({ data: { items: [{ id: 'e2' }] } })
+
+    await hostile.down()
+    core.accounts.setOnline(id, false)
+    expect(await core.call('activity.list', ref)).toMatchObject({ data: { items: [{ id: 'e1' }] }, source: 'cache', offline: true })
+    expect(await codeOf(core.call('activity.list', { ...ref, cursor: 'p2' }))).toBe('offline')
+  })
+})

@@ -105,8 +105,8 @@ describe('mutations', () => {
     expect(await core.call('domains.remove', { ...scope('Acme Corp'), domain: 'example.org' })).toEqual({ ok: true })
     const found = await core.call<{ items: unknown[] }>('users.discover', { ...scope('Acme Corp'), q: '' })
     expect(Array.isArray(found.items)).toBe(true)
-    const activity = await core.call<{ items: { action: string }[] }>('activity.list', scope('Acme Corp'))
-    expect(activity.items.map((e) => e.action)).toEqual(expect.arrayContaining(['domain.added', 'domain.removed', 'member.removed']))
+    const activity = await core.call<Cached<{ items: { action: string }[] }>>('activity.list', scope('Acme Corp'))
+    expect(activity.data.items.map((e) => e.action)).toEqual(expect.arrayContaining(['domain.added', 'domain.removed', 'member.removed']))
   })
 
   it('answers forbidden for what the role does not allow', async () => {

@@ -68,6 +68,8 @@ const page = (n: number, nextCursor: string | null, total: number, padding = '')
 
 describe('a hostile server', () => {
   it('cannot push a 400 MB answer into main: reading stops at the cap', async () => {
+    // A deadline that a busy machine cannot hit while 16 MB arrive: the cap must stop it.
+    core = await newCore({ timeoutMs: 20_000 })
     const { id } = await signIn(core)
     const sent = { bytes: 0 }
     hostile.on('GET', '/v1/orgs', (_req, res) => {

@@ -67,7 +67,7 @@ export function createRouter(deps: RouterDeps): Router {
     'users.discover': (r) => actions.discover(r.accountId, r.orgId, r.q),
 
     'workspaces.list': (r) => sync.org(r.accountId, r.orgId, 'workspaces'),
-    'activity.list': (r) => actions.activity(r.accountId, r.orgId, r.cursor),
+    'activity.list': (r) => (r.cursor ? actions.activity(r.accountId, r.orgId, r.cursor) : sync.org(r.accountId, r.orgId, 'activity')),
     'billing.get': (r) => sync.org(r.accountId, r.orgId, 'billing'),
   }
 

@@ -16,8 +16,10 @@ import {
   orgDetailSchema,
   parseInvitationUrl,
   routes,
+  type ActivityPage,
   type UpdateOrgRequest,
 } from '../../shared/api'
+import type { Cached } from '../../shared/ipc'
 import { AppError } from '../../shared/errors'
 import type { Role } from '../../shared/roles'
 import { assertTransport, type AccountService } from './accounts'
@@ -103,8 +105,10 @@ export class OrgActions {
     return this.client(accountId).get(routes.discoverable(orgId), discoverableUsersSchema, { q })
   }
 
-  activity(accountId: string, orgId: string, cursor?: string) {
-    return this.client(accountId).get(routes.activity(orgId), activityPageSchema, { cursor })
+  /** A later page of the activity log (the first is cached: SyncService). */
+  async activity(accountId: string, orgId: string, cursor: string): Promise<Cached<ActivityPage>> {
+    const data = await this.client(accountId).get(routes.activity(orgId), activityPageSchema, { cursor })
+    return { data, syncedAt: new Date().toISOString(), source: 'network', offline: false }
   }
 
   preview(url: string, allowInsecureHttp = false) {

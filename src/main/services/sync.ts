@@ -9,6 +9,7 @@
  */
 import { z } from 'zod'
 import {
+  activityPageSchema,
   billingSummarySchema,
   invitationListSchema,
   memberPageSchema,
@@ -59,6 +60,7 @@ const orgResources = {
   domains: { kind: 'domains', schema: trustedDomainListSchema, fetch: (c, orgId) => c.get(routes.domains(orgId), trustedDomainListSchema) },
   workspaces: { kind: 'workspaces', schema: workspaceListSchema, fetch: (c, orgId) => c.get(routes.workspaces(orgId), workspaceListSchema) },
   billing: { kind: 'billing', schema: billingSummarySchema, fetch: (c, orgId) => c.get(routes.billing(orgId), billingSummarySchema) },
+  activity: { kind: 'activity', schema: activityPageSchema, fetch: (c, orgId) => c.get(routes.activity(orgId), activityPageSchema) },
 } satisfies Record<string, Resource<unknown>>
 export type OrgResource = keyof typeof orgResources
 type ResourceData<R extends OrgResource> = z.output<(typeof orgResources)[R]['schema']>

@@ -25,6 +25,7 @@ const kindKey = {
   domains: (a: string, o: string) => qk.domains(a, o),
   workspaces: (a: string, o: string) => qk.workspaces(a, o),
   billing: (a: string, o: string) => qk.billing(a, o),
+  activity: (a: string, o: string) => qk.activity(a, o),
 } as const
 
 export function useBridgeEvents(): void {
