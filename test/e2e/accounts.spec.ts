@@ -41,9 +41,9 @@ test.describe('accounts', () => {
       return r.data?.map((a) => a.name)
     })
     expect(listed).toEqual([null, 'Second owner'])
-    await screenshot(app, 'accounts')
+    await screenshot(app, 'accounts-named')
     await app.setViewportSize({ width: 900, height: 600 })
-    await screenshot(app, 'accounts-900')
+    await screenshot(app, 'accounts-named-900')
   })
 
   test('sidebar and Accounts agree on the state, and "Offline" ends by itself with a notice', async ({ app, harness, accounts }) => {
