@@ -1,7 +1,7 @@
 /**
  * `npm run dev:browser`: the whole app without Electron. Starts the seeded demo server
- * (SQLite in .data/demo-server) unless ORG_ADMIN_SERVER_URL is set, the loopback harness
- * with its data in .data/harness, signs in as the demo admin on first run, and prints the
+ * (SQLite in .data/demo-server, in a Node child process) unless ORG_ADMIN_SERVER_URL is set,
+ * the loopback harness with its data in .data/harness, signs in as the demo admin on first run, and prints the
  * URL to open in Chromium (once; each URL's code admits one window). With
  * ORG_ADMIN_LAUNCH_FILE (set by scripts/start.mjs) it also writes a page that forwards to
  * another such URL into that file (mode 0600), so no code appears on a command line.
@@ -9,6 +9,8 @@
  */
 import { rename, writeFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { inChild, nodeChild } from '../backend'
 import { ensureDemoAccount, startBackend } from '../demo'
 import { rendererIsBuilt, startHarness } from './host'
 
@@ -19,7 +21,9 @@ async function main() {
     console.error('The renderer is not built yet: run `npx electron-vite build` first (npm run dev:browser does).')
     process.exit(1)
   }
-  const backend = await startBackend(resolve(root, 'demo-server'))
+  // From source, like this harness: the child loads TypeScript through tsx.
+  const serverChild = nodeChild(fileURLToPath(new URL('../../server/child.ts', import.meta.url)), { execArgv: ['--import', 'tsx'] })
+  const backend = await startBackend(resolve(root, 'demo-server'), inChild(serverChild))
   const harness = await startHarness({
     dataDir: resolve(root, 'harness'),
     port: process.env.ORG_ADMIN_HARNESS_PORT ? Number(process.env.ORG_ADMIN_HARNESS_PORT) : 0,
@@ -37,7 +41,7 @@ async function main() {
     [
       '',
       'Org Admin (browser harness)',
-      `  server: ${backend.url}${backend.server ? ' (embedded demo)' : ''}`,
+      `  server: ${backend.url}${backend.embedded ? ' (embedded demo)' : ''}`,
       `  data:   ${root}`,
       '',
       `  Open:   ${harness.url}`,
@@ -51,7 +55,7 @@ async function main() {
     if (stopping) return
     stopping = true
     await harness.close()
-    await backend.server?.close()
+    await backend.stop()
     process.exit(0)
   }
   process.on('SIGINT', () => void stop())
