@@ -17,7 +17,7 @@ export function OrganizationsPage() {
       </div>
       {isLoading && <Skeleton label="Loading organizations" />}
       {groups.map((g) => (
-        <div key={g.account.id} className="card stack" role="region" aria-label={`Organizations of ${g.account.email}`}>
+        <div key={g.account.id} className="card stack" role="region" aria-label={`Organizations of ${g.account.email} on ${g.account.baseUrl}`}>
           <h2>
             {g.account.email} <span className="muted">· {g.account.baseUrl}</span>
           </h2>
