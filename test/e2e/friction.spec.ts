@@ -63,6 +63,7 @@ test('pasted "Name <email>" lists become clean chips; flagged ones are not sent;
   await expect(chips(app).nth(1)).toHaveText(/^Ben Jones ben@x\.test\s*Ready to invite$/)
   await expect(chips(app).nth(2)).toHaveText(/^Jones, Cy cy@x\.test\s*Ready to invite$/)
   await expect(chips(app).nth(3)).toContainText('Already a member')
+  await screenshot(app, 'invite-chips')
   // Acme Corp: 92 members, 8 seats free. Ten more: two over the limit, and none of the flagged is sent.
   await box.fill(Array.from({ length: 10 }, (_, i) => `seat${i}@x.test`).join(', ') + ', admin@demo.test')
   await expect(chips(app).filter({ hasText: 'Over the user limit' })).toHaveCount(2)
@@ -81,6 +82,7 @@ test('pasted "Name <email>" lists become clean chips; flagged ones are not sent;
   await nav(app, 'Billing')
   await expect(app.getByRole('meter', { name: 'Seats used' })).toHaveAttribute('aria-valuenow', '93')
   await expect(app.getByLabel('Seats', { exact: true })).toContainText(seats)
+  await screenshot(app, 'billing-seats')
   await nav(app, 'Organizations')
   await expect(app.getByRole('row', { name: 'Acme Corp' }).getByRole('cell').nth(2)).toHaveText('93 / 100')
   await expect(app.getByRole('row', { name: 'Acme Corp' }).getByRole('cell').nth(2)).toHaveAttribute('title', seats)
@@ -119,7 +121,8 @@ test('typing: a half-typed address waits; one link panel; tabs and suggestions b
   await copies.nth(0).click()
   await copies.nth(1).click()
   await expect(app.getByRole('textbox', { name: /^Invitation link for / })).toHaveCount(1)
-  await app.getByRole('button', { name: /^Dismiss invitation link for / }).click()
+  await screenshot(app, 'link-panel')
+  await app.getByRole('button', { name: 'Dismiss link' }).click()
   await expect(app.getByRole('textbox', { name: /^Invitation link for / })).toHaveCount(0)
 
   // Tabs: one tab stop, arrows move and select.
@@ -162,6 +165,7 @@ test('"You" in the members table, warnings before demoting or removing yourself;
   await me.getByRole('button', { name: 'Remove Dana Admin' }).click()
   const remove = app.getByRole('dialog', { name: 'Remove yourself from Acme Corp?' })
   await expect(remove).toContainText('You (admin@demo.test) will lose access to Acme Corp at once')
+  await screenshot(app, 'remove-self')
   await remove.getByRole('button', { name: 'Cancel' }).click()
 
   // Someone else's role dialog starts on their role.
@@ -219,6 +223,9 @@ test.describe('at 900×600', () => {
     await revoke.scrollIntoViewIfNeeded()
     await expectInViewport(app, revoke)
     await screenshot(app, 'narrow-invitations')
+    await menu.click()
+    await nav(app, 'Organizations')
+    await screenshot(app, 'narrow-organizations')
   })
 })
 

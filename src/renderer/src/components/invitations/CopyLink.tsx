@@ -23,8 +23,8 @@ export function CopyLink({ url, label = 'Invitation link', onDismiss }: { url: s
         {copied === true ? 'Link copied' : copied === false ? 'Copy the link above' : ''}
       </span>
       {onDismiss && (
-        <button type="button" className="btn btn-sm btn-ghost" aria-label={`Dismiss ${label.toLowerCase()}`} onClick={onDismiss}>
-          Dismiss
+        <button type="button" className="btn btn-sm btn-ghost" onClick={onDismiss}>
+          Dismiss link
         </button>
       )}
     </div>
