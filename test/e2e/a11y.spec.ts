@@ -67,6 +67,19 @@ test('domains, workspaces, activity, billing, organizations, accounts and their 
   await checkDialog(app, 'Accept an invitation', () => app.getByRole('button', { name: 'I have an invitation link' }).click())
 })
 
+test.describe('at 900×600', () => {
+  test.use({ viewport: { width: 900, height: 600 } })
+  test('a page that scrolls (Globex activity) and the folded sidebar', async ({ app }) => {
+    await app.getByRole('button', { name: 'Menu' }).click()
+    await expectAccessible(app, 'open sidebar')
+    await openOrg(app, 'Globex')
+    await app.getByRole('button', { name: 'Menu' }).click()
+    await nav(app, 'Activity')
+    await expect(app.getByRole('list', { name: 'Activity' }).getByRole('listitem').first()).toBeVisible()
+    await expectAccessible(app, 'Globex activity')
+  })
+})
+
 test.describe('before any account', () => {
   test.use({ signedInAs: null })
   test('the welcome screen', async ({ app }) => {

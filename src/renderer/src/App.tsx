@@ -73,7 +73,8 @@ export function App() {
       <Sidebar myRole={selected?.org.myRole ?? null} page={shownPage} />
       <div className="main">
         <TopBar selected={selected} />
-        <main id={MAIN_CONTENT_ID} className="content" tabIndex={-1}>
+        {/* In the tab order: the page scrolls here, and keyboard users must be able to scroll it. */}
+        <main id={MAIN_CONTENT_ID} className="content" tabIndex={0}>
           {renderPage(shownPage, selected, isLoading)}
         </main>
       </div>
