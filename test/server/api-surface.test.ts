@@ -53,7 +53,8 @@ describe('organization pages', () => {
   it('summarises billing and lists workspaces with member roles', async () => {
     const billing = billingSummarySchema.parse((await api.call('GET', routes.billing(acme), { token: dana })).body)
     const org = (await api.call('GET', routes.org(acme), { token: dana })).body
-    expect(billing.seats).toEqual({ used: org.memberCount, limit: 100 })
+    // One seat count everywhere: members and pending invitations, as the cap counts them.
+    expect(billing.seats).toEqual({ used: org.memberCount + org.pendingInvitationCount, limit: 100 })
     expect(billing.invoices).toHaveLength(6)
     expect(billing.usage).toHaveLength(30)
     const ws = workspaceListSchema.parse((await api.call('GET', routes.workspaces(acme), { token: dana })).body)

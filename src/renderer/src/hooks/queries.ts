@@ -8,6 +8,9 @@ import type { OrgRef } from '../stores/ui'
 export const useAccounts = () =>
   useQuery({ queryKey: qk.accounts, queryFn: () => call(orgAdmin().accounts.list({})) })
 
+/** The signed-in account behind an organization: who "you" are on its pages. */
+export const useAccount = (accountId: string) => useAccounts().data?.find((a) => a.id === accountId)
+
 export const useOrgs = (accountId: string) =>
   useQuery({ queryKey: qk.orgs(accountId), queryFn: () => call(orgAdmin().orgs.list({ accountId })) })
 

@@ -23,7 +23,7 @@ import { OFFLINE_REASON, OfflineBanner, useOffline } from '../components/Offline
 import { RemoveMemberDialog } from '../components/RemoveMemberDialog'
 import { RoleEditorDialog } from '../components/RoleEditorDialog'
 import { EmptyState, ErrorMessage, RoleBadge, Skeleton, formatDate, formatRelative, useNow } from '../components/ui'
-import { useMembers, useOrgs } from '../hooks/queries'
+import { useAccount, useMembers, useOrgs } from '../hooks/queries'
 import { useLive } from '../hooks/useBridgeEvents'
 import { call, orgAdmin, qk } from '../lib/bridge'
 import { useCurrentOrg, type OrgRef } from '../stores/ui'
@@ -68,6 +68,7 @@ export function MembersPage() {
   const org = useOrgs(ref.accountId).data?.data.find((o) => o.id === ref.orgId)
   const offline = useOffline(ref.accountId, members.data)
   const shown = useMembersWithPendingEdits(ref, members.data?.data.members)
+  const me = useAccount(ref.accountId)?.email.toLowerCase()
 
   return (
     <section className="members-page" aria-labelledby="members-title">
@@ -84,7 +85,7 @@ export function MembersPage() {
       ) : members.data && shown ? (
         <>
           <ChangesSinceSync changes={members.data.data.changes} previousSyncedAt={members.data.data.previousSyncedAt} />
-          <MembersTable orgRef={ref} org={org} members={shown} offline={offline} />
+          <MembersTable orgRef={ref} org={org} members={shown} offline={offline} me={me} />
         </>
       ) : null}
     </section>
@@ -150,7 +151,7 @@ function ChangesSinceSync({ changes, previousSyncedAt }: { changes: MemberChange
 
 type Dialog = { kind: 'role' | 'remove'; members: Member[] } | null
 
-function MembersTable({ orgRef, org, members, offline }: { orgRef: OrgRef; org: OrgSummary; members: Member[]; offline: boolean }) {
+function MembersTable({ orgRef, org, members, offline, me }: { orgRef: OrgRef; org: OrgSummary; members: Member[]; offline: boolean; me: string | undefined }) {
   const [query, setQuery] = useState('')
   const [roleFilter, setRoleFilter] = useState<Role | ''>('')
   const [sorting, setSorting] = useState<SortingState>([{ id: 'name', desc: false }])
@@ -216,7 +217,17 @@ function MembersTable({ orgRef, org, members, offline }: { orgRef: OrgRef; org: 
           />
         ),
       },
-      { id: 'name', accessorFn: (m) => m.displayName, header: 'Name', cell: ({ row }) => <strong className="truncate">{row.original.displayName}</strong> },
+      {
+        id: 'name',
+        accessorFn: (m) => m.displayName,
+        header: 'Name',
+        cell: ({ row }) => (
+          <>
+            <strong className="truncate">{row.original.displayName}</strong>
+            {row.original.email.toLowerCase() === me && <span className="badge badge-you">You</span>}
+          </>
+        ),
+      },
       { id: 'email', accessorFn: (m) => m.email, header: 'Email', cell: ({ row }) => <span className="truncate">{row.original.email}</span> },
       { id: 'role', accessorFn: (m) => m.role, header: 'Role', cell: ({ row }) => <RoleBadge role={row.original.role} /> },
       { id: 'joined', accessorFn: (m) => m.joinedAt, header: 'Joined', cell: ({ row }) => formatDate(row.original.joinedAt) },
@@ -249,7 +260,7 @@ function MembersTable({ orgRef, org, members, offline }: { orgRef: OrgRef; org: 
         ),
       },
     ],
-    [roleReason, removeReason, selection, canSelect, rows],
+    [roleReason, removeReason, selection, canSelect, rows, me],
   )
 
   const scrollRef = useRef<HTMLDivElement>(null)
@@ -391,8 +402,8 @@ function MembersTable({ orgRef, org, members, offline }: { orgRef: OrgRef; org: 
           </EmptyState>
         )}
       </div>
-      {dialog?.kind === 'role' && <RoleEditorDialog orgRef={orgRef} org={org} members={dialog.members} onClose={closeDialog} />}
-      {dialog?.kind === 'remove' && <RemoveMemberDialog orgRef={orgRef} org={org} members={dialog.members} onClose={closeDialog} />}
+      {dialog?.kind === 'role' && <RoleEditorDialog orgRef={orgRef} org={org} members={dialog.members} me={me} onClose={closeDialog} />}
+      {dialog?.kind === 'remove' && <RemoveMemberDialog orgRef={orgRef} org={org} members={dialog.members} me={me} onClose={closeDialog} />}
     </>
   )
 }
