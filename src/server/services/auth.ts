@@ -83,13 +83,16 @@ export async function startSession(ctx: Ctx, db: Db, user: User): Promise<TokenP
   return issue(ctx, db, user, familyId)
 }
 
-/** Verified against when the account does not exist, so an unknown email costs what a wrong password costs. */
-let dummyHash: Promise<string> | null = null
+/**
+ * Verified against when the account does not exist, so an unknown email costs what a wrong
+ * password costs. Made at start-up, so not even the first unknown email takes longer.
+ */
+const dummyHash = hashPassword(newToken())
 
 export async function login(ctx: Ctx, limiter: LoginLimiter, email: string, password: string, ip: string) {
   await limiter.check(email, ip)
   const [row] = await ctx.db.select().from(users).where(eq(users.email, email))
-  const verified = await verifyPassword(password, row?.passwordHash ?? (await (dummyHash ??= hashPassword(newToken()))))
+  const verified = await verifyPassword(password, row?.passwordHash ?? (await dummyHash))
   const ok = !!row && verified
   await limiter.attempt(email, ip, ok)
   if (!row || !ok) throw new AppError('invalid_credentials', 'Email or password is incorrect')
