@@ -3,12 +3,13 @@
  * on every use within a family, and presenting an already-rotated one revokes the
  * whole family (a stolen token and its rightful owner cannot both keep a session).
  */
-import { and, eq, gt, isNull, sql } from 'drizzle-orm'
+import { and, eq, gt, isNotNull, isNull, notExists, sql } from 'drizzle-orm'
 import type { TokenPair, User } from '../../shared/api'
 import { AppError } from '../../shared/errors'
 import type { Db } from '../db/client'
 import { withTx } from '../db/tx'
-import { accessTokens, rateLimits, refreshTokens, tokenFamilies, users } from '../db/schema'
+import { accessTokens, memberships, orgs, rateLimits, refreshTokens, tokenFamilies, users } from '../db/schema'
+import type { KnownAccess } from './access'
 import type { Ctx } from './context'
 import { hashPassword, newId, newToken, sha256, verifyPassword } from './crypto'
 
@@ -146,15 +147,39 @@ export async function logout(ctx: Ctx, accessToken: string): Promise<void> {
   if (row) await revokeFamily(ctx.db, row.familyId, ctx.clock.now())
 }
 
+const SIGN_IN_AGAIN = 'Sign in again: the access token is missing, expired or revoked'
+
+/**
+ * `authenticate` plus the caller's role in `orgId` and its members version, in one
+ * statement: most calls name an organization, and a list request should cost one more.
+ */
+/** Unexpired, and of a family nobody signed out: a refresh racing a sign-out cannot mint a working token. */
+const liveAccessToken = (ctx: Ctx, accessToken: string) =>
+  and(
+    eq(accessTokens.tokenHash, sha256(accessToken)),
+    gt(accessTokens.expiresAt, ctx.clock.now()),
+    notExists(ctx.db.select({ one: sql`1` }).from(tokenFamilies).where(and(eq(tokenFamilies.id, accessTokens.familyId), isNotNull(tokenFamilies.revokedAt)))),
+  )
+
+export async function authenticateIn(ctx: Ctx, accessToken: string, orgId: string): Promise<{ user: User; access: KnownAccess }> {
+  const [row] = await ctx.db
+    .select({ user: { id: users.id, email: users.email, displayName: users.displayName }, role: memberships.role, version: orgs.membersVersion })
+    .from(accessTokens)
+    .innerJoin(users, eq(users.id, accessTokens.userId))
+    .leftJoin(memberships, and(eq(memberships.orgId, orgId), eq(memberships.userId, accessTokens.userId), isNull(memberships.removedAt)))
+    .leftJoin(orgs, eq(orgs.id, memberships.orgId))
+    .where(liveAccessToken(ctx, accessToken))
+  if (!row) throw new AppError('unauthorized', SIGN_IN_AGAIN)
+  const user = toUser(row.user)
+  return { user, access: { db: ctx.db, userId: user.id, orgId, role: row.role, membersVersion: row.version ?? 0 } }
+}
+
 export async function authenticate(ctx: Ctx, accessToken: string): Promise<User> {
   const [row] = await ctx.db
     .select({ user: users })
     .from(accessTokens)
     .innerJoin(users, eq(users.id, accessTokens.userId))
-    .innerJoin(tokenFamilies, eq(tokenFamilies.id, accessTokens.familyId))
-    .where(
-      and(eq(accessTokens.tokenHash, sha256(accessToken)), gt(accessTokens.expiresAt, ctx.clock.now()), isNull(tokenFamilies.revokedAt)),
-    )
-  if (!row) throw new AppError('unauthorized', 'Sign in again: the access token is missing, expired or revoked')
+    .where(liveAccessToken(ctx, accessToken))
+  if (!row) throw new AppError('unauthorized', SIGN_IN_AGAIN)
   return toUser(row.user)
 }
