@@ -83,8 +83,8 @@ describe('accounts', () => {
     const orgId = await firstOwnedOrg(core, account.id)
     server.clock.advance(ACCESS_TTL_MS + 1_000) // only the server knows: the client's clock is not tied to it here
 
-    const page = await core.call<{ items: unknown[] }>('activity.list', { accountId: account.id, orgId })
-    expect(Array.isArray(page.items)).toBe(true)
+    const page = await core.call<{ data: { items: unknown[] } }>('activity.list', { accountId: account.id, orgId })
+    expect(Array.isArray(page.data.items)).toBe(true)
     expect(http.count(routes.activity(orgId), 401)).toBe(1)
     expect(http.count(routes.refresh())).toBe(1)
     expect(http.count(routes.activity(orgId), 200)).toBe(1)

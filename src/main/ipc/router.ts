@@ -33,7 +33,9 @@ export function createRouter(deps: RouterDeps): Router {
   const { accounts, sync, actions } = deps
   const handlers: Handlers = {
     'accounts.list': async () => accounts.list(),
-    'accounts.add': (r) => accounts.add(r.baseUrl, r.email, r.password),
+    'accounts.add': (r) => accounts.add(r.baseUrl, r.email, r.password, r.allowInsecureHttp),
+    'accounts.rename': (r) => accounts.rename(r.accountId, r.name),
+    'accounts.suggestServer': async () => ({ url: accounts.suggestServer() }),
     'accounts.signIn': (r) => accounts.signIn(r.accountId, r.password),
     'accounts.signOut': (r) => accounts.signOut(r.accountId),
     'accounts.forget': async (r) => {
@@ -56,8 +58,8 @@ export function createRouter(deps: RouterDeps): Router {
     'invitations.revoke': (r) => actions.revoke(r.accountId, r.orgId, r.invitationId),
     'invitations.resend': (r) => actions.resend(r.accountId, r.orgId, r.invitationId),
     'invitations.link': (r) => actions.link(r.accountId, r.orgId, r.invitationId),
-    'invitations.preview': (r) => actions.preview(r.url),
-    'invitations.accept': (r) => actions.accept(r.url, r.password, r.displayName),
+    'invitations.preview': (r) => actions.preview(r.url, r.allowInsecureHttp),
+    'invitations.accept': (r) => actions.accept(r.url, r.password, r.displayName, r.allowInsecureHttp),
 
     'domains.list': (r) => sync.org(r.accountId, r.orgId, 'domains'),
     'domains.add': (r) => actions.addDomain(r.accountId, r.orgId, r.domain),
@@ -65,7 +67,7 @@ export function createRouter(deps: RouterDeps): Router {
     'users.discover': (r) => actions.discover(r.accountId, r.orgId, r.q),
 
     'workspaces.list': (r) => sync.org(r.accountId, r.orgId, 'workspaces'),
-    'activity.list': (r) => actions.activity(r.accountId, r.orgId, r.cursor),
+    'activity.list': (r) => (r.cursor ? actions.activity(r.accountId, r.orgId, r.cursor) : sync.org(r.accountId, r.orgId, 'activity')),
     'billing.get': (r) => sync.org(r.accountId, r.orgId, 'billing'),
   }
 

@@ -9,8 +9,10 @@
  *   set by `openDatabase` (one store per process), so reach a table or column inside a function,
  *   never in a module-level constant: before a store is open they throw on first use.
  * - They are typed as the PostgreSQL tables, and `Db` as a Postgres database; the query builder
- *   is the same on both. SQL that differs between dialects lives only in `sql.ts`.
- * - Transactions only through `withTx` (`tx.ts`).
+ *   is the same on both. SQL that differs between dialects lives only in `sql.ts`, including
+ *   PostgreSQL-only clauses such as `.for('update')` (a helper there that does nothing on
+ *   SQLite, whose write transactions already run one at a time).
+ * - Transactions only through `withTx` (`tx.ts`); inside one, use the handle it passes you.
  */
 import * as pg from './schema.pg'
 import * as sqlite from './schema.sqlite'

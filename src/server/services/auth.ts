@@ -2,8 +2,13 @@
  * Sign-in and tokens. Access tokens are short-lived and opaque; refresh tokens rotate
  * on every use within a family, and presenting an already-rotated one revokes the
  * whole family (a stolen token and its rightful owner cannot both keep a session).
+ *
+ * One exception keeps a crash from ending a session: a client that dies after we rotated
+ * but before it saved the new pair comes back with the token just replaced. Within
+ * REFRESH_GRACE_MS, and while that token's successor was never used, it gets the
+ * successor's rotation instead of a revocation — once.
  */
-import { and, eq, gt, isNotNull, isNull, notExists, sql } from 'drizzle-orm'
+import { and, eq, gt, gte, isNull, ne, sql } from 'drizzle-orm'
 import type { TokenPair, User } from '../../shared/api'
 import { AppError } from '../../shared/errors'
 import type { Db } from '../db/client'
@@ -65,6 +70,40 @@ export class LoginLimiter {
   }
 }
 
+export const REFRESH_GRACE_MS = 30_000
+
+type RefreshRow = { rt: typeof refreshTokens.$inferSelect; family: typeof tokenFamilies.$inferSelect }
+
+/** Rotate `tokenHash` unless someone rotated it before (or concurrently): false means it was already used. */
+async function rotate(db: Db, tokenHash: string, now: Date): Promise<boolean> {
+  const rotated = await db
+    .update(refreshTokens)
+    .set({ rotatedAt: now })
+    .where(and(eq(refreshTokens.tokenHash, tokenHash), isNull(refreshTokens.rotatedAt)))
+    .returning({ tokenHash: refreshTokens.tokenHash })
+  return rotated.length > 0
+}
+
+/**
+ * The grace case: `row` was rotated within the window and nothing in its family was rotated
+ * since, so the family's one live token is its never-used successor. Rotates that instead.
+ */
+async function rotateUnusedSuccessor(db: Db, row: RefreshRow, now: Date): Promise<boolean> {
+  const replacedAt = row.rt.rotatedAt
+  if (!replacedAt || now.getTime() - replacedAt.getTime() > REFRESH_GRACE_MS) return false
+  const family = eq(refreshTokens.familyId, row.family.id)
+  const rotatedSince = await db
+    .select({ tokenHash: refreshTokens.tokenHash })
+    .from(refreshTokens)
+    .where(and(family, ne(refreshTokens.tokenHash, row.rt.tokenHash), gte(refreshTokens.rotatedAt, replacedAt)))
+  if (rotatedSince.length > 0) return false
+  const live = await db
+    .select({ tokenHash: refreshTokens.tokenHash })
+    .from(refreshTokens)
+    .where(and(family, isNull(refreshTokens.rotatedAt), gt(refreshTokens.expiresAt, now)))
+  return live.length === 1 && rotate(db, live[0]!.tokenHash, now)
+}
+
 async function issue(ctx: Ctx, db: Db, user: User, familyId: string): Promise<TokenPair> {
   const now = ctx.clock.now().getTime()
   const accessToken = newToken()
@@ -84,16 +123,13 @@ export async function startSession(ctx: Ctx, db: Db, user: User): Promise<TokenP
   return issue(ctx, db, user, familyId)
 }
 
-/**
- * Verified against when the account does not exist, so an unknown email costs what a wrong
- * password costs. Made at start-up, so not even the first unknown email takes longer.
- */
-const dummyHash = hashPassword(newToken())
+/** Verified against when the account does not exist, so an unknown email costs what a wrong password costs. */
+let dummyHash: Promise<string> | null = null
 
 export async function login(ctx: Ctx, limiter: LoginLimiter, email: string, password: string, ip: string) {
   await limiter.check(email, ip)
   const [row] = await ctx.db.select().from(users).where(eq(users.email, email))
-  const verified = await verifyPassword(password, row?.passwordHash ?? (await dummyHash))
+  const verified = await verifyPassword(password, row?.passwordHash ?? (await (dummyHash ??= hashPassword(newToken()))))
   const ok = !!row && verified
   await limiter.attempt(email, ip, ok)
   if (!row || !ok) throw new AppError('invalid_credentials', 'Email or password is incorrect')
@@ -118,13 +154,9 @@ export async function refresh(ctx: Ctx, token: string): Promise<TokenPair> {
       .where(and(eq(tokenFamilies.id, row.family.id), isNull(tokenFamilies.revokedAt)))
       .returning({ id: tokenFamilies.id })
     if (live.length === 0) return { reusedFamily: null, pair: null }
-    // Rotate only if nobody rotated it before (or concurrently): otherwise it is a reuse.
-    const rotated = await db
-      .update(refreshTokens)
-      .set({ rotatedAt: now })
-      .where(and(eq(refreshTokens.tokenHash, row.rt.tokenHash), isNull(refreshTokens.rotatedAt)))
-      .returning({ tokenHash: refreshTokens.tokenHash })
-    if (rotated.length === 0) return { reusedFamily: row.family.id, pair: null }
+    // Under that lock the grace check below (a read, then a rotation) cannot race another refresh.
+    const fresh = (await rotate(db, row.rt.tokenHash, now)) || (await rotateUnusedSuccessor(db, row, now))
+    if (!fresh) return { reusedFamily: row.family.id, pair: null }
     return { reusedFamily: null, pair: await issue(ctx, db, toUser(row.user), row.family.id) }
   })
   if (outcome.pair) return outcome.pair
@@ -149,23 +181,20 @@ export async function logout(ctx: Ctx, accessToken: string): Promise<void> {
 
 const SIGN_IN_AGAIN = 'Sign in again: the access token is missing, expired or revoked'
 
+/** An access token issued by a refresh that raced a revocation must not outlive its family. */
+const liveAccessToken = (ctx: Ctx, accessToken: string) =>
+  and(eq(accessTokens.tokenHash, sha256(accessToken)), gt(accessTokens.expiresAt, ctx.clock.now()), isNull(tokenFamilies.revokedAt))
+
 /**
  * `authenticate` plus the caller's role in `orgId` and its members version, in one
  * statement: most calls name an organization, and a list request should cost one more.
  */
-/** Unexpired, and of a family nobody signed out: a refresh racing a sign-out cannot mint a working token. */
-const liveAccessToken = (ctx: Ctx, accessToken: string) =>
-  and(
-    eq(accessTokens.tokenHash, sha256(accessToken)),
-    gt(accessTokens.expiresAt, ctx.clock.now()),
-    notExists(ctx.db.select({ one: sql`1` }).from(tokenFamilies).where(and(eq(tokenFamilies.id, accessTokens.familyId), isNotNull(tokenFamilies.revokedAt)))),
-  )
-
 export async function authenticateIn(ctx: Ctx, accessToken: string, orgId: string): Promise<{ user: User; access: KnownAccess }> {
   const [row] = await ctx.db
     .select({ user: { id: users.id, email: users.email, displayName: users.displayName }, role: memberships.role, version: orgs.membersVersion })
     .from(accessTokens)
     .innerJoin(users, eq(users.id, accessTokens.userId))
+    .innerJoin(tokenFamilies, eq(tokenFamilies.id, accessTokens.familyId))
     .leftJoin(memberships, and(eq(memberships.orgId, orgId), eq(memberships.userId, accessTokens.userId), isNull(memberships.removedAt)))
     .leftJoin(orgs, eq(orgs.id, memberships.orgId))
     .where(liveAccessToken(ctx, accessToken))
@@ -179,6 +208,7 @@ export async function authenticate(ctx: Ctx, accessToken: string): Promise<User>
     .select({ user: users })
     .from(accessTokens)
     .innerJoin(users, eq(users.id, accessTokens.userId))
+    .innerJoin(tokenFamilies, eq(tokenFamilies.id, accessTokens.familyId))
     .where(liveAccessToken(ctx, accessToken))
   if (!row) throw new AppError('unauthorized', SIGN_IN_AGAIN)
   return toUser(row.user)
