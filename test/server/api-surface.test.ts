@@ -99,9 +99,9 @@ describe('input the database would refuse', () => {
       await api.call('GET', `${routes.members(acme)}?since=${since}&cursor=${syncCursor}`, { token: dana }),
       await api.call('GET', routes.org(`${acme}${nul}`), { token: dana }),
     ]
-    for (const reply of cases) {
-      expect({ status: reply.status, code: errorResponseSchema.parse(reply.body).error.code }).toEqual({ status: 400, code: 'validation_failed' })
-    }
+    cases.forEach((reply, i) => {
+      expect({ i, status: reply.status, code: errorResponseSchema.parse(reply.body).error }).toMatchObject({ i, status: 400, code: { code: 'validation_failed' } })
+    })
     expect((await api.call('GET', routes.org(acme), { token: dana })).body.name).toBe('Acme Corp')
   })
 })
