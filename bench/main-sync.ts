@@ -12,7 +12,7 @@ import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { createCore } from '../src/main/core'
 import { nodeSecretBox } from '../src/main/services/secret-box'
-import type { AccountSummary, Cached, MemberSnapshot } from '../src/shared/ipc'
+import type { AccountSummary, Cached, MemberWindow } from '../src/shared/ipc'
 import { bulkMembers, createOrg, createUser, startServer } from '../src/server/index'
 import { routes } from '../src/shared/api'
 
@@ -45,7 +45,7 @@ try {
   let pages = 0
   core.events.subscribe((event) => void (event === 'sync.progress' && pages++))
   t = performance.now()
-  const first = await call<Cached<MemberSnapshot>>('members.sync', scope)
+  const first = await call<Cached<MemberWindow>>('members.sync', scope)
   console.log(`first sync: ${first.data.members.length} members, ${pages} pages of 1000, ${seconds(t)}`)
   const cacheFile = core.store.path('cache', account.id, 'org', org.id, 'members.enc')
   console.log(`encrypted cache file: ${(statSync(cacheFile).size / 1024 / 1024).toFixed(1)} MiB`)
@@ -66,7 +66,7 @@ try {
     })
   }
   t = performance.now()
-  const second = await call<Cached<MemberSnapshot>>('members.sync', scope)
+  const second = await call<Cached<MemberWindow>>('members.sync', scope)
   console.log(`incremental sync: ${second.data.changes.length} changes, ${second.data.members.length} members, ${seconds(t)}`)
 
   t = performance.now()

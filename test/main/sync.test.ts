@@ -5,7 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { routes, type Member, type OrgSummary } from '../../src/shared/api'
-import type { AccountSummary, Cached, MemberSnapshot } from '../../src/shared/ipc'
+import type { AccountSummary, Cached, MemberWindow } from '../../src/shared/ipc'
 import { addMember, bulkMembers, createUser } from '../../src/server/index'
 import { startTestServer } from '../support/server'
 import { countingFetch, DEMO, eventsOf, makeCore, OWNER2, rawBytes, type TestCore } from './helpers'
@@ -84,7 +84,7 @@ describe('cached reads', () => {
 
 describe('member sync', () => {
   it('walks all pages with progress, then pulls only changes and reports joined/left/role changes', async () => {
-    const first = await core.call<Cached<MemberSnapshot>>('members.list', scope())
+    const first = await core.call<Cached<MemberWindow>>('members.list', scope())
     expect(first.source).toBe('network')
     expect(first.data.members.length).toBe(acme.memberCount)
     expect(first.data.changes).toEqual([])
@@ -99,7 +99,7 @@ describe('member sync', () => {
     await owner2('PATCH', routes.member(acme.id, promoted.userId), { role: 'billing_admin' })
     await owner2('DELETE', routes.member(acme.id, removed.userId))
 
-    const second = await core.call<Cached<MemberSnapshot>>('members.sync', scope())
+    const second = await core.call<Cached<MemberWindow>>('members.sync', scope())
     expect(second.source).toBe('network')
     const membersRequests = http.requests.filter((r) => r.path.startsWith(routes.members(acme.id)))
     expect(membersRequests.at(-1)!.path).toContain('since=')
@@ -120,18 +120,18 @@ describe('member sync', () => {
   it('an explicit sync asked for after a change includes it, even while an older pull is running', async () => {
     // 2 500 more members: three pages, so a pull can be caught after its first page.
     await bulkMembers(server, { orgId: acme.id, count: 2500 })
-    const older = core.call<Cached<MemberSnapshot>>('members.sync', scope())
+    const older = core.call<Cached<MemberWindow>>('members.sync', scope())
     await vi.waitFor(() => expect((eventsOf(core, 'sync.progress') as { loaded: number; done: boolean }[]).some((p) => p.loaded >= 1000 && !p.done)).toBe(true), { timeout: 20_000 })
     const late = await createUser(server, { email: 'aaa.late@acme.test', displayName: 'Aaa Late', password: 'late-password' })
     await addMember(server, { orgId: acme.id, userId: late.id, role: 'member' })
-    const fresh = await core.call<Cached<MemberSnapshot>>('members.sync', scope())
+    const fresh = await core.call<Cached<MemberWindow>>('members.sync', scope())
     expect(fresh.data.members.some((m) => m.email === 'aaa.late@acme.test')).toBe(true)
     // The pull that started first could not have seen it: its first page was read before.
     expect((await older).data.members.some((m) => m.email === 'aaa.late@acme.test')).toBe(false)
   })
 
   it('keeps member data and tokens unreadable on disk', async () => {
-    const snapshot = await core.call<Cached<MemberSnapshot>>('members.list', scope())
+    const snapshot = await core.call<Cached<MemberWindow>>('members.list', scope())
     await core.call('invitations.list', scope())
     const raw = await rawBytes(core.dataDir)
     for (const m of snapshot.data.members.slice(0, 20)) expect(raw.includes(m.email)).toBe(false)
@@ -147,7 +147,7 @@ describe('offline', () => {
     await server.close()
     serverClosed = true
 
-    const members = await core.call<Cached<MemberSnapshot>>('members.sync', scope())
+    const members = await core.call<Cached<MemberWindow>>('members.sync', scope())
     expect(members).toMatchObject({ source: 'cache', offline: true })
     expect(members.data.members.length).toBe(acme.memberCount)
     expect(eventsOf(core, 'connectivity')).toContainEqual({ accountId: account.id, online: false })
