@@ -44,7 +44,11 @@ describe('mutations', () => {
     const target = members.find((m) => m.role === 'member')!
     const changed = await core.call<Member>('members.changeRole', { ...scope('Acme Corp'), userId: target.userId, role: 'billing_admin' })
     expect(changed).toMatchObject({ userId: target.userId, role: 'billing_admin' })
+    // Shown at once on top of the cache, before the refresh it started has landed.
+    const byEmail = { ...scope('Acme Corp'), emails: [target.email] }
+    expect((await core.call<Cached<MemberWindow>>('members.list', byEmail)).data.members).toMatchObject([{ role: 'billing_admin' }])
     expect(await core.call('members.remove', { ...scope('Acme Corp'), userId: target.userId })).toEqual({ ok: true })
+    expect((await core.call<Cached<MemberWindow>>('members.list', byEmail)).data.matched).toBe(0)
     await vi.waitFor(() => expect(eventsOf(core, 'cache.updated')).toContainEqual({ ...scope('Acme Corp'), kind: 'members' }))
 
     const globexMembers = (await core.call<Cached<MemberWindow>>('members.list', scope('Globex'))).data.members

@@ -3,6 +3,7 @@
  * from the cache and refresh in the background; member sync reports progress, then only
  * pulls what changed; a stopped server leaves the cache readable and flagged offline.
  */
+import { readFile, stat, writeFile } from 'node:fs/promises'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { routes, type Member, type OrgSummary } from '../../src/shared/api'
 import type { AccountSummary, Cached, MemberWindow } from '../../src/shared/ipc'
@@ -128,6 +129,44 @@ describe('member sync', () => {
     expect(fresh.data.members.some((m) => m.email === 'aaa.late@acme.test')).toBe(true)
     // The pull that started first could not have seen it: its first page was read before.
     expect((await older).data.members.some((m) => m.email === 'aaa.late@acme.test')).toBe(false)
+  })
+
+  it('a sync that finds nothing new leaves the member list file untouched; a restart reads the latest sync', async () => {
+    const first = await core.call<Cached<MemberWindow>>('members.sync', scope())
+    const listFile = core.store.path('cache', account.id, 'org', acme.id, 'members.enc')
+    const before = await stat(listFile)
+    await new Promise((r) => setTimeout(r, 5)) // a later syncedAt
+    const again = await core.call<Cached<MemberWindow>>('members.sync', scope())
+    const after = await stat(listFile)
+    expect([after.ino, after.mtimeMs, after.size]).toEqual([before.ino, before.mtimeMs, before.size])
+    expect(again.syncedAt).not.toBe(first.syncedAt)
+
+    const reopened = await makeCore({ dataDir: core.dataDir, key: core.key, backgroundMinIntervalMs: 60_000 })
+    const all = await reopened.call<Cached<MemberWindow>>('members.list', { ...scope(), limit: 1000 })
+    expect(all).toMatchObject({ source: 'cache', syncedAt: again.syncedAt, data: { total: acme.memberCount, matched: acme.memberCount } })
+    // A window of a filtered, sorted read is the slice of the same list filtered and sorted here.
+    const ada = all.data.members.filter((m) => `${m.displayName}\n${m.email}`.toLowerCase().includes('ada')).map((m) => m.email).sort().reverse()
+    const window = await reopened.call<Cached<MemberWindow>>('members.list', { ...scope(), q: 'ADA', sort: 'email', desc: true, offset: 1, limit: 2 })
+    expect(window.data).toMatchObject({ matched: ada.length, offset: 1 })
+    expect(window.data.members.map((m) => m.email)).toEqual(ada.slice(1, 3))
+  })
+
+  it('refuses a tampered or torn member cache and refetches it, keeping the account', async () => {
+    await core.call('members.sync', scope())
+    const listFile = core.store.path('cache', account.id, 'org', acme.id, 'members.enc')
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined)
+    const good = await readFile(listFile)
+    const tampered = Buffer.from(good)
+    tampered[tampered.length - 100]! ^= 1
+    for (const damaged of [tampered, good.subarray(0, good.length >> 1)]) {
+      await writeFile(listFile, damaged)
+      const reopened = await makeCore({ dataDir: core.dataDir, key: core.key })
+      const read = await reopened.call<Cached<MemberWindow>>('members.list', scope())
+      expect(read).toMatchObject({ source: 'network', data: { total: acme.memberCount } })
+      expect(reopened.accounts.list().map((a) => a.id)).toEqual([account.id])
+    }
+    expect(warn).toHaveBeenCalledWith(expect.stringMatching(/members\.enc is unreadable/))
+    warn.mockRestore()
   })
 
   it('keeps member data and tokens unreadable on disk', async () => {

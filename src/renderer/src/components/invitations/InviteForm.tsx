@@ -41,7 +41,10 @@ export function InviteForm({
   const roles = invitableRoles(org.myRole)
   const [role, setRole] = useState<Role>('member')
   const [result, setResult] = useState<CreateInvitationsResponse | null>(null)
-  const members = useMembers(orgRef).data?.data.members
+  const addresses = useMemo(() => parseAddresses(text), [text])
+  // Ask main which of the typed addresses belong to members (never the whole list).
+  const emails = addresses.filter((a) => a.length <= 254).slice(0, 100)
+  const members = useMembers(orgRef, { emails, limit: emails.length }).data?.data.members
   const memberEmails = useMemo(() => new Set(members?.map((m) => m.email.toLowerCase())), [members])
   const pendingEmails = useMemo(
     () => new Set(invitations.filter((i) => i.status === 'pending').map((i) => i.email.toLowerCase())),
@@ -49,8 +52,8 @@ export function InviteForm({
   )
   const seatsLeft = org.memberLimit - org.memberCount - org.pendingInvitationCount
   const checked = useMemo(
-    () => checkAddresses(parseAddresses(text), { members: memberEmails, pending: pendingEmails, seatsLeft }),
-    [text, memberEmails, pendingEmails, seatsLeft],
+    () => checkAddresses(addresses, { members: memberEmails, pending: pendingEmails, seatsLeft }),
+    [addresses, memberEmails, pendingEmails, seatsLeft],
   )
   const sendable = checked.filter((c) => c.status !== 'invalid' && c.status !== 'duplicate')
 
