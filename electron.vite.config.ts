@@ -3,12 +3,13 @@ import { defineConfig } from 'electron-vite'
 import { resolve } from 'node:path'
 
 export default defineConfig({
-  // Node dependencies (ky, zod, ws, the embedded demo server's fastify/pglite) stay external:
+  // Node dependencies (ky, zod, ws, the embedded demo server's fastify and better-sqlite3) stay external:
   // the packaged app loads them from node_modules inside the asar.
   main: {
     build: {
       outDir: 'out/main',
-      rollupOptions: { input: { index: resolve('src/main/index.ts') } },
+      // server-child: the embedded demo server's own process (src/server/child.ts).
+      rollupOptions: { input: { index: resolve('src/main/index.ts'), 'server-child': resolve('src/server/child.ts') } },
     },
   },
   // A sandboxed preload cannot require() anything but a few Electron modules: one CommonJS

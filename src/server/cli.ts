@@ -17,7 +17,7 @@ const { values } = parseArgs({
 const storage = env.DATABASE_URL
   ? { databaseUrl: env.DATABASE_URL }
   : { dataDir: resolve(env.DATA_DIR ?? '.data/server') }
-const where = storage.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `PGlite in ${storage.dataDir}`
+const where = storage.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `SQLite in ${storage.dataDir}`
 
 async function main() {
   if (command === 'serve') {
@@ -32,7 +32,7 @@ async function main() {
     console.log(`Org server listening on ${server.url} (${where})`)
     console.log(`Demo sign-in: ${DEMO_ADMIN.email} / ${DEMO_PASSWORD}`)
     const stop = async () => {
-      await server.close() // closes PGlite cleanly so its data directory stays consistent
+      await server.close() // lets in-flight transactions finish and checkpoints SQLite's log
       process.exit(0)
     }
     process.once('SIGINT', stop)

@@ -1,8 +1,8 @@
 /**
- * Schema migrations, in order, as SQL shared by PGlite and PostgreSQL. Kept as TypeScript so
- * they travel inside every bundle (tsx, vitest, the Electron main bundle) without file copies.
- * Each was produced by `drizzle-kit generate --dialect postgresql --schema src/server/db/schema.ts`;
- * never edit an applied migration, append a new one.
+ * PostgreSQL schema migrations, in order (the embedded store's are `migrations.sqlite.ts`).
+ * Kept as TypeScript so they travel inside every bundle (tsx, vitest, the Electron main
+ * bundle) without file copies. Each was produced by `drizzle-kit generate --dialect postgresql
+ * --schema src/server/db/schema.pg.ts`; never edit an applied migration, append a new one.
  */
 export const migrations: readonly { id: string; sql: string }[] = [
   {
@@ -145,6 +145,41 @@ CREATE INDEX "workspaces_org" ON "workspaces" USING btree ("org_id");
     sql: `
 CREATE EXTENSION IF NOT EXISTS pg_trgm;
 CREATE INDEX "memberships_search" ON "memberships" USING gin ("email" gin_trgm_ops, "display_name" gin_trgm_ops);
+`,
+  },
+  {
+    // A page of 1 000 members spent most of its time counting each one's workspaces. The
+    // count is stored instead, and triggers keep it right in the transaction that changes
+    // workspace_members (cascades from a deleted workspace or user included).
+    id: '0002_member_workspace_count',
+    sql: `
+ALTER TABLE "memberships" ADD COLUMN "workspace_count" integer DEFAULT 0 NOT NULL;
+UPDATE "memberships" m SET "workspace_count" = (
+  SELECT count(*) FROM "workspace_members" wm JOIN "workspaces" w ON w."id" = wm."workspace_id"
+  WHERE w."org_id" = m."org_id" AND wm."user_id" = m."user_id"
+);
+CREATE FUNCTION "workspace_members_count"() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    UPDATE "memberships" SET "workspace_count" = "workspace_count" + 1
+    WHERE "user_id" = NEW."user_id" AND "org_id" = (SELECT "org_id" FROM "workspaces" WHERE "id" = NEW."workspace_id");
+    RETURN NEW;
+  END IF;
+  UPDATE "memberships" SET "workspace_count" = "workspace_count" - 1
+  WHERE "user_id" = OLD."user_id" AND "org_id" = (SELECT "org_id" FROM "workspaces" WHERE "id" = OLD."workspace_id");
+  RETURN OLD;
+END $$;
+CREATE TRIGGER "workspace_members_count" AFTER INSERT OR DELETE ON "workspace_members"
+  FOR EACH ROW EXECUTE FUNCTION "workspace_members_count"();
+-- A deleted workspace's members cascade away after it is gone; count them out before.
+CREATE FUNCTION "workspace_deleted_count"() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  UPDATE "memberships" SET "workspace_count" = "workspace_count" - 1
+  WHERE "org_id" = OLD."org_id" AND "user_id" IN (SELECT "user_id" FROM "workspace_members" WHERE "workspace_id" = OLD."id");
+  RETURN OLD;
+END $$;
+CREATE TRIGGER "workspace_deleted_count" BEFORE DELETE ON "workspaces"
+  FOR EACH ROW EXECUTE FUNCTION "workspace_deleted_count"();
 `,
   },
 ]

@@ -1,8 +1,9 @@
 /** Trusted email domains and the user discovery they enable when inviting. */
-import { and, asc, eq, ilike, isNull, notExists, or, sql } from 'drizzle-orm'
+import { and, asc, eq, isNull, notExists, or, sql } from 'drizzle-orm'
 import type { TrustedDomain, User } from '../../shared/api'
 import { AppError } from '../../shared/errors'
 import { memberships, trustedDomains, users } from '../db/schema'
+import { containsText, emailDomain } from '../db/sql'
 import { assertCan, roleIn } from './access'
 import { record } from './activity'
 import { toUser } from './auth'
@@ -44,14 +45,13 @@ export async function removeDomain(ctx: Ctx, actorId: string, orgId: string, dom
 /** People with an account in one of the organization's trusted domains who are not members yet. */
 export async function discoverUsers(ctx: Ctx, actorId: string, orgId: string, q: string): Promise<User[]> {
   assertCan(await roleIn(ctx.db, orgId, actorId), 'members.invite')
-  const like = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
   const rows = await ctx.db
     .select()
     .from(users)
     .where(
       and(
-        sql`split_part(${users.email}, '@', 2) in (select domain from trusted_domains where org_id = ${orgId})`,
-        or(ilike(users.email, like), ilike(users.displayName, like)),
+        sql`${emailDomain(users.email)} in (select domain from trusted_domains where org_id = ${orgId})`,
+        or(containsText(users.email, q), containsText(users.displayName, q)),
         notExists(
           ctx.db
             .select({ one: sql`1` })

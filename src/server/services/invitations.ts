@@ -51,8 +51,8 @@ async function seatsTaken(db: Db, orgId: string, now: Date): Promise<{ taken: nu
   const [row] = await db
     .select({
       limit: orgs.memberLimit,
-      members: sql<number>`(select count(*)::int from memberships m where m.org_id = ${orgId} and m.removed_at is null)`,
-      pending: sql<number>`(select count(*)::int from invitations i where i.org_id = ${orgId}
+      members: sql<number>`(select count(*) from memberships m where m.org_id = ${orgId} and m.removed_at is null)`,
+      pending: sql<number>`(select count(*) from invitations i where i.org_id = ${orgId}
         and i.accepted_at is null and i.revoked_at is null and i.expires_at > ${now})`,
     })
     .from(orgs)
@@ -71,9 +71,8 @@ function mintLink(ctx: Ctx, invitationId: string, expiresAt: Date): { link: Invi
   }
 }
 
-const inviter = aliasedTable(users, 'inviter')
-
 async function loadInvitations(db: Db, where: ReturnType<typeof and>, now: Date): Promise<Invitation[]> {
+  const inviter = aliasedTable(users, 'inviter')
   const rows = await db
     .select({ i: invitations, by: { id: inviter.id, email: inviter.email, displayName: inviter.displayName } })
     .from(invitations)

@@ -1,0 +1,188 @@
+/**
+ * Schema migrations of the embedded SQLite store, in order; the PostgreSQL list is
+ * `migrations.ts`. Produced by `drizzle-kit generate --dialect sqlite --schema
+ * src/server/db/schema.sqlite.ts`; never edit an applied migration, append a new one.
+ */
+export const sqliteMigrations: readonly { id: string; sql: string }[] = [
+  {
+    id: '0000_init',
+    sql: `
+CREATE TABLE "access_tokens" (
+	"token_hash" text PRIMARY KEY NOT NULL,
+	"family_id" text NOT NULL,
+	"user_id" text NOT NULL,
+	"expires_at" integer NOT NULL,
+	FOREIGN KEY ("family_id") REFERENCES "token_families"("id") ON UPDATE no action ON DELETE cascade,
+	FOREIGN KEY ("user_id") REFERENCES "users"("id") ON UPDATE no action ON DELETE cascade
+);
+CREATE TABLE "activity" (
+	"seq" integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	"org_id" text NOT NULL,
+	"at" integer NOT NULL,
+	"actor_id" text,
+	"action" text NOT NULL,
+	"target" text,
+	"details" text NOT NULL,
+	FOREIGN KEY ("org_id") REFERENCES "orgs"("id") ON UPDATE no action ON DELETE cascade,
+	FOREIGN KEY ("actor_id") REFERENCES "users"("id") ON UPDATE no action ON DELETE set null
+);
+CREATE INDEX "activity_org_seq" ON "activity" ("org_id","seq");
+CREATE TABLE "invitations" (
+	"id" text PRIMARY KEY NOT NULL,
+	"org_id" text NOT NULL,
+	"email" text NOT NULL,
+	"role" text NOT NULL,
+	"token_hash" text NOT NULL,
+	"invited_by" text,
+	"trusted_domain" integer NOT NULL,
+	"created_at" integer NOT NULL,
+	"expires_at" integer NOT NULL,
+	"accepted_at" integer,
+	"revoked_at" integer,
+	FOREIGN KEY ("org_id") REFERENCES "orgs"("id") ON UPDATE no action ON DELETE cascade,
+	FOREIGN KEY ("invited_by") REFERENCES "users"("id") ON UPDATE no action ON DELETE set null
+);
+CREATE UNIQUE INDEX "invitations_token_hash_unique" ON "invitations" ("token_hash");
+CREATE INDEX "invitations_org" ON "invitations" ("org_id","created_at");
+CREATE TABLE "invoices" (
+	"id" text PRIMARY KEY NOT NULL,
+	"org_id" text NOT NULL,
+	"period_start" text NOT NULL,
+	"period_end" text NOT NULL,
+	"amount_cents" integer NOT NULL,
+	"status" text NOT NULL,
+	FOREIGN KEY ("org_id") REFERENCES "orgs"("id") ON UPDATE no action ON DELETE cascade
+);
+CREATE INDEX "invoices_org" ON "invoices" ("org_id");
+CREATE TABLE "memberships" (
+	"org_id" text NOT NULL,
+	"user_id" text NOT NULL,
+	"email" text NOT NULL,
+	"display_name" text NOT NULL,
+	"role" text NOT NULL,
+	"joined_at" integer NOT NULL,
+	"updated_at" integer NOT NULL,
+	"removed_at" integer,
+	PRIMARY KEY("org_id", "user_id"),
+	FOREIGN KEY ("org_id") REFERENCES "orgs"("id") ON UPDATE no action ON DELETE cascade,
+	FOREIGN KEY ("user_id") REFERENCES "users"("id") ON UPDATE no action ON DELETE cascade
+);
+CREATE INDEX "memberships_org_email" ON "memberships" ("org_id","email","user_id");
+CREATE INDEX "memberships_org_updated" ON "memberships" ("org_id","updated_at","user_id");
+CREATE TABLE "orgs" (
+	"id" text PRIMARY KEY NOT NULL,
+	"name" text NOT NULL,
+	"slug" text NOT NULL,
+	"member_limit" integer NOT NULL,
+	"members_version" integer DEFAULT 0 NOT NULL,
+	"plan" text DEFAULT 'Team' NOT NULL,
+	"currency" text DEFAULT 'USD' NOT NULL,
+	"created_at" integer NOT NULL
+);
+CREATE UNIQUE INDEX "orgs_slug_unique" ON "orgs" ("slug");
+CREATE TABLE "refresh_tokens" (
+	"token_hash" text PRIMARY KEY NOT NULL,
+	"family_id" text NOT NULL,
+	"expires_at" integer NOT NULL,
+	"rotated_at" integer,
+	FOREIGN KEY ("family_id") REFERENCES "token_families"("id") ON UPDATE no action ON DELETE cascade
+);
+CREATE TABLE "token_families" (
+	"id" text PRIMARY KEY NOT NULL,
+	"user_id" text NOT NULL,
+	"created_at" integer NOT NULL,
+	"revoked_at" integer,
+	FOREIGN KEY ("user_id") REFERENCES "users"("id") ON UPDATE no action ON DELETE cascade
+);
+CREATE TABLE "trusted_domains" (
+	"org_id" text NOT NULL,
+	"domain" text NOT NULL,
+	"added_by" text,
+	"created_at" integer NOT NULL,
+	PRIMARY KEY("org_id", "domain"),
+	FOREIGN KEY ("org_id") REFERENCES "orgs"("id") ON UPDATE no action ON DELETE cascade,
+	FOREIGN KEY ("added_by") REFERENCES "users"("id") ON UPDATE no action ON DELETE set null
+);
+CREATE TABLE "usage" (
+	"org_id" text NOT NULL,
+	"day" text NOT NULL,
+	"amount_cents" integer NOT NULL,
+	PRIMARY KEY("org_id", "day"),
+	FOREIGN KEY ("org_id") REFERENCES "orgs"("id") ON UPDATE no action ON DELETE cascade
+);
+CREATE TABLE "users" (
+	"id" text PRIMARY KEY NOT NULL,
+	"email" text NOT NULL,
+	"display_name" text NOT NULL,
+	"password_hash" text NOT NULL,
+	"created_at" integer NOT NULL
+);
+CREATE UNIQUE INDEX "users_email_unique" ON "users" ("email");
+CREATE TABLE "workspace_members" (
+	"workspace_id" text NOT NULL,
+	"user_id" text NOT NULL,
+	"role" text NOT NULL,
+	PRIMARY KEY("workspace_id", "user_id"),
+	FOREIGN KEY ("workspace_id") REFERENCES "workspaces"("id") ON UPDATE no action ON DELETE cascade,
+	FOREIGN KEY ("user_id") REFERENCES "users"("id") ON UPDATE no action ON DELETE cascade
+);
+CREATE INDEX "workspace_members_user" ON "workspace_members" ("user_id");
+CREATE TABLE "workspaces" (
+	"id" text PRIMARY KEY NOT NULL,
+	"org_id" text NOT NULL,
+	"name" text NOT NULL,
+	"slug" text NOT NULL,
+	"created_at" integer NOT NULL,
+	FOREIGN KEY ("org_id") REFERENCES "orgs"("id") ON UPDATE no action ON DELETE cascade
+);
+CREATE INDEX "workspaces_org" ON "workspaces" ("org_id");
+`,
+  },
+  {
+    // Substring search over 100 000 members by name or email: a trigram full-text index
+    // over the memberships table, kept in step by triggers (terms of 3+ characters).
+    id: '0001_member_search',
+    sql: `
+CREATE VIRTUAL TABLE "memberships_fts" USING fts5(
+  "email", "display_name", content = 'memberships', content_rowid = 'rowid', tokenize = 'trigram'
+);
+INSERT INTO "memberships_fts" ("rowid", "email", "display_name") SELECT "rowid", "email", "display_name" FROM "memberships";
+CREATE TRIGGER "memberships_fts_insert" AFTER INSERT ON "memberships" BEGIN
+  INSERT INTO "memberships_fts" ("rowid", "email", "display_name") VALUES (NEW."rowid", NEW."email", NEW."display_name");
+END;
+CREATE TRIGGER "memberships_fts_delete" AFTER DELETE ON "memberships" BEGIN
+  INSERT INTO "memberships_fts" ("memberships_fts", "rowid", "email", "display_name") VALUES ('delete', OLD."rowid", OLD."email", OLD."display_name");
+END;
+CREATE TRIGGER "memberships_fts_update" AFTER UPDATE OF "email", "display_name" ON "memberships" BEGIN
+  INSERT INTO "memberships_fts" ("memberships_fts", "rowid", "email", "display_name") VALUES ('delete', OLD."rowid", OLD."email", OLD."display_name");
+  INSERT INTO "memberships_fts" ("rowid", "email", "display_name") VALUES (NEW."rowid", NEW."email", NEW."display_name");
+END;
+`,
+  },
+  {
+    // A page of 1 000 members spent most of its time counting each one's workspaces. The
+    // count is stored instead, and triggers keep it right in the transaction that changes
+    // workspace_members (cascades from a deleted workspace or user included).
+    id: '0002_member_workspace_count',
+    sql: `
+ALTER TABLE "memberships" ADD COLUMN "workspace_count" integer DEFAULT 0 NOT NULL;
+UPDATE "memberships" SET "workspace_count" = (
+  SELECT count(*) FROM "workspace_members" wm JOIN "workspaces" w ON w."id" = wm."workspace_id"
+  WHERE w."org_id" = "memberships"."org_id" AND wm."user_id" = "memberships"."user_id"
+);
+CREATE TRIGGER "workspace_members_count_insert" AFTER INSERT ON "workspace_members" BEGIN
+  UPDATE "memberships" SET "workspace_count" = "workspace_count" + 1
+  WHERE "user_id" = NEW."user_id" AND "org_id" = (SELECT "org_id" FROM "workspaces" WHERE "id" = NEW."workspace_id");
+END;
+CREATE TRIGGER "workspace_members_count_delete" AFTER DELETE ON "workspace_members" BEGIN
+  UPDATE "memberships" SET "workspace_count" = "workspace_count" - 1
+  WHERE "user_id" = OLD."user_id" AND "org_id" = (SELECT "org_id" FROM "workspaces" WHERE "id" = OLD."workspace_id");
+END;
+-- A deleted workspace's members cascade away after it is gone; count them out before.
+CREATE TRIGGER "workspace_deleted_count" BEFORE DELETE ON "workspaces" BEGIN
+  UPDATE "memberships" SET "workspace_count" = "workspace_count" - 1
+  WHERE "org_id" = OLD."org_id" AND "user_id" IN (SELECT "user_id" FROM "workspace_members" WHERE "workspace_id" = OLD."id");
+END;
+`,
+  },
+]
