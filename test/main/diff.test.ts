@@ -1,6 +1,7 @@
 /** The member diff behind "what changed since the last sync", and the merge of a sync's updates, at the scale of a large org. */
 import { describe, expect, it } from 'vitest'
-import { applyUpdates, diffMembers } from '../../src/main/services/sync'
+import { applyUpdates } from '../../src/main/services/cache'
+import { diffMembers } from '../../src/main/services/sync'
 import type { Member } from '../../src/shared/api'
 
 const member = (i: number, role: Member['role'] = 'member'): Member => ({

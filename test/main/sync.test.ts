@@ -131,19 +131,24 @@ describe('member sync', () => {
     expect((await older).data.members.some((m) => m.email === 'aaa.late@acme.test')).toBe(false)
   })
 
-  it('a sync that finds nothing new leaves the member list file untouched; a restart reads the latest sync', async () => {
+  it('a sync leaves the member list file untouched (nothing new, or a few changes journaled); a restart reads the latest sync', async () => {
     const first = await core.call<Cached<MemberWindow>>('members.sync', scope())
     const listFile = core.store.path('cache', account.id, 'org', acme.id, 'members.enc')
     const before = await stat(listFile)
     await new Promise((r) => setTimeout(r, 5)) // a later syncedAt
+    const idle = await core.call<Cached<MemberWindow>>('members.sync', scope())
+    expect(idle.syncedAt).not.toBe(first.syncedAt)
+    const promoted = first.data.members.find((m) => m.role === 'member')!
+    await (await asUser(OWNER2))('PATCH', routes.member(acme.id, promoted.userId), { role: 'billing_admin' })
     const again = await core.call<Cached<MemberWindow>>('members.sync', scope())
+    expect(again.data.changes).toMatchObject([{ kind: 'role_changed', userId: promoted.userId }])
     const after = await stat(listFile)
     expect([after.ino, after.mtimeMs, after.size]).toEqual([before.ino, before.mtimeMs, before.size])
-    expect(again.syncedAt).not.toBe(first.syncedAt)
 
     const reopened = await makeCore({ dataDir: core.dataDir, key: core.key, backgroundMinIntervalMs: 60_000 })
     const all = await reopened.call<Cached<MemberWindow>>('members.list', { ...scope(), limit: 1000 })
-    expect(all).toMatchObject({ source: 'cache', syncedAt: again.syncedAt, data: { total: acme.memberCount, matched: acme.memberCount } })
+    expect(all).toMatchObject({ source: 'cache', syncedAt: again.syncedAt, data: { total: acme.memberCount, matched: acme.memberCount, changeCount: 1 } })
+    expect(all.data.members.find((m) => m.userId === promoted.userId)?.role).toBe('billing_admin')
     // A window of a filtered, sorted read is the slice of the same list filtered and sorted here.
     const ada = all.data.members.filter((m) => `${m.displayName}\n${m.email}`.toLowerCase().includes('ada')).map((m) => m.email).sort().reverse()
     const window = await reopened.call<Cached<MemberWindow>>('members.list', { ...scope(), q: 'ADA', sort: 'email', desc: true, offset: 1, limit: 2 })

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod'
 import { memberChangeSchema, type MemberChange } from '../../shared/ipc'
-import type { Member } from '../../shared/api'
+import { memberSchema, type Member } from '../../shared/api'
 import type { EncryptedStore } from './store'
 
 export type CacheKind = 'orgs' | 'org' | 'members' | 'invitations' | 'domains' | 'workspaces' | 'billing'
@@ -20,14 +20,25 @@ export type MemberCache = {
   since: string
 }
 
+/** By userId: the member as the server now has them, or null for one who left. */
+export type MemberUpdates = ReadonlyMap<string, Member | null>
+
 /**
- * Members live in two files: the list (MiBs at scale) and what each sync learns (small).
- * An uneventful sync rewrites only the second. The list is written first, so a crash
- * between the two leaves an older `since`, which only makes the next sync ask for more.
+ * Members live in two files: the list (MiBs at scale) and a small one with what each sync
+ * learns, including a journal of updates to apply to that list. A sync rewrites only the
+ * small file until the journal outgrows JOURNAL_LIMIT; then the list is rewritten with
+ * everything and the journal emptied. The list is written first: a crash between the two
+ * leaves the older journal and `since`, so the next sync asks again for what it may revert.
  */
+const JOURNAL_LIMIT = 2_000
 const memberMetaSchema = z.object({
   syncedAt: z.iso.datetime({ offset: true }),
-  data: z.object({ changes: z.array(memberChangeSchema), previousSyncedAt: z.string().nullable(), since: z.string() }),
+  data: z.object({
+    changes: z.array(memberChangeSchema),
+    previousSyncedAt: z.string().nullable(),
+    since: z.string(),
+    journal: z.array(z.tuple([z.string(), memberSchema.nullable()])).max(JOURNAL_LIMIT),
+  }),
 })
 /**
  * The list is only ever written by main; AES-GCM authenticates it, so per-member validation
@@ -42,6 +53,8 @@ const MEMO_SIZE = 32
 
 export class CacheService {
   private readonly memo = new Map<string, CacheEntry<unknown>>()
+  /** Per remembered member entry: the list as its file holds it, and the journal on top. */
+  private readonly onDisk = new Map<string, { list: Member[]; journal: Map<string, Member | null> }>()
 
   constructor(private readonly store: EncryptedStore) {}
 
@@ -74,21 +87,32 @@ export class CacheService {
     const meta = await this.store.read(this.segments(accountId, orgId, 'members-meta'), memberMetaSchema)
     const list = meta && (await this.store.read(this.segments(accountId, orgId, 'members'), memberListSchema))
     if (!meta || !list) return null
-    const entry = { syncedAt: meta.syncedAt, data: { ...meta.data, members: list.members } }
+    const { journal, ...rest } = meta.data
+    const updates = new Map(journal)
+    const entry = { syncedAt: meta.syncedAt, data: { ...rest, members: applyUpdates(list.members, updates) } }
     this.remember(key, entry)
+    this.onDisk.set(key, { list: list.members, journal: updates })
     return entry
   }
 
-  /** `listChanged: false` keeps the list file as it is (same bytes, same inode). */
-  async writeMembers(accountId: string, orgId: string, entry: CacheEntry<MemberCache>, listChanged: boolean): Promise<void> {
+  /** `updates` turn the previous entry into this one; few of them leave the list file as it is. */
+  async writeMembers(accountId: string, orgId: string, entry: CacheEntry<MemberCache>, updates: MemberUpdates): Promise<void> {
+    const key = this.memberKey(accountId, orgId)
     const { members, ...meta } = entry.data
-    if (listChanged) await this.store.write(this.segments(accountId, orgId, 'members'), { format: MEMBER_LIST_FORMAT, members })
-    await this.store.write(this.segments(accountId, orgId, 'members-meta'), { syncedAt: entry.syncedAt, data: meta })
-    this.remember(this.memberKey(accountId, orgId), entry)
+    let disk = this.onDisk.get(key)
+    if (disk && disk.journal.size + updates.size <= JOURNAL_LIMIT) {
+      disk = { list: disk.list, journal: updates.size ? new Map([...disk.journal, ...updates]) : disk.journal }
+    } else {
+      await this.store.write(this.segments(accountId, orgId, 'members'), { format: MEMBER_LIST_FORMAT, members })
+      disk = { list: members, journal: new Map() }
+    }
+    await this.store.write(this.segments(accountId, orgId, 'members-meta'), { syncedAt: entry.syncedAt, data: { ...meta, journal: [...disk.journal] } })
+    this.remember(key, entry)
+    this.onDisk.set(key, disk)
   }
 
   async forgetAccount(accountId: string): Promise<void> {
-    for (const key of [...this.memo.keys()]) if (key.startsWith(`cache/${accountId}/`)) this.memo.delete(key)
+    for (const key of [...this.memo.keys()]) if (key.startsWith(`cache/${accountId}/`)) this.forget(key)
     await this.store.remove(['cache', accountId])
   }
 
@@ -99,6 +123,28 @@ export class CacheService {
   private remember(key: string, entry: CacheEntry<unknown>): void {
     this.memo.delete(key)
     this.memo.set(key, entry)
-    if (this.memo.size > MEMO_SIZE) this.memo.delete(this.memo.keys().next().value!)
+    if (this.memo.size > MEMO_SIZE) this.forget(this.memo.keys().next().value!)
   }
+
+  private forget(key: string): void {
+    this.memo.delete(key)
+    this.onDisk.delete(key)
+  }
+}
+
+/** A new list with `updates` applied (same order, newcomers last); the same list when there are none. */
+export function applyUpdates(members: Member[], updates: MemberUpdates): Member[] {
+  if (updates.size === 0) return members
+  const out: Member[] = []
+  const present = new Set<string>()
+  for (const m of members) {
+    const u = updates.get(m.userId)
+    if (u === undefined) out.push(m)
+    else {
+      present.add(m.userId)
+      if (u !== null) out.push(u)
+    }
+  }
+  for (const [id, u] of updates) if (u && !present.has(id)) out.push(u)
+  return out
 }

@@ -27,7 +27,7 @@ import { MAX_PAGE_SIZE, type Role } from '../../shared/roles'
 import type { EventSink } from '../ipc/events'
 import type { AccountService } from './accounts'
 import type { ApiClient } from './api-client'
-import type { CacheEntry, CacheKind, CacheService, MemberCache } from './cache'
+import { applyUpdates, type CacheEntry, type CacheKind, type CacheService, type MemberCache } from './cache'
 import { memberIndex } from './member-index'
 
 export interface SyncServiceOptions {
@@ -211,7 +211,7 @@ export class SyncService {
       },
     }
     this.opts.accounts.get(accountId) // forgotten meanwhile: write nothing back
-    await this.opts.cache.writeMembers(accountId, orgId, entry, previous === null || members !== base)
+    await this.opts.cache.writeMembers(accountId, orgId, entry, updates)
     memberIndex(members) // sorted now, so the first read after a sync answers at once
     this.lastFetched.set(key, this.now())
     if (previous && updates.size > 0) this.opts.events.emit('cache.updated', { accountId, orgId, kind: 'members' })
@@ -345,21 +345,6 @@ function sameMember(a: Member | undefined, b: Member): boolean {
 
 function canFallBack(err: unknown): boolean {
   return err instanceof AppError && (err.code === 'offline' || err.code === 'timeout' || err.code === 'session_expired')
-}
-
-/** A new list with `updates` applied (same order, newcomers last); the same list when there are none. */
-export function applyUpdates(members: Member[], updates: ReadonlyMap<string, Member | null>): Member[] {
-  if (updates.size === 0) return members
-  const out: Member[] = []
-  const seen = new Set<string>()
-  for (const m of members) {
-    const u = updates.get(m.userId)
-    if (u === undefined) out.push(m)
-    else if (u !== null) out.push(u)
-    seen.add(m.userId)
-  }
-  for (const [id, u] of updates) if (u && !seen.has(id)) out.push(u)
-  return out
 }
 
 function editUpdates(members: readonly Member[], edits: MemberEdit[]): Map<string, Member | null> {
