@@ -1,6 +1,7 @@
 /** Windowed reads of a cached member list: search, role filter, sort, direction and offset. */
 import { describe, expect, it } from 'vitest'
-import { MemberIndex } from '../../src/main/services/member-index'
+import { applyUpdates } from '../../src/main/services/cache'
+import { MemberIndex, memberIndex } from '../../src/main/services/member-index'
 import type { Member } from '../../src/shared/api'
 import { memberQuerySchema, type MemberQuery } from '../../src/shared/ipc'
 
@@ -65,6 +66,25 @@ describe('MemberIndex', () => {
     const w = index.window(query({ emails: ['USER0005@big.test', 'nobody@big.test', 'user0007@big.test'], limit: 10 }))
     expect(ids(w.members).sort()).toEqual(['u5', 'u7'])
     expect(index.window(query({ emails: [], limit: 10 })).matched).toBe(0)
+  })
+
+  it('an index derived from the previous list after a few updates answers like one built afresh', () => {
+    const next = applyUpdates(
+      members,
+      new Map<string, Member | null>([
+        ['u3', null],
+        ['u10', { ...member(10), displayName: 'Aaron First' }],
+        ['u500', { ...member(500), role: 'owner' }],
+        ['u2000', { ...member(2000), displayName: 'Zed Last' }],
+      ]),
+    )
+    memberIndex(members)
+    const derived = memberIndex(next, members)
+    const fresh = new MemberIndex(next)
+    for (const q of [{}, { q: 'zed' }, { role: 'owner' }, { sort: 'email', desc: true }] as Partial<MemberQuery>[]) {
+      expect(derived.window(query({ ...q, limit: 1000 }))).toEqual(fresh.window(query({ ...q, limit: 1000 })))
+    }
+    expect(derived.window(query({ limit: 1 })).members[0]!.displayName).toBe('Aaron First')
   })
 
   it('past the end returns no rows but still the count', () => {

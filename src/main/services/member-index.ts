@@ -15,17 +15,62 @@ export type MemberFilter = Pick<MemberQuery, 'q' | 'role' | 'emails' | 'sort'>
 
 export class MemberIndex {
   /** Lowercased "name\nemail": a keystroke is one substring scan per member. */
-  private readonly haystacks: string[]
-  private readonly names: string[]
+  private haystacks!: string[]
+  private names!: string[]
   private readonly orders = new Map<MemberSort, Uint32Array>()
   private ids: Map<string, Member> | null = null
   private emails: Map<string, number> | null = null
   private last: { key: string; matches: Uint32Array } | null = null
 
-  constructor(readonly members: readonly Member[]) {
+  constructor(
+    readonly members: readonly Member[],
+    from?: MemberIndex,
+  ) {
+    if (from && this.follow(from)) return
     this.names = members.map((m) => m.displayName.toLowerCase())
     this.haystacks = members.map((m, i) => `${this.names[i]}\n${m.email.toLowerCase()}`)
     this.order('name') // the default view: sorted before the first read asks
+  }
+
+  /**
+   * Build from the index of the list this one was derived from (same order, a few members
+   * replaced or dropped, newcomers last): keys are copied, and the name order is the old one
+   * with the changed members merged back in, instead of re-sorting 100 000 names.
+   */
+  private follow(from: MemberIndex): boolean {
+    const prev = from.members
+    const next = this.members
+    const oldToNew = new Int32Array(prev.length).fill(-1)
+    const changed: number[] = []
+    let j = 0
+    for (let i = 0; i < prev.length && j < next.length; i++) {
+      if (prev[i] === next[j]) oldToNew[i] = j++
+      else if (prev[i]!.userId === next[j]!.userId) changed.push(j++)
+    }
+    for (; j < next.length; j++) changed.push(j)
+    // Not derived that way (or mostly new): build from scratch.
+    if (changed.length > next.length / 10 || !from.orders.has('name')) return false
+    const names = (this.names = new Array<string>(next.length))
+    const haystacks = (this.haystacks = new Array<string>(next.length))
+    for (let i = 0; i < prev.length; i++) {
+      const at = oldToNew[i]!
+      if (at < 0) continue
+      names[at] = from.names[i]!
+      haystacks[at] = from.haystacks[i]!
+    }
+    for (const at of changed) {
+      names[at] = next[at]!.displayName.toLowerCase()
+      haystacks[at] = `${names[at]}\n${next[at]!.email.toLowerCase()}`
+    }
+    const byName = this.comparator('name')
+    const kept = Array.from(from.orders.get('name')!, (i) => oldToNew[i]!).filter((at) => at >= 0)
+    const added = changed.sort(byName)
+    const order = new Uint32Array(next.length)
+    for (let k = 0, a = 0, b = 0; k < order.length; k++) {
+      order[k] = b >= added.length || (a < kept.length && byName(kept[a]!, added[b]!) <= 0) ? kept[a++]! : added[b++]!
+    }
+    this.orders.set('name', order)
+    return true
   }
 
   get byId(): ReadonlyMap<string, Member> {
@@ -104,9 +149,12 @@ export class MemberIndex {
 
 const indexes = new WeakMap<readonly Member[], MemberIndex>()
 
-/** The index of a cached list, built on first use and dropped with the list. */
-export function memberIndex(members: readonly Member[]): MemberIndex {
+/**
+ * The index of a cached list, built on first use and dropped with the list. `from`: the
+ * list this one was derived from by a few updates, whose index it can reuse.
+ */
+export function memberIndex(members: readonly Member[], from?: readonly Member[]): MemberIndex {
   let index = indexes.get(members)
-  if (!index) indexes.set(members, (index = new MemberIndex(members)))
+  if (!index) indexes.set(members, (index = new MemberIndex(members, from && indexes.get(from))))
   return index
 }

@@ -153,6 +153,7 @@ export class SyncService {
     let view = this.views.get(key)
     if (view?.base !== base || view.pending !== pending) {
       view = { base, pending, members: applyUpdates(base, editUpdates(base, pending.map((e) => e.edit))) }
+      memberIndex(view.members, base)
       this.views.set(key, view)
     }
     return { ...entry, data: { ...entry.data, members: view.members } }
@@ -212,7 +213,7 @@ export class SyncService {
     }
     this.opts.accounts.get(accountId) // forgotten meanwhile: write nothing back
     await this.opts.cache.writeMembers(accountId, orgId, entry, updates)
-    memberIndex(members) // sorted now, so the first read after a sync answers at once
+    memberIndex(members, base) // sorted now, so the first read after a sync answers at once
     this.lastFetched.set(key, this.now())
     if (previous && updates.size > 0) this.opts.events.emit('cache.updated', { accountId, orgId, kind: 'members' })
     return entry
