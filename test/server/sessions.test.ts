@@ -76,6 +76,36 @@ describe('sessions', () => {
   })
 })
 
+describe('the failure counter', () => {
+  it('is reset by a successful sign-in', async () => {
+    const attempt = (password: string) => api.call('POST', routes.login(), { body: { email: 'owner2@demo.test', password } })
+    for (let i = 0; i < 2; i++) expect((await attempt('wrong')).body.error.code).toBe('invalid_credentials')
+    expect((await attempt('demo-password')).status).toBe(200)
+    // Three more failures fit the budget of 3 again; only the fourth is refused.
+    for (let i = 0; i < 3; i++) expect((await attempt('wrong')).body.error.code).toBe('invalid_credentials')
+    expect((await attempt('wrong')).body.error.code).toBe('rate_limited')
+    server.clock.advance(15 * 60_000 + 1000)
+  })
+})
+
+describe('a refresh racing a sign-out', () => {
+  it('never yields a working session once signed out', async () => {
+    for (let round = 0; round < 5; round++) {
+      const s = await api.login('admin@demo.test')
+      const [refreshed] = await Promise.all([
+        api.call('POST', routes.refresh(), { body: { refreshToken: s.refreshToken } }),
+        api.call('POST', routes.logout(), { token: s.accessToken }),
+      ])
+      if (refreshed.status === 200) {
+        expect((await api.call('GET', routes.me(), { token: refreshed.body.accessToken })).body.error.code).toBe('unauthorized')
+        expect((await api.call('POST', routes.refresh(), { body: { refreshToken: refreshed.body.refreshToken } })).status).toBe(401)
+      } else {
+        expect(refreshed.body.error.code).toBe('unauthorized')
+      }
+    }
+  })
+})
+
 describe('rate limit per IP', () => {
   it('caps sign-in attempts from one address across accounts', async () => {
     const s = await startTestServer({ rateLimit: { maxAttemptsPerIp: 4 } })

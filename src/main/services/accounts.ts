@@ -193,7 +193,8 @@ export class AccountService {
       tokens = await this.anonymous(account.baseUrl).post(routes.refresh(), tokenPairSchema, { refreshToken })
     } catch (err) {
       if (err instanceof AppError && ['unauthorized', 'token_reused', 'invalid_credentials'].includes(err.code)) {
-        await this.expire(account)
+        // Refused because the user signed out (or forgot the account) meanwhile: that state stands.
+        if (this.findOrNull(accountId)?.tokens?.refreshToken === refreshToken) await this.expire(account)
         throw new AppError('session_expired', `The session of ${account.email} on ${account.baseUrl} ended; sign in again`, {
           reason: err.code,
         })

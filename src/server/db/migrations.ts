@@ -182,4 +182,21 @@ CREATE TRIGGER "workspace_deleted_count" BEFORE DELETE ON "workspaces"
   FOR EACH ROW EXECUTE FUNCTION "workspace_deleted_count"();
 `,
   },
+  {
+    // Issue 7: rate-limit counters and the link secret live in the database (several processes share
+    // them); invitation links are derived from (id, link_version), so copying one never replaces it.
+    id: '0003_shared_limits_and_links',
+    sql: `
+CREATE TABLE "rate_limits" (
+	"key" text PRIMARY KEY NOT NULL,
+	"hits" integer NOT NULL,
+	"window_start" timestamp with time zone NOT NULL
+);
+CREATE TABLE "server_secrets" (
+	"name" text PRIMARY KEY NOT NULL,
+	"value" text NOT NULL
+);
+ALTER TABLE "invitations" ADD COLUMN "link_version" integer DEFAULT 0 NOT NULL;
+`,
+  },
 ]

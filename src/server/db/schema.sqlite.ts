@@ -83,6 +83,8 @@ export const invitations = sqliteTable(
     role: text('role', { enum: ['owner', 'billing_admin', 'member'] }).notNull(),
     /** sha256 of the link token; the token itself is never stored. */
     tokenHash: text('token_hash').notNull().unique(),
+    /** The token is derived from (id, linkVersion) with the server's link secret; resend bumps it. */
+    linkVersion: integer('link_version').notNull().default(0),
     invitedBy: text('invited_by').references(() => users.id, { onDelete: 'set null' }),
     trustedDomain: bool('trusted_domain').notNull(),
     createdAt: ts('created_at').notNull(),
@@ -162,3 +164,16 @@ export const usage = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.orgId, t.day] })],
 )
+
+/** Attempt counters per key (account or IP), shared by every server process on the database. */
+export const rateLimits = sqliteTable('rate_limits', {
+  key: text('key').primaryKey(),
+  hits: integer('hits').notNull(),
+  windowStart: ts('window_start').notNull(),
+})
+
+/** Server-wide secrets (the invitation link key), created once and read by every process. */
+export const serverSecrets = sqliteTable('server_secrets', {
+  name: text('name').primaryKey(),
+  value: text('value').notNull(),
+})

@@ -9,8 +9,10 @@
  *   set by `openDatabase` (one store per process), so reach a table or column inside a function,
  *   never in a module-level constant: before a store is open they throw on first use.
  * - They are typed as the PostgreSQL tables, and `Db` as a Postgres database; the query builder
- *   is the same on both. SQL that differs between dialects lives only in `sql.ts`.
- * - Transactions only through `withTx` (`tx.ts`).
+ *   is the same on both. SQL that differs between dialects lives only in `sql.ts`, including
+ *   PostgreSQL-only clauses such as `.for('update')` (a helper there that does nothing on
+ *   SQLite, whose write transactions already run one at a time).
+ * - Transactions only through `withTx` (`tx.ts`); inside one, use the handle it passes you.
  */
 import * as pg from './schema.pg'
 import * as sqlite from './schema.sqlite'
@@ -37,6 +39,8 @@ export let refreshTokens: Tables['refreshTokens'] = unbound
 export let accessTokens: Tables['accessTokens'] = unbound
 export let invoices: Tables['invoices'] = unbound
 export let usage: Tables['usage'] = unbound
+export let rateLimits: Tables['rateLimits'] = unbound
+export let serverSecrets: Tables['serverSecrets'] = unbound
 
 let bound: StoreKind | null = null
 
@@ -46,7 +50,7 @@ export function bindTables(kind: StoreKind): void {
   if (bound) throw new Error(`This process already uses the ${bound} store; it cannot also open ${kind}`)
   // Same shapes (pinned below); the query builder takes either dialect's tables.
   const t = (kind === 'postgres' ? pg : sqlite) as unknown as Tables
-  ;({ users, orgs, memberships, workspaces, workspaceMembers, invitations, trustedDomains, activity, tokenFamilies, refreshTokens, accessTokens, invoices, usage } = t)
+  ;({ users, orgs, memberships, workspaces, workspaceMembers, invitations, trustedDomains, activity, tokenFamilies, refreshTokens, accessTokens, invoices, usage, rateLimits, serverSecrets } = t)
   bound = kind
 }
 

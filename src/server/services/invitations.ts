@@ -1,7 +1,8 @@
 /**
  * Invitations: one or more emails with one role, a 48-hour expiry, revoke / resend /
  * share-as-link, and acceptance by token (sign in or register). Tokens are stored only
- * as hashes, so a link can be shown once — resend and "copy link" mint a new one.
+ * as hashes and derived from the invitation (invitation-links.ts), so "copy link" shows the
+ * link that was sent and only resend replaces it. Every rule runs under the organization lock.
  *
  * Trusted domains (the seeds: they "affect user discovery when inviting people and how
  * some organization invitations behave"): when the invited address is in one of the
@@ -14,7 +15,6 @@ import { and, desc, eq, gt, inArray, isNull, sql } from 'drizzle-orm'
 import { aliasedTable } from 'drizzle-orm'
 import {
   emailSchema,
-  invitationUrl,
   type AcceptInvitationRequest,
   type CreateInvitationsRequest,
   type CreateInvitationsResponse,
@@ -30,10 +30,12 @@ import { withTx } from '../db/tx'
 import { invitations, memberships, orgs, trustedDomains, users } from '../db/schema'
 import { assertCan, roleIn } from './access'
 import { record } from './activity'
-import { startSession, toUser } from './auth'
+import { startSession, toUser, type LoginLimiter } from './auth'
 import type { Ctx } from './context'
-import { hashPassword, newId, newToken, sha256, verifyPassword } from './crypto'
+import { hashPassword, newId, sha256, verifyPassword } from './crypto'
+import { deriveLink, linkSecret } from './invitation-links'
 import { addMembership, getMember } from './members'
+import { lockOrg } from './org-lock'
 
 type InvitationRow = typeof invitations.$inferSelect
 
@@ -46,7 +48,7 @@ export function statusOf(r: Pick<InvitationRow, 'acceptedAt' | 'revokedAt' | 'ex
 const pendingAt = (now: Date) =>
   and(isNull(invitations.acceptedAt), isNull(invitations.revokedAt), gt(invitations.expiresAt, now))
 
-/** Members plus pending invitations: what the per-organization cap counts. */
+/** Members plus pending invitations: what the per-organization cap counts; read it under `lockOrg`. */
 async function seatsTaken(db: Db, orgId: string, now: Date): Promise<{ taken: number; limit: number }> {
   const [row] = await db
     .select({
@@ -62,14 +64,6 @@ async function seatsTaken(db: Db, orgId: string, now: Date): Promise<{ taken: nu
 }
 
 const domainOf = (email: string) => email.slice(email.lastIndexOf('@') + 1)
-
-function mintLink(ctx: Ctx, invitationId: string, expiresAt: Date): { link: InvitationLink; tokenHash: string } {
-  const token = newToken()
-  return {
-    tokenHash: sha256(token),
-    link: { invitationId, token, url: invitationUrl(ctx.config.publicUrl, token), expiresAt: expiresAt.toISOString() },
-  }
-}
 
 async function loadInvitations(db: Db, where: ReturnType<typeof and>, now: Date): Promise<Invitation[]> {
   const inviter = aliasedTable(users, 'inviter')
@@ -104,14 +98,17 @@ export async function createInvitations(
   orgId: string,
   req: CreateInvitationsRequest,
 ): Promise<CreateInvitationsResponse> {
-  const actorRole = await roleIn(ctx.db, orgId, actorId)
-  assertCan(actorRole, 'members.invite')
-  if (!invitableRoles(actorRole).includes(req.role)) {
-    throw new AppError('forbidden', `As ${ROLE_LABELS[actorRole]} you can only invite people as Member.`, {
-      allowedRoles: invitableRoles(actorRole),
-    })
-  }
+  const secret = await linkSecret(ctx.db)
   return withTx(ctx.db, async (db) => {
+    // Seats are counted after concurrent invitations and joins of this organization commit.
+    await lockOrg(db, orgId)
+    const actorRole = await roleIn(db, orgId, actorId)
+    assertCan(actorRole, 'members.invite')
+    if (!invitableRoles(actorRole).includes(req.role)) {
+      throw new AppError('forbidden', `As ${ROLE_LABELS[actorRole]} you can only invite people as Member.`, {
+        allowedRoles: invitableRoles(actorRole),
+      })
+    }
     const now = ctx.clock.now()
     const result: CreateInvitationsResponse = { invited: [], added: [], rejected: [] }
     const reject = (email: string, reason: InviteRejection, message: string) => result.rejected.push({ email, reason, message })
@@ -156,7 +153,7 @@ export async function createInvitations(
         }
         const id = newId()
         const expiresAt = new Date(now.getTime() + INVITATION_TTL_MS)
-        const { link, tokenHash } = mintLink(ctx, id, expiresAt)
+        const { link, tokenHash } = deriveLink(ctx, secret, { id, linkVersion: 0, expiresAt })
         await db.insert(invitations).values({
           id, orgId, email, role: req.role, tokenHash, invitedBy: actorId, trustedDomain: isTrusted, createdAt: now, expiresAt,
         })
@@ -170,9 +167,9 @@ export async function createInvitations(
 }
 
 /** Revoke, resend and link: Owners for any invitation, others only for the ones they sent. */
-async function manageable(ctx: Ctx, actorId: string, orgId: string, invitationId: string): Promise<InvitationRow> {
-  const role = await roleIn(ctx.db, orgId, actorId)
-  const [row] = await ctx.db
+async function manageable(db: Db, actorId: string, orgId: string, invitationId: string): Promise<InvitationRow> {
+  const role = await roleIn(db, orgId, actorId)
+  const [row] = await db
     .select()
     .from(invitations)
     .where(and(eq(invitations.id, invitationId), eq(invitations.orgId, orgId)))
@@ -183,46 +180,61 @@ async function manageable(ctx: Ctx, actorId: string, orgId: string, invitationId
 }
 
 export async function revokeInvitation(ctx: Ctx, actorId: string, orgId: string, invitationId: string): Promise<void> {
-  const row = await manageable(ctx, actorId, orgId, invitationId)
+  const row = await manageable(ctx.db, actorId, orgId, invitationId)
   const now = ctx.clock.now()
-  if (statusOf(row, now) !== 'pending') {
-    throw new AppError('invitation_not_pending', `This invitation is ${statusOf(row, now)}; only pending invitations can be revoked`)
+  // Conditional, so a revoke racing an acceptance either wins or reports what happened.
+  const revoked = await ctx.db
+    .update(invitations)
+    .set({ revokedAt: now })
+    .where(and(eq(invitations.id, invitationId), pendingAt(now)))
+    .returning({ id: invitations.id })
+  if (revoked.length === 0) {
+    const [current] = await ctx.db.select().from(invitations).where(eq(invitations.id, invitationId))
+    const status = statusOf(current ?? row, now)
+    throw new AppError('invitation_not_pending', `This invitation is ${status}; only pending invitations can be revoked`)
   }
-  await ctx.db.update(invitations).set({ revokedAt: now }).where(eq(invitations.id, invitationId))
   await record(ctx.db, now, { orgId, actorId, action: 'invitation.revoked', target: row.email })
 }
 
-/** New token and a fresh 48 hours; works for expired invitations too (that is what resend is for). */
+/** Replaces the link (the old one stops working) and gives a fresh 48 hours; expired invitations need a free seat. */
 export async function resendInvitation(ctx: Ctx, actorId: string, orgId: string, invitationId: string): Promise<InvitationLink> {
-  const row = await manageable(ctx, actorId, orgId, invitationId)
-  const now = ctx.clock.now()
-  const status = statusOf(row, now)
-  if (status === 'accepted' || status === 'revoked') {
-    throw new AppError('invitation_not_pending', `This invitation is ${status} and cannot be resent`)
-  }
-  if (status === 'expired') {
-    const { taken, limit } = await seatsTaken(ctx.db, orgId, now)
-    if (taken >= limit) throw new AppError('cap_reached', `The organization has reached its limit of ${limit} users`)
-  }
-  const expiresAt = new Date(now.getTime() + INVITATION_TTL_MS)
-  const { link, tokenHash } = mintLink(ctx, row.id, expiresAt)
-  await ctx.db.update(invitations).set({ tokenHash, expiresAt }).where(eq(invitations.id, row.id))
-  await record(ctx.db, now, { orgId, actorId, action: 'invitation.resent', target: row.email })
-  return link
+  const secret = await linkSecret(ctx.db)
+  return withTx(ctx.db, async (db) => {
+    await lockOrg(db, orgId)
+    const row = await manageable(db, actorId, orgId, invitationId)
+    const now = ctx.clock.now()
+    const status = statusOf(row, now)
+    if (status === 'accepted' || status === 'revoked') {
+      throw new AppError('invitation_not_pending', `This invitation is ${status} and cannot be resent`)
+    }
+    if (status === 'expired') {
+      const { taken, limit } = await seatsTaken(db, orgId, now)
+      if (taken >= limit) throw new AppError('cap_reached', `The organization has reached its limit of ${limit} users`)
+    }
+    const next = { id: row.id, linkVersion: row.linkVersion + 1, expiresAt: new Date(now.getTime() + INVITATION_TTL_MS) }
+    const { link, tokenHash } = deriveLink(ctx, secret, next)
+    await db.update(invitations).set({ tokenHash, linkVersion: next.linkVersion, expiresAt: next.expiresAt }).where(eq(invitations.id, row.id))
+    await record(db, now, { orgId, actorId, action: 'invitation.resent', target: row.email })
+    return link
+  })
 }
 
-/** A shareable link for a pending invitation: new token, same expiry. */
+/** The link of a pending invitation, as it was sent: copying it again never replaces it. */
 export async function invitationLink(ctx: Ctx, actorId: string, orgId: string, invitationId: string): Promise<InvitationLink> {
-  const row = await manageable(ctx, actorId, orgId, invitationId)
+  const secret = await linkSecret(ctx.db)
+  const row = await manageable(ctx.db, actorId, orgId, invitationId)
   const now = ctx.clock.now()
   if (statusOf(row, now) !== 'pending') {
     throw new AppError('invitation_not_pending', `This invitation is ${statusOf(row, now)}; resend it to get a new link`)
   }
-  const { link, tokenHash } = mintLink(ctx, row.id, row.expiresAt)
-  await ctx.db.update(invitations).set({ tokenHash }).where(eq(invitations.id, row.id))
+  const { link, tokenHash } = deriveLink(ctx, secret, row)
+  // A random token from before links were derived cannot be shown again; only resend may replace it.
+  if (tokenHash !== row.tokenHash) throw new AppError('conflict', 'This link can no longer be shown. Resend the invitation to get a new one.')
   await record(ctx.db, now, { orgId, actorId, action: 'invitation.link_created', target: row.email })
   return link
 }
+
+const NOT_A_LINK = 'This invitation link is not valid (it may have been replaced by a newer one)'
 
 async function byToken(db: Db, token: string) {
   const [row] = await db
@@ -230,7 +242,7 @@ async function byToken(db: Db, token: string) {
     .from(invitations)
     .innerJoin(orgs, eq(orgs.id, invitations.orgId))
     .where(eq(invitations.tokenHash, sha256(token)))
-  if (!row) throw new AppError('not_found', 'This invitation link is not valid (it may have been replaced by a newer one)')
+  if (!row) throw new AppError('not_found', NOT_A_LINK)
   return row
 }
 
@@ -240,34 +252,56 @@ export async function previewInvitation(ctx: Ctx, token: string): Promise<Invita
   return { orgName, email: i.email, role: i.role, status: statusOf(i, ctx.clock.now()), expiresAt: i.expiresAt.toISOString(), userExists: !!user }
 }
 
-export async function acceptInvitation(ctx: Ctx, token: string, req: AcceptInvitationRequest) {
+const notPending = (status: Invitation['status']) => new AppError('invitation_not_pending', `This invitation is ${status}`, { status })
+
+/**
+ * Sign in (existing account, rate-limited like login) or register, then join. The password work
+ * happens before the transaction; inside it, flipping the invitation to accepted is conditional,
+ * so of any number of concurrent requests exactly one joins and the others get a 409.
+ */
+export async function acceptInvitation(ctx: Ctx, limiter: LoginLimiter, token: string, req: AcceptInvitationRequest, ip: string) {
+  const { i } = await byToken(ctx.db, token)
+  if (statusOf(i, ctx.clock.now()) !== 'pending') throw notPending(statusOf(i, ctx.clock.now()))
+  await limiter.check(i.email, ip)
+  const [existing] = await ctx.db.select().from(users).where(eq(users.email, i.email))
+  if (existing) {
+    const ok = await verifyPassword(req.password, existing.passwordHash)
+    await limiter.attempt(i.email, ip, ok)
+    if (!ok) throw new AppError('invalid_credentials', `Enter the password of the existing account ${i.email}`)
+  } else if (!req.displayName) {
+    throw new AppError('validation_failed', 'Enter your name to create your account')
+  }
+  const passwordHash = existing ? null : await hashPassword(req.password)
   return withTx(ctx.db, async (db) => {
     const now = ctx.clock.now()
-    const { i } = await byToken(db, token)
-    const status = statusOf(i, now)
-    if (status !== 'pending') throw new AppError('invitation_not_pending', `This invitation is ${status}`, { status })
-    let [user] = await db.select().from(users).where(eq(users.email, i.email))
-    if (user) {
-      if (!(await verifyPassword(req.password, user.passwordHash))) {
-        throw new AppError('invalid_credentials', `Enter the password of the existing account ${i.email}`)
-      }
-    } else {
-      if (!req.displayName) throw new AppError('validation_failed', 'Enter your name to create your account')
-      ;[user] = await db
-        .insert(users)
-        .values({ id: newId(), email: i.email, displayName: req.displayName, passwordHash: await hashPassword(req.password), createdAt: now })
-        .returning()
+    await lockOrg(db, i.orgId)
+    const claimed = await db
+      .update(invitations)
+      .set({ acceptedAt: now })
+      .where(and(eq(invitations.id, i.id), eq(invitations.tokenHash, i.tokenHash), pendingAt(now)))
+      .returning({ id: invitations.id })
+    if (claimed.length === 0) {
+      const [current] = await db.select().from(invitations).where(eq(invitations.id, i.id))
+      if (!current || current.tokenHash !== i.tokenHash) throw new AppError('not_found', NOT_A_LINK) // resent meanwhile
+      throw notPending(statusOf(current, now))
     }
+    const [user] = existing
+      ? [existing]
+      : await db
+          .insert(users)
+          .values({ id: newId(), email: i.email, displayName: req.displayName!, passwordHash: passwordHash!, createdAt: now })
+          .onConflictDoNothing()
+          .returning()
+    if (!user) throw new AppError('conflict', `An account for ${i.email} was just created; open the link again and sign in with its password`)
     const [already] = await db
       .select({ role: memberships.role })
       .from(memberships)
-      .where(and(eq(memberships.orgId, i.orgId), eq(memberships.userId, user!.id), isNull(memberships.removedAt)))
-    // Accepting must never silently change the role someone already has.
+      .where(and(eq(memberships.orgId, i.orgId), eq(memberships.userId, user.id), isNull(memberships.removedAt)))
+    // Accepting must never silently change the role someone already has (the throw also undoes the claim).
     if (already) throw new AppError('conflict', `${i.email} is already a member of this organization`)
     // The pending invitation already holds its seat, so the cap cannot be exceeded here.
-    await db.update(invitations).set({ acceptedAt: now }).where(eq(invitations.id, i.id))
-    await addMembership(db, now, { orgId: i.orgId, userId: user!.id, email: i.email, displayName: user!.displayName, role: i.role })
-    await record(db, now, { orgId: i.orgId, actorId: user!.id, action: 'invitation.accepted', target: i.email, details: { role: i.role } })
-    return { orgId: i.orgId, tokens: await startSession(ctx, db, toUser(user!)) }
+    await addMembership(db, now, { orgId: i.orgId, userId: user.id, email: i.email, displayName: user.displayName, role: i.role })
+    await record(db, now, { orgId: i.orgId, actorId: user.id, action: 'invitation.accepted', target: i.email, details: { role: i.role } })
+    return { orgId: i.orgId, tokens: await startSession(ctx, db, toUser(user)) }
   })
 }

@@ -8,6 +8,7 @@ import { flexRender, getCoreRowModel, useReactTable, type ColumnDef, type Sortin
 import { useVirtualizer } from '@tanstack/react-virtual'
 import { useCallback, useMemo, useRef, useState } from 'react'
 import type { Member, OrgSummary } from '../../../shared/api'
+import { membersCsv } from '../../../shared/csv'
 import type { MemberChange, MemberSort, MemberWindow } from '../../../shared/ipc'
 import { ROLE_LABELS, ROLES, can, type Role } from '../../../shared/roles'
 import { OFFLINE_REASON, OfflineBanner, useOffline } from '../components/OfflineBanner'
@@ -30,17 +31,6 @@ interface Filter {
 }
 const ALL: Filter = { q: '', role: null, sort: 'name', desc: false }
 const blockQuery = (filter: Filter, block: number) => ({ ...filter, offset: block * BLOCK, limit: BLOCK })
-
-function toCsv(members: Member[]): string {
-  const cell = (v: string | number) => {
-    const s = String(v)
-    // Quote, and defuse spreadsheet formulas in user-controlled text.
-    return `"${(/^[=+\-@]/.test(s) ? `'${s}` : s).replace(/"/g, '""')}"`
-  }
-  const lines = [['Name', 'Email', 'Role', 'Joined', 'Workspaces'].map(cell).join(',')]
-  for (const m of members) lines.push([m.displayName, m.email, ROLE_LABELS[m.role], m.joinedAt, m.workspaceCount].map(cell).join(','))
-  return lines.join('\r\n') + '\r\n'
-}
 
 function download(filename: string, text: string) {
   const url = URL.createObjectURL(new Blob([text], { type: 'text/csv;charset=utf-8' }))
@@ -216,7 +206,7 @@ function MembersTable({
   const exportCsv = async () => {
     setBusy(true)
     try {
-      download(`${org.slug}-members.csv`, toCsv(await everyMatch()))
+      download(`${org.slug}-members.csv`, membersCsv(await everyMatch()))
     } finally {
       setBusy(false)
     }
