@@ -55,7 +55,10 @@ export function InviteForm({
   const roles = invitableRoles(org.myRole)
   const [role, setRole] = useState<Role>('member')
   const [result, setResult] = useState<CreateInvitationsResponse | null>(null)
-  const members = useMembers(orgRef).data?.data.members
+  const addresses = useMemo(() => parseAddresses(text), [text])
+  // Ask main which of the typed addresses belong to members (never the whole list).
+  const emails = addresses.map((a) => a.address).filter((a) => a.length <= 254).slice(0, 100)
+  const members = useMembers(orgRef, { emails, limit: emails.length }).data?.data.members
   const memberEmails = useMemo(() => new Set(members?.map((m) => m.email.toLowerCase())), [members])
   const pendingEmails = useMemo(
     () => new Set(invitations.filter((i) => i.status === 'pending').map((i) => i.email.toLowerCase())),
@@ -63,8 +66,8 @@ export function InviteForm({
   )
   const seats = seatsOf(org)
   const all = useMemo(
-    () => checkAddresses(parseAddresses(text), { members: memberEmails, pending: pendingEmails, seatsLeft: seats.free }),
-    [text, memberEmails, pendingEmails, seats.free],
+    () => checkAddresses(addresses, { members: memberEmails, pending: pendingEmails, seatsLeft: seats.free }),
+    [addresses, memberEmails, pendingEmails, seats.free],
   )
   // A half-typed address is not an error yet: it is judged on comma, Enter or leaving the field.
   const unfinished = typing && !/[\s,;]$/.test(text) && all[all.length - 1]?.status === 'invalid'
