@@ -222,7 +222,10 @@ export class SyncService {
       data: {
         members,
         changes: keepPrevious ? mergeChanges(previous.data.changes, diff) : diff,
-        previousSyncedAt: keepPrevious ? previous.data.previousSyncedAt : (previous?.syncedAt ?? null),
+        // Accumulating onto the very first sync: that sync is the baseline the changes are counted from.
+        previousSyncedAt: keepPrevious
+          ? (previous.data.previousSyncedAt ?? (diff.length ? previous.syncedAt : null))
+          : (previous?.syncedAt ?? null),
         since: serverTime ?? syncedAt,
       },
     }
