@@ -18,12 +18,15 @@ export interface Handle {
 
 export async function createUser(
   h: Handle,
-  u: { email: string; displayName: string; password?: string; passwordHash?: string },
+  u: { email: string; displayName: string; password?: string; passwordHash?: string; emailVerified?: boolean },
 ): Promise<{ id: string; email: string; displayName: string }> {
   const passwordHash = u.passwordHash ?? (await hashPassword(u.password ?? newId()))
+  const now = h.clock.now()
+  // Provisioned by the operator, so the address counts as verified unless said otherwise.
+  const emailVerifiedAt = u.emailVerified === false ? null : now
   const [row] = await h.db
     .insert(users)
-    .values({ id: newId(), email: u.email.toLowerCase(), displayName: u.displayName, passwordHash, createdAt: h.clock.now() })
+    .values({ id: newId(), email: u.email.toLowerCase(), displayName: u.displayName, passwordHash, createdAt: now, emailVerifiedAt })
     .returning()
   return { id: row!.id, email: row!.email, displayName: row!.displayName }
 }

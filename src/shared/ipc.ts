@@ -17,6 +17,7 @@ import {
   orgDetailSchema,
   orgSummarySchema,
   trustedDomainListSchema,
+  trustedDomainSchema,
   updateOrgRequestSchema,
   workspaceListSchema,
 } from './api'
@@ -124,7 +125,7 @@ export const channels = {
   ),
 
   'domains.list': channel(z.object(orgScope).strict(), cached(trustedDomainListSchema)),
-  'domains.add': channel(z.object({ ...orgScope, domain: domainSchema }).strict(), z.object({ ok: z.literal(true) })),
+  'domains.add': channel(z.object({ ...orgScope, domain: domainSchema }).strict(), trustedDomainSchema),
   'domains.remove': channel(z.object({ ...orgScope, domain: domainSchema }).strict(), z.object({ ok: z.literal(true) })),
   'users.discover': channel(z.object({ ...orgScope, q: z.string().max(200) }).strict(), discoverableUsersSchema),
 

@@ -16,6 +16,7 @@ import {
   orgDetailSchema,
   parseInvitationUrl,
   routes,
+  trustedDomainSchema,
   type UpdateOrgRequest,
 } from '../../shared/api'
 import { AppError } from '../../shared/errors'
@@ -88,7 +89,7 @@ export class OrgActions {
   }
 
   async addDomain(accountId: string, orgId: string, domain: string) {
-    const result = await this.client(accountId).post(routes.domains(orgId), done, { domain })
+    const result = await this.client(accountId).post(routes.domains(orgId), trustedDomainSchema, { domain })
     this.refresh(accountId, orgId, ['domains'])
     return result
   }

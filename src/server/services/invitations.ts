@@ -3,14 +3,13 @@
  * share-as-link, and acceptance by token (sign in or register). Tokens are stored only
  * as hashes, so a link can be shown once — resend and "copy link" mint a new one.
  *
- * Trusted domains (the seeds: they "affect user discovery when inviting people and how
- * some organization invitations behave"): when the invited address is in one of the
- * organization's trusted domains and an account with that address already exists, the
- * person joins at once with the chosen role — the organization vouches for its domain,
- * so there is no email round-trip. Any other trusted-domain address gets a normal pending
- * invitation marked `trustedDomain`.
+ * Consent: every invitation stays pending until the person accepts it, whatever domain
+ * the address is in. Each one is emailed through the outbox with a token of its own:
+ * accepting with the emailed token proves the mailbox (the address becomes verified),
+ * accepting with a link the inviter copied does not. `trustedDomain` marks addresses in
+ * a *verified* domain; it grants nothing by itself.
  */
-import { and, desc, eq, gt, inArray, isNull, sql } from 'drizzle-orm'
+import { and, desc, eq, gt, inArray, isNotNull, isNull, lte, or, sql } from 'drizzle-orm'
 import { aliasedTable } from 'drizzle-orm'
 import {
   emailSchema,
@@ -24,36 +23,46 @@ import {
   type InviteRejection,
 } from '../../shared/api'
 import { AppError } from '../../shared/errors'
-import { INVITATION_TTL_MS, invitableRoles, ROLE_LABELS } from '../../shared/roles'
+import { INVITATION_TTL_MS, invitableRoles, ROLE_LABELS, type Role } from '../../shared/roles'
+
+const REMINDER_BEFORE_MS = 24 * 3_600_000
 import type { Db } from '../db/client'
 import { withTx } from '../db/tx'
 import { invitations, memberships, orgs, trustedDomains, users } from '../db/schema'
+import { invitationEmail, reminderEmail } from './emails'
+import { enqueue } from './outbox'
+import { markEmailVerified } from './verification'
 import { assertCan, roleIn } from './access'
 import { record } from './activity'
 import { startSession, toUser } from './auth'
 import type { Ctx } from './context'
 import { hashPassword, newId, newToken, sha256, verifyPassword } from './crypto'
-import { addMembership, getMember } from './members'
+import { addMembership } from './members'
 
 type InvitationRow = typeof invitations.$inferSelect
 
-export function statusOf(r: Pick<InvitationRow, 'acceptedAt' | 'revokedAt' | 'expiresAt'>, now: Date): Invitation['status'] {
+export function statusOf(r: Pick<InvitationRow, 'acceptedAt' | 'revokedAt' | 'declinedAt' | 'expiresAt'>, now: Date): Invitation['status'] {
   if (r.acceptedAt) return 'accepted'
   if (r.revokedAt) return 'revoked'
+  if (r.declinedAt) return 'declined'
   return r.expiresAt <= now ? 'expired' : 'pending'
 }
 
-const pendingAt = (now: Date) =>
-  and(isNull(invitations.acceptedAt), isNull(invitations.revokedAt), gt(invitations.expiresAt, now))
+export const pendingAt = (now: Date) =>
+  and(isNull(invitations.acceptedAt), isNull(invitations.revokedAt), isNull(invitations.declinedAt), gt(invitations.expiresAt, now))
 
-/** Members plus pending invitations: what the per-organization cap counts. */
-async function seatsTaken(db: Db, orgId: string, now: Date): Promise<{ taken: number; limit: number }> {
+/**
+ * Members plus pending invitations (automatic ones included): what the per-organization cap
+ * counts. Join requests do not hold a seat — nobody agreed to them yet, and outsiders must
+ * not be able to fill an organization by asking — so approving one needs a free seat.
+ */
+export async function seatsTaken(db: Db, orgId: string, now: Date): Promise<{ taken: number; limit: number }> {
   const [row] = await db
     .select({
       limit: orgs.memberLimit,
-      members: sql<number>`(select count(*)::int from memberships m where m.org_id = ${orgId} and m.removed_at is null)`,
-      pending: sql<number>`(select count(*)::int from invitations i where i.org_id = ${orgId}
-        and i.accepted_at is null and i.revoked_at is null and i.expires_at > ${now})`,
+      members: sql<number>`(select count(*) from memberships m where m.org_id = ${orgId} and m.removed_at is null)`,
+      pending: sql<number>`(select count(*) from invitations i where i.org_id = ${orgId}
+        and i.accepted_at is null and i.revoked_at is null and i.declined_at is null and i.expires_at > ${now})`,
     })
     .from(orgs)
     .where(eq(orgs.id, orgId))
@@ -91,6 +100,8 @@ async function loadInvitations(db: Db, where: ReturnType<typeof and>, now: Date)
     acceptedAt: i.acceptedAt?.toISOString() ?? null,
     revokedAt: i.revokedAt?.toISOString() ?? null,
     trustedDomain: i.trustedDomain,
+    delivery: i.delivery,
+    automatic: i.automatic,
   }))
 }
 
@@ -114,7 +125,7 @@ export async function createInvitations(
   }
   return withTx(ctx.db, async (db) => {
     const now = ctx.clock.now()
-    const result: CreateInvitationsResponse = { invited: [], added: [], rejected: [] }
+    const result: CreateInvitationsResponse = { invited: [], rejected: [] }
     const reject = (email: string, reason: InviteRejection, message: string) => result.rejected.push({ email, reason, message })
 
     const valid: string[] = []
@@ -124,20 +135,17 @@ export async function createInvitations(
       else if (valid.includes(parsed.data)) reject(parsed.data, 'duplicate', `${parsed.data} is listed more than once`)
       else valid.push(parsed.data)
     }
-    const [members, pending, domains, existing] = valid.length
+    const [members, pending, domains] = valid.length
       ? await Promise.all([
           db.select({ email: memberships.email }).from(memberships)
             .where(and(eq(memberships.orgId, orgId), isNull(memberships.removedAt), inArray(memberships.email, valid))),
           db.select({ email: invitations.email }).from(invitations)
             .where(and(eq(invitations.orgId, orgId), inArray(invitations.email, valid), pendingAt(now))),
-          db.select({ domain: trustedDomains.domain }).from(trustedDomains).where(eq(trustedDomains.orgId, orgId)),
-          db.select().from(users).where(inArray(users.email, valid)),
+          verifiedDomains(db, orgId),
         ])
-      : [[], [], [], []]
+      : [[], [], new Set<string>()]
     const memberSet = new Set(members.map((m) => m.email))
     const pendingSet = new Set(pending.map((p) => p.email))
-    const trusted = new Set(domains.map((d) => d.domain))
-    const userByEmail = new Map(existing.map((u) => [u.email, u]))
     let { taken, limit } = await seatsTaken(db, orgId, now)
 
     for (const email of valid) {
@@ -147,27 +155,78 @@ export async function createInvitations(
         reject(email, 'cap_reached', `The organization has reached its limit of ${limit} users (members and pending invitations)`)
       } else {
         taken++
-        const isTrusted = trusted.has(domainOf(email))
-        const user = userByEmail.get(email)
-        if (isTrusted && user) {
-          await addMembership(db, now, { orgId, userId: user.id, email, displayName: user.displayName, role: req.role })
-          await record(db, now, { orgId, actorId, action: 'member.joined', target: email, details: { role: req.role, via: 'trusted_domain' } })
-          result.added.push(await getMember(db, orgId, user.id))
-          continue
-        }
-        const id = newId()
-        const expiresAt = new Date(now.getTime() + INVITATION_TTL_MS)
-        const { link, tokenHash } = mintLink(ctx, id, expiresAt)
-        await db.insert(invitations).values({
-          id, orgId, email, role: req.role, tokenHash, invitedBy: actorId, trustedDomain: isTrusted, createdAt: now, expiresAt,
-        })
-        await record(db, now, { orgId, actorId, action: 'invitation.created', target: email, details: { role: req.role } })
-        const [invitation] = await loadInvitations(db, and(eq(invitations.id, id)), now)
-        result.invited.push({ invitation: invitation!, link })
+        const made = await insertInvitation(ctx, db, now, { orgId, email, role: req.role, invitedBy: actorId, trusted: domains.has(domainOf(email)) })
+        result.invited.push(made)
       }
     }
     return result
   })
+}
+
+export async function verifiedDomains(db: Db, orgId: string): Promise<Set<string>> {
+  const rows = await db
+    .select({ domain: trustedDomains.domain })
+    .from(trustedDomains)
+    .where(and(eq(trustedDomains.orgId, orgId), isNotNull(trustedDomains.verifiedAt)))
+  return new Set(rows.map((d) => d.domain))
+}
+
+/** Mints a fresh emailed token and queues the message; the invitation shows the email's delivery state. */
+async function emailInvitation(ctx: Ctx, db: Db, now: Date, row: InvitationRow, kind: 'new' | 'resend' | 'reminder') {
+  const token = newToken()
+  await db.update(invitations).set({ emailTokenHash: sha256(token) }).where(eq(invitations.id, row.id))
+  const [info] = await db
+    .select({ orgName: orgs.name, inviterName: users.displayName })
+    .from(orgs)
+    .leftJoin(users, eq(users.id, row.invitedBy ?? ''))
+    .where(eq(orgs.id, row.orgId))
+  const mail = { to: row.email, orgName: info!.orgName, role: row.role, inviterName: info!.inviterName, url: invitationUrl(ctx.config.publicUrl, token), expiresAt: row.expiresAt }
+  const message = kind === 'reminder' ? reminderEmail(mail) : invitationEmail(mail, kind === 'resend')
+  await enqueue(db, now, kind === 'reminder' ? 'reminder' : 'invitation', message, row.id)
+}
+
+/** A pending invitation, its shareable link (returned to the inviter) and its email (queued in the same transaction). */
+export async function insertInvitation(
+  ctx: Ctx,
+  db: Db,
+  now: Date,
+  v: { orgId: string; email: string; role: Role; invitedBy: string | null; trusted: boolean; automatic?: boolean },
+): Promise<{ invitation: Invitation; link: InvitationLink }> {
+  const id = newId()
+  const expiresAt = new Date(now.getTime() + INVITATION_TTL_MS)
+  const { link, tokenHash } = mintLink(ctx, id, expiresAt)
+  const [row] = await db
+    .insert(invitations)
+    .values({ id, orgId: v.orgId, email: v.email, role: v.role, tokenHash, invitedBy: v.invitedBy, trustedDomain: v.trusted, automatic: v.automatic ?? false, createdAt: now, expiresAt })
+    .returning()
+  await emailInvitation(ctx, db, now, row!, 'new')
+  await record(db, now, { orgId: v.orgId, actorId: v.invitedBy, action: 'invitation.created', target: v.email, details: { role: v.role, ...(v.automatic ? { automatic: true } : {}) } })
+  const [invitation] = await loadInvitations(db, and(eq(invitations.id, id)), now)
+  return { invitation: invitation!, link }
+}
+
+/** Reminder emails for pending invitations entering their last 24 hours; each invitation gets one. */
+export async function queueReminders(ctx: Ctx): Promise<number> {
+  const now = ctx.clock.now()
+  const due = await ctx.db
+    .select({ id: invitations.id })
+    .from(invitations)
+    .where(and(pendingAt(now), isNull(invitations.reminderQueuedAt), lte(invitations.expiresAt, new Date(now.getTime() + REMINDER_BEFORE_MS))))
+  let queued = 0
+  for (const { id } of due) {
+    await withTx(ctx.db, async (db) => {
+      // Claimed by the update, so two senders never remind twice.
+      const [row] = await db
+        .update(invitations)
+        .set({ reminderQueuedAt: now })
+        .where(and(eq(invitations.id, id), isNull(invitations.reminderQueuedAt)))
+        .returning()
+      if (!row) return
+      await emailInvitation(ctx, db, now, row, 'reminder')
+      queued++
+    })
+  }
+  return queued
 }
 
 /** Revoke, resend and link: Owners for any invitation, others only for the ones they sent. */
@@ -207,9 +266,16 @@ export async function resendInvitation(ctx: Ctx, actorId: string, orgId: string,
   }
   const expiresAt = new Date(now.getTime() + INVITATION_TTL_MS)
   const { link, tokenHash } = mintLink(ctx, row.id, expiresAt)
-  await ctx.db.update(invitations).set({ tokenHash, expiresAt }).where(eq(invitations.id, row.id))
-  await record(ctx.db, now, { orgId, actorId, action: 'invitation.resent', target: row.email })
-  return link
+  return withTx(ctx.db, async (db) => {
+    const [updated] = await db
+      .update(invitations)
+      .set({ tokenHash, expiresAt, reminderQueuedAt: null })
+      .where(eq(invitations.id, row.id))
+      .returning()
+    await emailInvitation(ctx, db, now, updated!, 'resend')
+    await record(db, now, { orgId, actorId, action: 'invitation.resent', target: row.email })
+    return link
+  })
 }
 
 /** A shareable link for a pending invitation: new token, same expiry. */
@@ -225,14 +291,16 @@ export async function invitationLink(ctx: Ctx, actorId: string, orgId: string, i
   return link
 }
 
+/** The shared link or the emailed one; only the emailed one proves the mailbox. */
 async function byToken(db: Db, token: string) {
+  const hash = sha256(token)
   const [row] = await db
     .select({ i: invitations, orgName: orgs.name })
     .from(invitations)
     .innerJoin(orgs, eq(orgs.id, invitations.orgId))
-    .where(eq(invitations.tokenHash, sha256(token)))
+    .where(or(eq(invitations.tokenHash, hash), eq(invitations.emailTokenHash, hash)))
   if (!row) throw new AppError('not_found', 'This invitation link is not valid (it may have been replaced by a newer one)')
-  return row
+  return { ...row, viaEmail: row.i.emailTokenHash === hash }
 }
 
 export async function previewInvitation(ctx: Ctx, token: string): Promise<InvitationPreview> {
@@ -244,7 +312,7 @@ export async function previewInvitation(ctx: Ctx, token: string): Promise<Invita
 export async function acceptInvitation(ctx: Ctx, token: string, req: AcceptInvitationRequest) {
   return withTx(ctx.db, async (db) => {
     const now = ctx.clock.now()
-    const { i } = await byToken(db, token)
+    const { i, viaEmail } = await byToken(db, token)
     const status = statusOf(i, now)
     if (status !== 'pending') throw new AppError('invitation_not_pending', `This invitation is ${status}`, { status })
     let [user] = await db.select().from(users).where(eq(users.email, i.email))
@@ -254,21 +322,30 @@ export async function acceptInvitation(ctx: Ctx, token: string, req: AcceptInvit
       }
     } else {
       if (!req.displayName) throw new AppError('validation_failed', 'Enter your name to create your account')
+      // An account made through a copied link starts unverified: nothing proved the mailbox.
       ;[user] = await db
         .insert(users)
         .values({ id: newId(), email: i.email, displayName: req.displayName, passwordHash: await hashPassword(req.password), createdAt: now })
         .returning()
     }
-    const [already] = await db
-      .select({ role: memberships.role })
-      .from(memberships)
-      .where(and(eq(memberships.orgId, i.orgId), eq(memberships.userId, user!.id), isNull(memberships.removedAt)))
-    // Accepting must never silently change the role someone already has.
-    if (already) throw new AppError('conflict', `${i.email} is already a member of this organization`)
-    // The pending invitation already holds its seat, so the cap cannot be exceeded here.
-    await db.update(invitations).set({ acceptedAt: now }).where(eq(invitations.id, i.id))
-    await addMembership(db, now, { orgId: i.orgId, userId: user!.id, email: i.email, displayName: user!.displayName, role: i.role })
-    await record(db, now, { orgId: i.orgId, actorId: user!.id, action: 'invitation.accepted', target: i.email, details: { role: i.role } })
+    await joinThroughInvitation(db, now, i, user!)
+    if (viaEmail) await markEmailVerified(ctx, db, user!.id)
     return { orgId: i.orgId, tokens: await startSession(ctx, db, toUser(user!)) }
   })
+}
+
+/** The person accepted: the invitation is used and they become a member with its role. */
+export async function joinThroughInvitation(db: Db, now: Date, i: InvitationRow, user: { id: string; displayName: string }): Promise<void> {
+  const [already] = await db
+    .select({ role: memberships.role })
+    .from(memberships)
+    .where(and(eq(memberships.orgId, i.orgId), eq(memberships.userId, user.id), isNull(memberships.removedAt)))
+  // Accepting must never silently change the role someone already has.
+  if (already) throw new AppError('conflict', `${i.email} is already a member of this organization`)
+  // Only a still-pending invitation is used, so two acceptances cannot both join.
+  const used = await db.update(invitations).set({ acceptedAt: now }).where(and(eq(invitations.id, i.id), pendingAt(now))).returning({ id: invitations.id })
+  if (used.length === 0) throw new AppError('invitation_not_pending', 'This invitation is no longer pending')
+  // The pending invitation already holds its seat, so the cap cannot be exceeded here.
+  await addMembership(db, now, { orgId: i.orgId, userId: user.id, email: i.email, displayName: user.displayName, role: i.role })
+  await record(db, now, { orgId: i.orgId, actorId: user.id, action: 'invitation.accepted', target: i.email, details: { role: i.role } })
 }

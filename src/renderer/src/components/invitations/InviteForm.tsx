@@ -105,7 +105,7 @@ export function InviteForm({
       {suggested.length > 0 && (
         <ul role="listbox" aria-label="Suggestions" className="suggestions">
           {suggested.map((u) => (
-            <li key={u.id} role="option" aria-selected={false} tabIndex={0} onClick={() => pick(u.email)} onKeyDown={(e) => e.key === 'Enter' && (e.preventDefault(), pick(u.email))}>
+            <li key={u.email} role="option" aria-selected={false} tabIndex={0} onClick={() => pick(u.email)} onKeyDown={(e) => e.key === 'Enter' && (e.preventDefault(), pick(u.email))}>
               <strong>{u.displayName}</strong> <span className="muted">{u.email}</span>
               <span className="badge">trusted domain</span>
             </li>
@@ -175,18 +175,6 @@ function InviteOutcome({ result }: { result: CreateInvitationsResponse }) {
                 <button type="button" className="btn btn-sm" aria-label={`Copy link for ${invitation.email}`} onClick={() => setCopying(link.url)}>
                   Copy link
                 </button>
-              </li>
-            ))}
-          </ul>
-        </div>
-      )}
-      {result.added.length > 0 && (
-        <div role="status">
-          <strong>Added at once (trusted domain)</strong>
-          <ul className="compact-list">
-            {result.added.map((m) => (
-              <li key={m.userId}>
-                {m.displayName} · {m.email}
               </li>
             ))}
           </ul>
