@@ -4,7 +4,7 @@
  * administrator's account added on first run so the app opens signed in.
  */
 import { mkdir } from 'node:fs/promises'
-import { dirname } from 'node:path'
+import { dirname, join } from 'node:path'
 import { startServer, type RunningServer } from '../server/index'
 import type { AccountService } from './services/accounts'
 
@@ -12,6 +12,8 @@ export const DEMO_EMAIL = 'admin@demo.test'
 export const DEMO_PASSWORD = 'demo-password'
 /** A fixed port keeps the stored account's URL valid from one run to the next. */
 export const DEMO_PORT = Number(process.env.ORG_ADMIN_DEMO_PORT ?? 47_811)
+
+export const demoMailDir = (demoDataDir: string) => join(dirname(demoDataDir), 'demo-mail')
 
 export interface Backend {
   url: string
@@ -25,12 +27,14 @@ export async function startBackend(demoDataDir: string): Promise<Backend> {
   // PGlite creates its own directory but not the parents.
   await mkdir(dirname(demoDataDir), { recursive: true })
   let server: RunningServer
+  // No mail server needed: the demo's email lands as .eml files beside its data (README: "Reading the demo's email").
+  const options = { dataDir: demoDataDir, seed: true, mail: { dir: demoMailDir(demoDataDir) }, dnsServer: process.env.DNS_SERVER }
   try {
-    server = await startServer({ dataDir: demoDataDir, seed: true, port: DEMO_PORT })
+    server = await startServer({ ...options, port: DEMO_PORT })
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err
     console.warn(`[demo] port ${DEMO_PORT} is taken; the demo server uses a random port this time`)
-    server = await startServer({ dataDir: demoDataDir, seed: true, port: 0 })
+    server = await startServer({ ...options, port: 0 })
   }
   return { url: server.url, server }
 }

@@ -1,7 +1,7 @@
 /**
  * Creating users, organizations and memberships directly, for the demo seed, the
- * benchmark generator and test fixtures. The HTTP API has no "create organization"
- * or open sign-up: people arrive through invitations.
+ * benchmark generator and test fixtures. The HTTP API has no "create organization";
+ * people arrive through sign-up (unverified until they prove the address) or invitations.
  */
 import { eq, sql } from 'drizzle-orm'
 import { DEFAULT_MEMBER_LIMIT, type Role } from '../shared/roles'
