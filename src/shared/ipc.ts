@@ -10,6 +10,8 @@ import {
   createInvitationsResponseSchema,
   discoverableUsersSchema,
   domainSchema,
+  enrollmentModeSchema,
+  inboxSchema,
   invitationLinkSchema,
   invitationListSchema,
   invitationPreviewSchema,
@@ -127,7 +129,16 @@ export const channels = {
   'domains.list': channel(z.object(orgScope).strict(), cached(trustedDomainListSchema)),
   'domains.add': channel(z.object({ ...orgScope, domain: domainSchema }).strict(), trustedDomainSchema),
   'domains.remove': channel(z.object({ ...orgScope, domain: domainSchema }).strict(), z.object({ ok: z.literal(true) })),
+  /** Look the TXT record up now; a failure's message carries the resolver's answer. */
+  'domains.verify': channel(z.object({ ...orgScope, domain: domainSchema }).strict(), trustedDomainSchema),
+  'domains.setEnrollment': channel(z.object({ ...orgScope, domain: domainSchema, enrollment: enrollmentModeSchema }).strict(), trustedDomainSchema),
   'users.discover': channel(z.object({ ...orgScope, q: z.string().max(200) }).strict(), discoverableUsersSchema),
+
+  /** What is addressed to the signed-in person of one account: invitations and suggested organizations. */
+  'inbox.list': channel(z.object(scope).strict(), inboxSchema),
+  'inbox.accept': channel(z.object({ ...scope, invitationId: id }).strict(), z.object({ orgId: id })),
+  'inbox.decline': channel(z.object({ ...scope, invitationId: id }).strict(), z.object({ ok: z.literal(true) })),
+  'inbox.requestToJoin': channel(z.object(orgScope).strict(), z.object({ ok: z.literal(true) })),
 
   'workspaces.list': channel(z.object(orgScope).strict(), cached(workspaceListSchema)),
   'activity.list': channel(

@@ -17,6 +17,7 @@ import {
   parseInvitationUrl,
   routes,
   trustedDomainSchema,
+  type EnrollmentMode,
   type UpdateOrgRequest,
 } from '../../shared/api'
 import { AppError } from '../../shared/errors'
@@ -91,6 +92,19 @@ export class OrgActions {
   async addDomain(accountId: string, orgId: string, domain: string) {
     const result = await this.client(accountId).post(routes.domains(orgId), trustedDomainSchema, { domain })
     this.refresh(accountId, orgId, ['domains'])
+    return result
+  }
+
+  async verifyDomain(accountId: string, orgId: string, domain: string) {
+    const result = await this.client(accountId).post(routes.verifyDomain(orgId, domain), trustedDomainSchema)
+    this.refresh(accountId, orgId, ['domains'])
+    return result
+  }
+
+  async setEnrollment(accountId: string, orgId: string, domain: string, enrollment: EnrollmentMode) {
+    const result = await this.client(accountId).patch(routes.domain(orgId, domain), trustedDomainSchema, { enrollment })
+    // Automatic invitation may have invited people already in the domain.
+    this.refresh(accountId, orgId, ['domains', 'invitations', 'org'])
     return result
   }
 

@@ -5,8 +5,8 @@
  * verified domains have any effect, and public mailbox providers are refused outright.
  * Discovery lists people whose *verified* address is in a verified domain.
  */
+import { createRequire } from 'node:module'
 import { and, asc, eq, isNotNull, isNull, notExists, or, sql } from 'drizzle-orm'
-import providers from 'email-providers/all.json'
 import type { EnrollmentMode, TrustedDomain } from '../../shared/api'
 import { AppError } from '../../shared/errors'
 import type { Db } from '../db/client'
@@ -21,7 +21,8 @@ import { DnsLookupError } from './dns'
 import { inviteVerifiedPeopleOf } from './enrollment'
 import { hit, LIMITS } from './rate-limit'
 
-const PUBLIC = new Set<string>(providers as string[])
+// Loaded with require: JSON imports need an import attribute in Node's ESM, which bundlers and tsx treat differently.
+const PUBLIC = new Set<string>(createRequire(import.meta.url)('email-providers/all.json') as string[])
 export const CHALLENGE_LABEL = '_org-admin-challenge'
 
 /** gmail.com and any name under it (mail.gmail.com): anyone can get an address there. */

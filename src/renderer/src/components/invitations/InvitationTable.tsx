@@ -7,6 +7,7 @@ import { call, orgAdmin, qk } from '../../lib/bridge'
 import type { OrgRef } from '../../stores/ui'
 import { Dialog, EmptyState, ErrorMessage, formatDate, useNow } from '../ui'
 import { CopyLink } from './CopyLink'
+import { DeliveryBadge } from './DeliveryBadge'
 
 function timeLeft(expiresAt: string, now: number): { text: string; urgent: boolean } {
   const ms = new Date(expiresAt).getTime() - now
@@ -76,7 +77,8 @@ export function InvitationTable({
             return (
               <tr key={inv.id} aria-label={inv.email}>
                 <td>
-                  {inv.email} {inv.trustedDomain && <span className="badge">trusted domain</span>}
+                  {inv.email} {inv.trustedDomain && <span className="badge">trusted domain</span>}{' '}
+                  {status === 'pending' && <DeliveryBadge state={inv.delivery} />}
                 </td>
                 <td>{ROLE_LABELS[inv.role]}</td>
                 <td className="muted">{inv.invitedBy?.displayName ?? '—'}</td>

@@ -1,0 +1,72 @@
+/**
+ * Inbox: for every signed-in account, the invitations addressed to that person and the
+ * organizations suggested to them, answered here without a link.
+ */
+import type { AccountSummary } from '../../../shared/ipc'
+import { ROLE_LABELS } from '../../../shared/roles'
+import { EmptyState, ErrorMessage, formatDate, Skeleton } from '../components/ui'
+import { useInbox, useInboxMutations } from '../hooks/inbox'
+import { useAccounts } from '../hooks/queries'
+import '../styles/pages.css'
+
+export function InboxPage() {
+  const accounts = (useAccounts().data ?? []).filter((a) => a.status === 'signed_in')
+  return (
+    <section className="stack" aria-labelledby="inbox-title">
+      <div className="page-header">
+        <h1 id="inbox-title">Inbox</h1>
+      </div>
+      <p className="muted" style={{ maxWidth: '70ch', margin: 0 }}>
+        Invitations and suggested organizations for each of your accounts. Nothing joins you to an organization until you accept.
+      </p>
+      {accounts.length === 0 ? <EmptyState title="No signed-in account">Sign in on the Accounts page.</EmptyState> : accounts.map((a) => <AccountInbox key={a.id} account={a} />)}
+    </section>
+  )
+}
+
+function AccountInbox({ account }: { account: AccountSummary }) {
+  const inbox = useInbox(account.id)
+  const { accept, decline, requestToJoin } = useInboxMutations(account.id)
+  const data = inbox.data
+  const empty = data && data.invitations.length === 0 && data.suggestions.length === 0
+  return (
+    <article className="card stack" aria-label={`Inbox of ${account.email}`}>
+      <h2 className="card-title" style={{ margin: 0 }}>{account.email}</h2>
+      <ErrorMessage error={inbox.error ?? accept.error ?? decline.error ?? requestToJoin.error} />
+      {inbox.isLoading ? (
+        <Skeleton rows={2} label="Loading inbox" />
+      ) : data && !data.emailVerified ? (
+        <p className="muted" role="status">Verify {account.email} to receive invitations and suggestions here.</p>
+      ) : empty ? (
+        <p className="muted">Nothing waiting for you.</p>
+      ) : (
+        <ul className="compact-list inbox-list">
+          {data?.invitations.map((i) => (
+            <li key={i.id} aria-label={`Invitation to ${i.orgName}`} className="row" style={{ justifyContent: 'space-between', flexWrap: 'wrap' }}>
+              <span>
+                <strong>{i.orgName}</strong> invites you as {ROLE_LABELS[i.role]}
+                <span className="muted"> · {i.automatic ? 'your verified domain' : `from ${i.invitedBy?.displayName ?? 'an administrator'}`} · expires {formatDate(i.expiresAt)}</span>
+              </span>
+              <span className="row">
+                <button className="btn btn-primary btn-sm" disabled={accept.isPending} onClick={() => accept.mutate(i.id)}>Accept</button>
+                <button className="btn btn-sm" disabled={decline.isPending} onClick={() => decline.mutate(i.id)}>Decline</button>
+              </span>
+            </li>
+          ))}
+          {data?.suggestions.map((s) => (
+            <li key={s.orgId} aria-label={`Suggestion: ${s.orgName}`} className="row" style={{ justifyContent: 'space-between', flexWrap: 'wrap' }}>
+              <span>
+                <strong>{s.orgName}</strong> <span className="muted">· suggested because your address is at {s.domain}</span>
+              </span>
+              {s.requested ? (
+                <span className="badge">Request sent</span>
+              ) : (
+                <button className="btn btn-sm" disabled={requestToJoin.isPending} onClick={() => requestToJoin.mutate(s.orgId)}>Ask to join</button>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+    </article>
+  )
+}
