@@ -3,7 +3,7 @@ import { defineConfig } from 'electron-vite'
 import { resolve } from 'node:path'
 
 export default defineConfig({
-  // Node dependencies (ky, zod, ws, the embedded demo server's fastify/pglite) stay external:
+  // Node dependencies (ky, zod, ws, the embedded demo server's fastify and better-sqlite3) stay external:
   // the packaged app loads them from node_modules inside the asar.
   main: {
     build: {

@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config'
 
-// Server tests run twice when DATABASE_URL is set (CI): on embedded PGlite and on PostgreSQL.
-const serverOn = (db: 'pglite' | 'postgres') => ({
+// Server tests run twice when DATABASE_URL is set (CI): on embedded SQLite and on PostgreSQL.
+const serverOn = (db: 'sqlite' | 'postgres') => ({
   extends: true as const,
   test: { name: `server:${db}`, include: ['test/server/**/*.test.ts'], env: { ORG_TEST_DB: db } },
 })
@@ -15,11 +15,11 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     projects: [
-      serverOn('pglite'),
+      serverOn('sqlite'),
       ...(process.env.DATABASE_URL ? [serverOn('postgres')] : []),
       {
         extends: true,
-        test: { name: 'main', include: ['test/main/**/*.test.ts'], env: { ORG_TEST_DB: 'pglite' } },
+        test: { name: 'main', include: ['test/main/**/*.test.ts'], env: { ORG_TEST_DB: 'sqlite' } },
       },
     ],
   },

@@ -1,9 +1,8 @@
 /**
  * The demo setup shared by the Electron app and the browser harness: the embedded reference
- * server (seeded, PGlite on disk) unless ORG_ADMIN_SERVER_URL points elsewhere, and the demo
+ * server (seeded, SQLite on disk) unless ORG_ADMIN_SERVER_URL points elsewhere, and the demo
  * administrator's account added on first run so the app opens signed in.
  */
-import { mkdir } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { startServer, type RunningServer } from '../server/index'
 import type { AccountService } from './services/accounts'
@@ -24,8 +23,6 @@ export interface Backend {
 export async function startBackend(demoDataDir: string): Promise<Backend> {
   const external = process.env.ORG_ADMIN_SERVER_URL
   if (external) return { url: external.replace(/\/+$/, ''), server: null }
-  // PGlite creates its own directory but not the parents.
-  await mkdir(dirname(demoDataDir), { recursive: true })
   let server: RunningServer
   // No mail server needed: the demo's email lands as .eml files beside its data (README: "Reading the demo's email").
   const options = { dataDir: demoDataDir, seed: true, mail: { dir: demoMailDir(demoDataDir) }, dnsServer: process.env.DNS_SERVER }

@@ -47,7 +47,7 @@ if (!app.requestSingleInstanceLock()) {
   app.on('activate', () => {
     if (core && BrowserWindow.getAllWindows().length === 0) openWindow()
   })
-  // The embedded database must close cleanly (PGlite flushes on close): quit after it has.
+  // The embedded database must close cleanly (transactions finish, SQLite checkpoints): quit after it has.
   let serverClosed = false
   app.on('before-quit', (event) => {
     const server = backend?.server

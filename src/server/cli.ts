@@ -20,7 +20,7 @@ const { values } = parseArgs({
 const storage = env.DATABASE_URL
   ? { databaseUrl: env.DATABASE_URL }
   : { dataDir: resolve(env.DATA_DIR ?? '.data/server') }
-const where = storage.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `PGlite in ${storage.dataDir}`
+const where = storage.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `SQLite in ${storage.dataDir}`
 // Without SMTP_URL, email is written as .eml files to MAIL_DIR, so the demo needs no mail server.
 const mail = { smtpUrl: env.SMTP_URL, dir: resolve(env.MAIL_DIR ?? '.data/mail'), from: env.MAIL_FROM }
 
@@ -40,7 +40,7 @@ async function main() {
     console.log(mail.smtpUrl ? 'Email: SMTP (SMTP_URL)' : `Email: .eml files in ${mail.dir}`)
     console.log(`Demo sign-in: ${DEMO_ADMIN.email} / ${DEMO_PASSWORD}`)
     const stop = async () => {
-      await server.close() // closes PGlite cleanly so its data directory stays consistent
+      await server.close() // lets in-flight transactions finish and checkpoints SQLite's log
       process.exit(0)
     }
     process.once('SIGINT', stop)

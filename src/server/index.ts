@@ -18,7 +18,7 @@ export interface ServerOptions {
   host?: string
   /** 0 picks a free port. */
   port?: number
-  /** PGlite data directory; omitted (and no databaseUrl): in memory. */
+  /** Embedded SQLite's data directory; omitted (and no databaseUrl): a temporary file. */
   dataDir?: string
   /** PostgreSQL connection URL; takes precedence over dataDir. */
   databaseUrl?: string

@@ -7,6 +7,7 @@ import { eq, sql } from 'drizzle-orm'
 import { DEFAULT_MEMBER_LIMIT, type Role } from '../shared/roles'
 import type { Clock } from './clock'
 import type { Db } from './db/client'
+import { greatest, run } from './db/sql'
 import { memberships, orgs, users } from './db/schema'
 import { hashPassword, newId } from './services/crypto'
 import { addMembership } from './services/members'
@@ -101,12 +102,12 @@ export async function bulkMembers(
   await h.db
     .update(orgs)
     .set({
-      memberLimit: sql`greatest(${orgs.memberLimit}, (select count(*) from memberships m where m.org_id = ${b.orgId}) + 100)`,
+      memberLimit: greatest(orgs.memberLimit, sql`(select count(*) from memberships m where m.org_id = ${b.orgId}) + 100`),
       membersVersion: sql`${orgs.membersVersion} + 1`,
     })
     .where(eq(orgs.id, b.orgId))
-  // PGlite never autovacuums: without fresh statistics the planner scans instead of using the indexes.
-  await h.db.execute(sql`analyze memberships`)
+  // Fresh statistics right away, so the planner uses the indexes without waiting for autovacuum.
+  await run(h.db, sql`analyze memberships`)
 }
 
 export const FIRST = ['Ada', 'Ben', 'Chloe', 'Dmitri', 'Elena', 'Farah', 'Gus', 'Hana', 'Ivan', 'Jun', 'Kofi', 'Lea', 'Mateo', 'Nina', 'Oscar', 'Priya', 'Quinn', 'Rosa', 'Sami', 'Tara', 'Uma', 'Victor', 'Wen', 'Yusuf', 'Zoe']

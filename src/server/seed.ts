@@ -16,7 +16,7 @@ export const DEMO_OWNER2 = { email: 'owner2@demo.test', displayName: 'Omar Owner
 const DAY = 86_400_000
 
 export async function isEmpty(h: Handle): Promise<boolean> {
-  const [row] = await h.db.select({ n: sql<number>`count(*)::int` }).from(users)
+  const [row] = await h.db.select({ n: sql<number>`count(*)` }).from(users)
   return Number(row?.n ?? 0) === 0
 }
 

@@ -1,6 +1,6 @@
 /**
  * A real organization server for a test: 127.0.0.1 on a free port with a ManualClock.
- * Embedded PGlite in memory by default; with ORG_TEST_DB=postgres and DATABASE_URL set,
+ * Embedded SQLite in a temporary file by default; with ORG_TEST_DB=postgres and DATABASE_URL set,
  * a fresh PostgreSQL database of its own that is dropped on close.
  */
 import { randomBytes } from 'node:crypto'

@@ -1,6 +1,6 @@
 /**
  * `npm run dev:browser`: the whole app without Electron. Starts the seeded demo server
- * (PGlite in .data/demo-server) unless ORG_ADMIN_SERVER_URL is set, the loopback harness
+ * (SQLite in .data/demo-server) unless ORG_ADMIN_SERVER_URL is set, the loopback harness
  * with its data in .data/harness, signs in as the demo admin on first run, and prints the
  * URL to open in Chromium. Ctrl+C stops everything.
  */

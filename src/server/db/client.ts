@@ -1,58 +1,79 @@
 /**
- * Opens the database: embedded PGlite (a data directory, or memory) by default,
- * PostgreSQL when a connection URL is given. Both speak the same SQL and schema.
+ * Opens the database: embedded SQLite (a data directory, or a temporary file) by default,
+ * PostgreSQL when a connection URL is given. Each has its own tables (same shapes, see
+ * schema.ts) and its own migration list.
  */
-import { PGlite } from '@electric-sql/pglite'
-import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
+import { mkdirSync } from 'node:fs'
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite'
-import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres'
+import { drizzle } from 'drizzle-orm/node-postgres'
 import pg from 'pg'
 import { migrations } from './migrations'
-import * as schema from './schema'
+import { sqliteMigrations } from './migrations.sqlite'
+import { bindTables, type StoreKind } from './schema'
+import * as pgSchema from './schema.pg'
+import { openSqlite } from './sqlite'
+import { setTxRunner, type TxRunner } from './tx'
 
-export type Db = PgDatabase<PgQueryResultHKT, typeof schema>
+/** Typed as PostgreSQL's; the SQLite handle offers the same query builder (see schema.ts). */
+export type Db = PgDatabase<PgQueryResultHKT, typeof pgSchema>
 
 export interface Database {
   db: Db
-  /** Runs a script of several statements (migrations). */
-  exec(sql: string): Promise<void>
   close(): Promise<void>
-  kind: 'pglite' | 'postgres'
+  kind: StoreKind
+}
+
+interface Migrator {
+  applied(): Promise<Set<string>>
+  /** Runs one migration and records it, atomically. */
+  apply(m: { id: string; sql: string }): Promise<void>
 }
 
 export async function openDatabase(opts: { dataDir?: string; databaseUrl?: string }): Promise<Database> {
-  let database: Database
+  const kind: StoreKind = opts.databaseUrl ? 'postgres' : 'sqlite'
+  bindTables(kind)
   if (opts.databaseUrl) {
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10 })
-    database = {
-      db: drizzlePg(pool, { schema }) as unknown as Db,
-      exec: async (sql) => void (await pool.query(sql)),
-      close: () => pool.end(),
-      kind: 'postgres',
-    }
-  } else {
-    const client = new PGlite({ dataDir: opts.dataDir, extensions: { pg_trgm } })
-    database = {
-      db: drizzlePglite(client, { schema }) as unknown as Db,
-      exec: async (sql) => void (await client.exec(sql)),
-      close: () => client.close(),
-      kind: 'pglite',
-    }
+    const db = drizzle(pool, { schema: pgSchema }) as unknown as Db
+    setTxRunner(db, pgTransactions(db))
+    const database: Database = { db, close: () => pool.end(), kind }
+    await migrate(database, migrations, {
+      applied: async () => {
+        await pool.query('CREATE TABLE IF NOT EXISTS schema_migrations (id text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())')
+        const { rows } = await pool.query<{ id: string }>('SELECT id FROM schema_migrations')
+        return new Set(rows.map((r) => r.id))
+      },
+      apply: async (m) => void (await pool.query(`BEGIN;\n${m.sql}\nINSERT INTO schema_migrations (id) VALUES ('${m.id}');\nCOMMIT;`)),
+    })
+    return database
   }
-  await migrate(database)
+  if (opts.dataDir) mkdirSync(opts.dataDir, { recursive: true })
+  const store = openSqlite(opts.dataDir)
+  const database: Database = { db: store.db, close: store.close, kind }
+  await migrate(database, sqliteMigrations, {
+    applied: store.applied,
+    apply: (m) => store.exec(`BEGIN;\n${m.sql}\nINSERT INTO schema_migrations (id, applied_at) VALUES ('${m.id}', ${Date.now()});\nCOMMIT;`),
+  })
   return database
 }
 
-async function migrate(database: Database): Promise<void> {
-  await database.exec(
-    'CREATE TABLE IF NOT EXISTS schema_migrations (id text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())',
-  )
-  const { rows } = (await database.db.execute('SELECT id FROM schema_migrations')) as unknown as { rows: { id: string }[] }
-  const applied = new Set(rows.map((r) => r.id))
-  for (const m of migrations) {
-    if (applied.has(m.id)) continue
+/** Transactions on a pooled connection; withTx inside one becomes a savepoint. */
+function pgTransactions(db: Db): TxRunner {
+  return (fn) =>
+    db.transaction((tx) => {
+      const handle = tx as unknown as Db
+      setTxRunner(handle, pgTransactions(handle))
+      return fn(handle)
+    })
+}
+
+async function migrate(database: Database, list: readonly { id: string; sql: string }[], m: Migrator): Promise<void> {
+  try {
+    const applied = await m.applied()
     // One transaction per migration: a failed one leaves the schema as it was.
-    await database.exec(`BEGIN;\n${m.sql}\nINSERT INTO schema_migrations (id) VALUES ('${m.id}');\nCOMMIT;`)
+    for (const step of list) if (!applied.has(step.id)) await m.apply(step)
+  } catch (err) {
+    await database.close()
+    throw err
   }
 }

@@ -1,8 +1,8 @@
 /**
- * Schema migrations, in order, as SQL shared by PGlite and PostgreSQL. Kept as TypeScript so
- * they travel inside every bundle (tsx, vitest, the Electron main bundle) without file copies.
- * Each was produced by `drizzle-kit generate --dialect postgresql --schema src/server/db/schema.ts`;
- * never edit an applied migration, append a new one.
+ * PostgreSQL schema migrations, in order (the embedded store's are `migrations.sqlite.ts`).
+ * Kept as TypeScript so they travel inside every bundle (tsx, vitest, the Electron main
+ * bundle) without file copies. Each was produced by `drizzle-kit generate --dialect postgresql
+ * --schema src/server/db/schema.pg.ts`; never edit an applied migration, append a new one.
  */
 export const migrations: readonly { id: string; sql: string }[] = [
   {

@@ -12,6 +12,7 @@ import { AppError } from '../../shared/errors'
 import type { Db } from '../db/client'
 import { withTx } from '../db/tx'
 import { memberships, orgs, trustedDomains, users } from '../db/schema'
+import { containsText, emailDomain } from '../db/sql'
 import { assertCan, roleIn } from './access'
 import { record } from './activity'
 import { toUser } from './auth'
@@ -166,20 +167,14 @@ export async function removeDomain(ctx: Ctx, actorId: string, orgId: string, dom
   await record(ctx.db, ctx.clock.now(), { orgId, actorId, action: 'domain.removed', target: domain })
 }
 
-/**
- * The `users` row in scope has its address in a verified domain of the organization (exactly:
- * sub.acme.test is not acme.test). Written by table name so it binds to the outer `users`.
- */
-export const inVerifiedDomainOf = (orgId: string) => sql`exists (
-  select 1 from trusted_domains td
-  where td.org_id = ${orgId} and td.verified_at is not null and users.email like '%@' || td.domain
-)`
+/** The user's address is in a verified domain of the organization (exactly: sub.acme.test is not acme.test). */
+export const inVerifiedDomainOf = (orgId: string) =>
+  sql`${emailDomain(users.email)} in (select domain from trusted_domains where org_id = ${orgId} and verified_at is not null)`
 
 /** Non-members with a verified address in a verified domain: name and email only, rate-limited per person. */
 export async function discoverUsers(ctx: Ctx, actorId: string, orgId: string, q: string): Promise<{ email: string; displayName: string }[]> {
   assertCan(await roleIn(ctx.db, orgId, actorId), 'members.invite')
   await hit(ctx, `discover:${actorId}`, LIMITS.discovery)
-  const like = `%${q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`
   return ctx.db
     .select({ email: users.email, displayName: users.displayName })
     .from(users)
@@ -187,7 +182,7 @@ export async function discoverUsers(ctx: Ctx, actorId: string, orgId: string, q:
       and(
         isNotNull(users.emailVerifiedAt),
         inVerifiedDomainOf(orgId),
-        or(sql`${users.email} like ${like} escape '\\'`, sql`lower(${users.displayName}) like ${like} escape '\\'`),
+        or(containsText(users.email, q), containsText(users.displayName, q)),
         notExists(
           ctx.db
             .select({ one: sql`1` })

@@ -7,6 +7,7 @@
  */
 import { and, eq, isNotNull, isNull, notExists, sql } from 'drizzle-orm'
 import type { Db } from '../db/client'
+import { emailDomain } from '../db/sql'
 import { invitations, memberships, trustedDomains, users } from '../db/schema'
 import type { Ctx } from './context'
 import { inVerifiedDomainOf } from './domains'
@@ -42,7 +43,7 @@ export async function inviteVerifiedPeopleOf(ctx: Ctx, db: Db, domain: typeof tr
   const people = await db
     .select({ email: users.email })
     .from(users)
-    .where(and(isNotNull(users.emailVerifiedAt), sql`users.email like ${`%@${domain.domain}`}`, notMemberNorInvited(db, domain.orgId, ctx.clock.now())))
+    .where(and(isNotNull(users.emailVerifiedAt), eq(emailDomain(users.email), domain.domain), notMemberNorInvited(db, domain.orgId, ctx.clock.now())))
   await autoInvite(ctx, db, domain.orgId, people.map((p) => p.email))
 }
 

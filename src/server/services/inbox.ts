@@ -15,8 +15,6 @@ import { toUser } from './auth'
 import type { Ctx } from './context'
 import { joinThroughInvitation, pendingAt, statusOf } from './invitations'
 
-const inviter = aliasedTable(users, 'inviter')
-
 export async function userRow(db: Db, userId: string) {
   const [u] = await db.select().from(users).where(eq(users.id, userId))
   if (!u) throw new AppError('unauthorized', 'Sign in again')
@@ -46,6 +44,7 @@ export async function inbox(ctx: Ctx, userId: string): Promise<Inbox> {
   const u = await userRow(ctx.db, userId)
   if (!u.emailVerifiedAt) return { emailVerified: false, invitations: [], suggestions: [] }
   const now = ctx.clock.now()
+  const inviter = aliasedTable(users, 'inviter')
   const rows = await ctx.db
     .select({ i: invitations, orgName: orgs.name, by: { id: inviter.id, email: inviter.email, displayName: inviter.displayName } })
     .from(invitations)

@@ -80,9 +80,8 @@ function mintLink(ctx: Ctx, invitationId: string, expiresAt: Date): { link: Invi
   }
 }
 
-const inviter = aliasedTable(users, 'inviter')
-
 async function loadInvitations(db: Db, where: ReturnType<typeof and>, now: Date): Promise<Invitation[]> {
+  const inviter = aliasedTable(users, 'inviter')
   const rows = await db
     .select({ i: invitations, by: { id: inviter.id, email: inviter.email, displayName: inviter.displayName } })
     .from(invitations)

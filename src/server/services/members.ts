@@ -3,11 +3,12 @@
  * `since` sync), role changes and removal, with the rule that an organization never
  * loses its last Owner.
  */
-import { and, asc, count, eq, gte, ilike, isNull, or, sql, type SQL } from 'drizzle-orm'
+import { and, asc, count, eq, gte, isNull, or, sql, type SQL } from 'drizzle-orm'
 import type { Member, MemberPage } from '../../shared/api'
 import { AppError } from '../../shared/errors'
 import type { Role } from '../../shared/roles'
 import type { Db } from '../db/client'
+import { containsText } from '../db/sql'
 import { withTx } from '../db/tx'
 import { memberships, orgs, workspaceMembers, workspaces } from '../db/schema'
 import { assertCan, roleIn } from './access'
@@ -24,12 +25,13 @@ export interface ListQuery {
 
 // Written out by table name: inside the subquery drizzle's unqualified columns would bind to the inner tables.
 const workspaceCount = sql<number>`(
-  select count(*)::int from workspace_members wm
+  select count(*) from workspace_members wm
   join workspaces w on w.id = wm.workspace_id
   where w.org_id = memberships.org_id and wm.user_id = memberships.user_id
 )`
 
-const memberColumns = {
+// A function: tables are bound when the store opens (see db/schema.ts).
+const memberColumns = () => ({
   userId: memberships.userId,
   email: memberships.email,
   displayName: memberships.displayName,
@@ -37,7 +39,7 @@ const memberColumns = {
   joinedAt: memberships.joinedAt,
   updatedAt: memberships.updatedAt,
   workspaceCount,
-}
+})
 
 type MemberRow = { userId: string; email: string; displayName: string; role: Role; joinedAt: Date; updatedAt: Date; workspaceCount: number }
 
@@ -74,8 +76,7 @@ export async function listMembers(ctx: Ctx, userId: string, orgId: string, q: Li
   const filters: SQL[] = [eq(memberships.orgId, orgId), isNull(memberships.removedAt)]
   if (q.role) filters.push(eq(memberships.role, q.role))
   if (q.q) {
-    const like = `%${q.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
-    filters.push(or(ilike(memberships.email, like), ilike(memberships.displayName, like))!)
+    filters.push(or(containsText(memberships.email, q.q), containsText(memberships.displayName, q.q))!)
   }
   // At-or-after: a change stamped in the same millisecond as the last listing is not lost (re-sending one is harmless).
   if (since) filters.push(gte(memberships.updatedAt, since))
@@ -84,10 +85,10 @@ export async function listMembers(ctx: Ctx, userId: string, orgId: string, q: Li
   const pageFilters = [...filters]
   if (q.cursor) {
     const [a, b] = decodeCursor(q.cursor)
-    pageFilters.push(since ? sql`(${k1}, ${k2}) > (${new Date(a)}, ${b})` : sql`(${k1}, ${k2}) > (${a}, ${b})`)
+    pageFilters.push(since ? sql`(${k1}, ${k2}) > (${sql.param(new Date(a), k1)}, ${b})` : sql`(${k1}, ${k2}) > (${a}, ${b})`)
   }
   const rows = await ctx.db
-    .select(memberColumns)
+    .select(memberColumns())
     .from(memberships)
     .where(and(...pageFilters))
     .orderBy(asc(k1), asc(k2))
@@ -131,7 +132,7 @@ async function countMatching(db: Db, orgId: string, q: ListQuery, filters: SQL[]
 
 async function getMember(db: Db, orgId: string, userId: string): Promise<Member> {
   const [row] = await db
-    .select(memberColumns)
+    .select(memberColumns())
     .from(memberships)
     .where(and(eq(memberships.orgId, orgId), eq(memberships.userId, userId), isNull(memberships.removedAt)))
   if (!row) throw new AppError('not_found', 'That person is not a member of this organization')

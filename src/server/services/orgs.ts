@@ -19,11 +19,11 @@ function summaryQuery(db: Db, now: Date) {
       memberLimit: orgs.memberLimit,
       createdAt: orgs.createdAt,
       myRole: memberships.role,
-      memberCount: sql<number>`(select count(*)::int from memberships m2 where ${active})`,
-      ownerCount: sql<number>`(select count(*)::int from memberships m2 where ${active} and m2.role = 'owner')`,
-      pendingInvitationCount: sql<number>`(select count(*)::int from invitations i where i.org_id = ${orgs.id}
+      memberCount: sql<number>`(select count(*) from memberships m2 where ${active})`,
+      ownerCount: sql<number>`(select count(*) from memberships m2 where ${active} and m2.role = 'owner')`,
+      pendingInvitationCount: sql<number>`(select count(*) from invitations i where i.org_id = ${orgs.id}
         and i.accepted_at is null and i.revoked_at is null and i.expires_at > ${now})`,
-      workspaceCount: sql<number>`(select count(*)::int from workspaces w where w.org_id = ${orgs.id})`,
+      workspaceCount: sql<number>`(select count(*) from workspaces w where w.org_id = ${orgs.id})`,
     })
     .from(memberships)
     .innerJoin(orgs, eq(orgs.id, memberships.orgId))

@@ -1,0 +1,208 @@
+/**
+ * Schema migrations of the embedded SQLite store, in order; the PostgreSQL list is
+ * `migrations.ts`. Produced by `drizzle-kit generate --dialect sqlite --schema
+ * src/server/db/schema.sqlite.ts`; never edit an applied migration, append a new one.
+ */
+export const sqliteMigrations: readonly { id: string; sql: string }[] = [
+  {
+    id: '0000_init',
+    sql: `
+CREATE TABLE "access_tokens" (
+	"token_hash" text PRIMARY KEY NOT NULL,
+	"family_id" text NOT NULL,
+	"user_id" text NOT NULL,
+	"expires_at" integer NOT NULL,
+	FOREIGN KEY ("family_id") REFERENCES "token_families"("id") ON UPDATE no action ON DELETE cascade,
+	FOREIGN KEY ("user_id") REFERENCES "users"("id") ON UPDATE no action ON DELETE cascade
+);
+CREATE TABLE "activity" (
+	"seq" integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	"org_id" text NOT NULL,
+	"at" integer NOT NULL,
+	"actor_id" text,
+	"action" text NOT NULL,
+	"target" text,
+	"details" text NOT NULL,
+	FOREIGN KEY ("org_id") REFERENCES "orgs"("id") ON UPDATE no action ON DELETE cascade,
+	FOREIGN KEY ("actor_id") REFERENCES "users"("id") ON UPDATE no action ON DELETE set null
+);
+CREATE INDEX "activity_org_seq" ON "activity" ("org_id","seq");
+CREATE TABLE "invitations" (
+	"id" text PRIMARY KEY NOT NULL,
+	"org_id" text NOT NULL,
+	"email" text NOT NULL,
+	"role" text NOT NULL,
+	"token_hash" text NOT NULL,
+	"invited_by" text,
+	"trusted_domain" integer NOT NULL,
+	"created_at" integer NOT NULL,
+	"expires_at" integer NOT NULL,
+	"accepted_at" integer,
+	"revoked_at" integer,
+	FOREIGN KEY ("org_id") REFERENCES "orgs"("id") ON UPDATE no action ON DELETE cascade,
+	FOREIGN KEY ("invited_by") REFERENCES "users"("id") ON UPDATE no action ON DELETE set null
+);
+CREATE UNIQUE INDEX "invitations_token_hash_unique" ON "invitations" ("token_hash");
+CREATE INDEX "invitations_org" ON "invitations" ("org_id","created_at");
+CREATE TABLE "invoices" (
+	"id" text PRIMARY KEY NOT NULL,
+	"org_id" text NOT NULL,
+	"period_start" text NOT NULL,
+	"period_end" text NOT NULL,
+	"amount_cents" integer NOT NULL,
+	"status" text NOT NULL,
+	FOREIGN KEY ("org_id") REFERENCES "orgs"("id") ON UPDATE no action ON DELETE cascade
+);
+CREATE INDEX "invoices_org" ON "invoices" ("org_id");
+CREATE TABLE "memberships" (
+	"org_id" text NOT NULL,
+	"user_id" text NOT NULL,
+	"email" text NOT NULL,
+	"display_name" text NOT NULL,
+	"role" text NOT NULL,
+	"joined_at" integer NOT NULL,
+	"updated_at" integer NOT NULL,
+	"removed_at" integer,
+	PRIMARY KEY("org_id", "user_id"),
+	FOREIGN KEY ("org_id") REFERENCES "orgs"("id") ON UPDATE no action ON DELETE cascade,
+	FOREIGN KEY ("user_id") REFERENCES "users"("id") ON UPDATE no action ON DELETE cascade
+);
+CREATE INDEX "memberships_org_email" ON "memberships" ("org_id","email","user_id");
+CREATE INDEX "memberships_org_updated" ON "memberships" ("org_id","updated_at","user_id");
+CREATE TABLE "orgs" (
+	"id" text PRIMARY KEY NOT NULL,
+	"name" text NOT NULL,
+	"slug" text NOT NULL,
+	"member_limit" integer NOT NULL,
+	"members_version" integer DEFAULT 0 NOT NULL,
+	"plan" text DEFAULT 'Team' NOT NULL,
+	"currency" text DEFAULT 'USD' NOT NULL,
+	"created_at" integer NOT NULL
+);
+CREATE UNIQUE INDEX "orgs_slug_unique" ON "orgs" ("slug");
+CREATE TABLE "refresh_tokens" (
+	"token_hash" text PRIMARY KEY NOT NULL,
+	"family_id" text NOT NULL,
+	"expires_at" integer NOT NULL,
+	"rotated_at" integer,
+	FOREIGN KEY ("family_id") REFERENCES "token_families"("id") ON UPDATE no action ON DELETE cascade
+);
+CREATE TABLE "token_families" (
+	"id" text PRIMARY KEY NOT NULL,
+	"user_id" text NOT NULL,
+	"created_at" integer NOT NULL,
+	"revoked_at" integer,
+	FOREIGN KEY ("user_id") REFERENCES "users"("id") ON UPDATE no action ON DELETE cascade
+);
+CREATE TABLE "trusted_domains" (
+	"org_id" text NOT NULL,
+	"domain" text NOT NULL,
+	"added_by" text,
+	"created_at" integer NOT NULL,
+	PRIMARY KEY("org_id", "domain"),
+	FOREIGN KEY ("org_id") REFERENCES "orgs"("id") ON UPDATE no action ON DELETE cascade,
+	FOREIGN KEY ("added_by") REFERENCES "users"("id") ON UPDATE no action ON DELETE set null
+);
+CREATE TABLE "usage" (
+	"org_id" text NOT NULL,
+	"day" text NOT NULL,
+	"amount_cents" integer NOT NULL,
+	PRIMARY KEY("org_id", "day"),
+	FOREIGN KEY ("org_id") REFERENCES "orgs"("id") ON UPDATE no action ON DELETE cascade
+);
+CREATE TABLE "users" (
+	"id" text PRIMARY KEY NOT NULL,
+	"email" text NOT NULL,
+	"display_name" text NOT NULL,
+	"password_hash" text NOT NULL,
+	"created_at" integer NOT NULL
+);
+CREATE UNIQUE INDEX "users_email_unique" ON "users" ("email");
+CREATE TABLE "workspace_members" (
+	"workspace_id" text NOT NULL,
+	"user_id" text NOT NULL,
+	"role" text NOT NULL,
+	PRIMARY KEY("workspace_id", "user_id"),
+	FOREIGN KEY ("workspace_id") REFERENCES "workspaces"("id") ON UPDATE no action ON DELETE cascade,
+	FOREIGN KEY ("user_id") REFERENCES "users"("id") ON UPDATE no action ON DELETE cascade
+);
+CREATE INDEX "workspace_members_user" ON "workspace_members" ("user_id");
+CREATE TABLE "workspaces" (
+	"id" text PRIMARY KEY NOT NULL,
+	"org_id" text NOT NULL,
+	"name" text NOT NULL,
+	"slug" text NOT NULL,
+	"created_at" integer NOT NULL,
+	FOREIGN KEY ("org_id") REFERENCES "orgs"("id") ON UPDATE no action ON DELETE cascade
+);
+CREATE INDEX "workspaces_org" ON "workspaces" ("org_id");
+`,
+  },
+  {
+    // Issue 9 (same change as the PostgreSQL 0002): proven domains, verified addresses, consent, the email outbox.
+    id: '0001_domains_consent_email',
+    sql: `
+ALTER TABLE "users" ADD COLUMN "email_verified_at" integer;
+ALTER TABLE "orgs" ADD COLUMN "domain_challenge" text;
+ALTER TABLE "trusted_domains" ADD COLUMN "verified_at" integer;
+ALTER TABLE "trusted_domains" ADD COLUMN "verified_by" text;
+ALTER TABLE "trusted_domains" ADD COLUMN "enrollment" text DEFAULT 'manual' NOT NULL;
+ALTER TABLE "invitations" ADD COLUMN "email_token_hash" text;
+ALTER TABLE "invitations" ADD COLUMN "automatic" integer DEFAULT false NOT NULL;
+ALTER TABLE "invitations" ADD COLUMN "delivery" text DEFAULT 'queued' NOT NULL;
+ALTER TABLE "invitations" ADD COLUMN "declined_at" integer;
+ALTER TABLE "invitations" ADD COLUMN "reminder_queued_at" integer;
+CREATE UNIQUE INDEX "invitations_email_token_hash_unique" ON "invitations" ("email_token_hash");
+CREATE TABLE "outbox" (
+	"id" text PRIMARY KEY NOT NULL,
+	"kind" text NOT NULL,
+	"to_email" text NOT NULL,
+	"subject" text NOT NULL,
+	"text_body" text NOT NULL,
+	"html_body" text NOT NULL,
+	"invitation_id" text,
+	"created_at" integer NOT NULL,
+	"attempts" integer DEFAULT 0 NOT NULL,
+	"next_attempt_at" integer NOT NULL,
+	"locked_until" integer,
+	"sent_at" integer,
+	"last_error" text,
+	FOREIGN KEY ("invitation_id") REFERENCES "invitations"("id") ON UPDATE no action ON DELETE set null
+);
+CREATE INDEX "outbox_due" ON "outbox" ("sent_at","next_attempt_at");
+CREATE TABLE "email_verifications" (
+	"id" text PRIMARY KEY NOT NULL,
+	"user_id" text NOT NULL,
+	"email" text NOT NULL,
+	"code_hash" text NOT NULL,
+	"link_token_hash" text NOT NULL,
+	"created_at" integer NOT NULL,
+	"expires_at" integer NOT NULL,
+	"attempts" integer DEFAULT 0 NOT NULL,
+	"used_at" integer,
+	FOREIGN KEY ("user_id") REFERENCES "users"("id") ON UPDATE no action ON DELETE cascade
+);
+CREATE UNIQUE INDEX "email_verifications_link_token_hash_unique" ON "email_verifications" ("link_token_hash");
+CREATE INDEX "email_verifications_user" ON "email_verifications" ("user_id");
+CREATE TABLE "join_requests" (
+	"id" text PRIMARY KEY NOT NULL,
+	"org_id" text NOT NULL,
+	"user_id" text NOT NULL,
+	"domain" text NOT NULL,
+	"created_at" integer NOT NULL,
+	"decided_at" integer,
+	"decision" text,
+	"decided_by" text,
+	FOREIGN KEY ("org_id") REFERENCES "orgs"("id") ON UPDATE no action ON DELETE cascade,
+	FOREIGN KEY ("user_id") REFERENCES "users"("id") ON UPDATE no action ON DELETE cascade,
+	FOREIGN KEY ("decided_by") REFERENCES "users"("id") ON UPDATE no action ON DELETE set null
+);
+CREATE INDEX "join_requests_org" ON "join_requests" ("org_id","decided_at");
+CREATE TABLE "rate_hits" (
+	"key" text NOT NULL,
+	"at" integer NOT NULL
+);
+CREATE INDEX "rate_hits_key_at" ON "rate_hits" ("key","at");
+`,
+  },
+]
