@@ -8,7 +8,8 @@ export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
-      rollupOptions: { input: { index: resolve('src/main/index.ts') } },
+      // server-child: the embedded demo server's own process (src/server/child.ts).
+      rollupOptions: { input: { index: resolve('src/main/index.ts'), 'server-child': resolve('src/server/child.ts') } },
     },
   },
   // A sandboxed preload cannot require() anything but a few Electron modules: one CommonJS

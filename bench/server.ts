@@ -1,98 +1,204 @@
 /**
- * Server benchmark on the embedded database: an organization of 100 000 members,
- * list-members at a fixed request rate (open loop, so latency includes queueing),
- * then a full-list sync at page sizes 30 and 1 000. Loopback only, bounded in time.
- *   npm run bench:server [-- --members 100000 --rate 50 --seconds 20]
+ * Server benchmark, on the embedded store and on PostgreSQL: an organization of 100 000
+ * members served by `src/server/cli.ts serve` in its own process, while this process is the
+ * load generator: list-members at a fixed rate, open loop (each request is sent at its due
+ * time whether or not earlier ones answered; latency is counted from that due time), half
+ * pages at random points of the list and half name searches; then a full sync page by page
+ * at page sizes 1 000 and 30. PostgreSQL: a fresh database in DATABASE_URL, or a throwaway
+ * cluster started with scripts/ci-postgres.sh when the server binaries are installed.
+ * Loopback only, bounded in time.
+ *   npm run bench:server [-- --members 100000 --rate 200 --seconds 20 --stores sqlite,postgres]
  */
-import { mkdtempSync, rmSync } from 'node:fs'
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
-import { memberPageSchema, routes } from '../src/shared/api'
-import { bulkMembers, createOrg, createUser, startServer } from '../src/server/index'
+import pg from 'pg'
 import { FIRST, LAST } from '../src/server/provision'
+import { routes } from '../src/shared/api'
 
 const { values } = parseArgs({
-  options: { members: { type: 'string', default: '100000' }, rate: { type: 'string', default: '20' }, seconds: { type: 'string', default: '20' } },
+  options: {
+    members: { type: 'string', default: '100000' },
+    rate: { type: 'string', default: '200' },
+    seconds: { type: 'string', default: '20' },
+    stores: { type: 'string', default: 'sqlite,postgres' },
+  },
 })
 const MEMBERS = Number(values.members)
 const RATE = Number(values.rate)
 const SECONDS = Number(values.seconds)
+const TARGET = { rate: RATE, p99Ms: 20, syncRatio: 10 }
 
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN
 const ms = (n: number) => `${n.toFixed(1)} ms`
+const verdict = (ok: boolean) => (ok ? 'PASS' : 'FAIL')
+const row = (what: string, measured: string, target: string, ok: boolean) =>
+  console.log(`  ${what.padEnd(34)} ${measured.padEnd(34)} target ${target.padEnd(16)} ${verdict(ok)}`)
 
-const dir = mkdtempSync(join(tmpdir(), 'org-bench-'))
-const server = await startServer({ dataDir: dir, port: 0 })
-try {
-  const admin = await createUser(server, { email: 'bench@bench.test', displayName: 'Bench Admin', password: 'bench-password' })
-  const org = await createOrg(server, { name: 'Bench Org', ownerUserId: admin.id })
-  let t = performance.now()
-  await bulkMembers(server, { orgId: org.id, count: MEMBERS })
-  console.log(`seeded ${MEMBERS} members in ${((performance.now() - t) / 1000).toFixed(1)} s`)
+const cli = (args: string[], env: Record<string, string>) =>
+  spawn(process.execPath, ['--import', 'tsx', 'src/server/cli.ts', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] })
 
-  const login = await fetch(server.url + routes.login(), {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: 'bench@bench.test', password: 'bench-password' }),
-  })
-  const { accessToken } = (await login.json()) as { accessToken: string }
-  const get = async (query: string) => {
-    const res = await fetch(`${server.url}${routes.members(org.id)}?${query}`, { headers: { authorization: `Bearer ${accessToken}` } })
-    if (!res.ok) throw new Error(`HTTP ${res.status}`)
-    return memberPageSchema.parse(await res.json())
-  }
-
-  // 1. Fixed-rate list-members (page size 100 at random offsets via search prefixes).
-  const latencies = { page: [] as number[], search: [] as number[] }
-  let errors = 0
-  const total = RATE * SECONDS
-  const start = performance.now()
-  const inflight: Promise<void>[] = []
-  for (let i = 0; i < total; i++) {
-    const due = start + (i * 1000) / RATE
-    const wait = due - performance.now()
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait))
-    const kind = i % 2 === 0 ? 'page' : 'search'
-    // Plain pages start at random points of the list; searches look for a first + last name.
-    const query =
-      kind === 'page'
-        ? `limit=100&cursor=${Buffer.from(JSON.stringify([`user${String(Math.floor(Math.random() * MEMBERS)).padStart(6, '0')}`, ''])).toString('base64url')}`
-        : `limit=100&q=${encodeURIComponent(`${FIRST[i % FIRST.length]} ${LAST[(i * 7) % LAST.length]}`)}`
-    inflight.push(
-      get(query).then(
-        () => void latencies[kind].push(performance.now() - due),
-        () => void errors++,
-      ),
-    )
-  }
-  await Promise.all(inflight)
-  const elapsed = (performance.now() - start) / 1000
-  const done = latencies.page.length + latencies.search.length
-  console.log(`\nlist members at a fixed ${RATE} req/s for ${SECONDS} s (page size 100; every other request a name search)`)
-  console.log(`  requests ${total}, errors ${errors}, throughput ${(done / elapsed).toFixed(1)} req/s`)
-  for (const [kind, list] of Object.entries(latencies)) {
-    list.sort((a, b) => a - b)
-    console.log(`  ${kind.padEnd(6)} latency p50 ${ms(pct(list, 50))}  p99 ${ms(pct(list, 99))}  max ${ms(list.at(-1) ?? NaN)}`)
-  }
-
-  // 2. Full-list sync, page by page.
-  console.log('\nfull-list sync')
-  for (const size of [1000, 30]) {
-    t = performance.now()
-    let cursor: string | null = null
-    let rows = 0
-    let pages = 0
-    do {
-      const page = await get(`limit=${size}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`)
-      rows += page.items.length
-      pages++
-      cursor = page.nextCursor
-    } while (cursor)
-    const s = (performance.now() - t) / 1000
-    console.log(`  page size ${String(size).padStart(4)}: ${rows} rows in ${pages} pages, ${s.toFixed(1)} s, ${Math.round(rows / s)} rows/s`)
-  }
-} finally {
-  await server.close()
-  rmSync(dir, { recursive: true, force: true })
+function exited(child: ChildProcess): Promise<number> {
+  return new Promise((resolve) => child.once('exit', (code) => resolve(code ?? 1)))
 }
+
+async function seed(env: Record<string, string>): Promise<number> {
+  const t = performance.now()
+  const code = await exited(cli(['bulk', '--org', 'Bench Org', '--members', String(MEMBERS)], env))
+  if (code !== 0) throw new Error(`seeding failed (exit ${code})`)
+  return (performance.now() - t) / 1000
+}
+
+async function serve(env: Record<string, string>): Promise<{ url: string; stop(): Promise<void> }> {
+  const child = cli(['serve'], { ...env, PORT: '0' })
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = ''
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString()
+      const m = /listening on (http\S+)/.exec(out)
+      if (m) resolve(m[1]!)
+    })
+    child.once('exit', (code) => reject(new Error(`server exited (${code}) before listening`)))
+  })
+  return {
+    url,
+    async stop() {
+      child.kill('SIGTERM')
+      await exited(child)
+    },
+  }
+}
+
+async function run(store: string, env: Record<string, string>): Promise<boolean> {
+  console.log(`\n== ${store}: ${MEMBERS} members`)
+  const seeded = await seed(env)
+  console.log(`  seeded with \`cli.ts bulk\` in ${seeded.toFixed(1)} s`)
+  const server = await serve(env)
+  try {
+    const login = await fetch(server.url + routes.login(), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'admin@demo.test', password: 'demo-password' }),
+    })
+    const { accessToken } = (await login.json()) as { accessToken: string }
+    const headers = { authorization: `Bearer ${accessToken}` }
+    const orgsRes = (await (await fetch(server.url + routes.orgs(), { headers })).json()) as { items: { id: string; name: string }[] }
+    const orgId = orgsRes.items.find((o) => o.name === 'Bench Org')!.id
+    const get = async (query: string) => {
+      const res = await fetch(`${server.url}${routes.members(orgId)}?${query}`, { headers, signal: AbortSignal.timeout(10_000) })
+      if (res.status !== 200) throw new Error(`HTTP ${res.status}`)
+      return JSON.parse(await res.text()) as { items: unknown[]; nextCursor: string | null }
+    }
+    const randomPage = () =>
+      `limit=100&cursor=${Buffer.from(JSON.stringify([`user${String(Math.floor(Math.random() * MEMBERS)).padStart(6, '0')}`, ''])).toString('base64url')}`
+    const search = (i: number) => `limit=100&q=${encodeURIComponent(`${FIRST[i % FIRST.length]} ${LAST[(i * 7) % LAST.length]}`)}`
+    // Warm the store's caches with the same mix, unmeasured.
+    for (let i = 0; i < 200; i++) await get(i % 2 ? search(i) : randomPage())
+
+    const latencies = { page: [] as number[], search: [] as number[] }
+    let errors = 0
+    const total = RATE * SECONDS
+    const start = performance.now()
+    const inflight: Promise<void>[] = []
+    for (let i = 0; i < total; i++) {
+      const due = start + (i * 1000) / RATE
+      const wait = due - performance.now()
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait))
+      const kind = i % 2 === 0 ? 'page' : 'search'
+      inflight.push(
+        get(kind === 'page' ? randomPage() : search(i)).then(
+          () => void latencies[kind].push(performance.now() - due),
+          () => void errors++,
+        ),
+      )
+    }
+    await Promise.all(inflight)
+    const elapsed = (performance.now() - start) / 1000
+    const all = [...latencies.page, ...latencies.search].sort((a, b) => a - b)
+    for (const list of Object.values(latencies)) list.sort((a, b) => a - b)
+    const achieved = all.length / elapsed
+    const p99 = pct(all, 99)
+    console.log(`  list members, open loop at ${RATE} req/s for ${SECONDS} s (page size 100, half name searches)`)
+    row('throughput, errors', `${achieved.toFixed(1)} req/s, ${errors} errors`, `${TARGET.rate} req/s, 0`, achieved >= TARGET.rate * 0.98 && errors === 0)
+    row('latency p99 (from due time)', `${ms(p99)} (p50 ${ms(pct(all, 50))})`, `< ${TARGET.p99Ms} ms`, p99 < TARGET.p99Ms)
+    for (const [kind, list] of Object.entries(latencies)) {
+      console.log(`    ${kind.padEnd(6)} p50 ${ms(pct(list, 50))}  p99 ${ms(pct(list, 99))}  max ${ms(list.at(-1) ?? NaN)}`)
+    }
+
+    const sync = async (size: number) => {
+      const t = performance.now()
+      let cursor: string | null = null
+      let rows = 0
+      do {
+        const page = await get(`limit=${size}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`)
+        rows += page.items.length
+        cursor = page.nextCursor
+      } while (cursor)
+      return { s: (performance.now() - t) / 1000, rows }
+    }
+    const big = await sync(1000)
+    const small = await sync(30)
+    const ratio = small.s / big.s
+    row('full sync, page 1 000 vs page 30', `${big.s.toFixed(2)} s vs ${small.s.toFixed(2)} s: ${ratio.toFixed(1)}×`, `≥ ${TARGET.syncRatio}× faster`, ratio >= TARGET.syncRatio && big.rows === small.rows)
+    return errors === 0 && achieved >= TARGET.rate * 0.98 && p99 < TARGET.p99Ms && ratio >= TARGET.syncRatio
+  } finally {
+    await server.stop()
+  }
+}
+
+/** A fresh database in DATABASE_URL's server, or a throwaway cluster; null when neither is possible. */
+async function postgres(): Promise<{ url: string; drop(): Promise<void> } | null> {
+  let admin = process.env.DATABASE_URL
+  let stopCluster = async () => {}
+  if (!admin) {
+    if (!existsSync('/usr/lib/postgresql')) return null
+    const envFile = join(tmpdir(), `org-bench-pg-${process.pid}.env`)
+    if (spawnSync('bash', ['scripts/ci-postgres.sh', envFile], { stdio: 'inherit' }).status !== 0) return null
+    admin = /DATABASE_URL=(\S+)/.exec(readFileSync(envFile, 'utf8'))![1]!
+    stopCluster = async () => void spawnSync('bash', ['scripts/ci-postgres.sh', '--stop', envFile], { stdio: 'inherit' })
+  }
+  const name = `org_bench_${process.pid}`
+  const sql = async (statement: string) => {
+    const c = new pg.Client({ connectionString: admin })
+    await c.connect()
+    await c.query(statement).finally(() => c.end())
+  }
+  await sql(`CREATE DATABASE ${name}`)
+  const url = new URL(admin)
+  url.pathname = `/${name}`
+  return {
+    url: url.toString(),
+    async drop() {
+      await sql(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
+      await stopCluster()
+    },
+  }
+}
+
+console.log(`Server benchmark: ${MEMBERS} members; load from this process, server in a child process (node ${process.version})`)
+let pass = true
+for (const store of values.stores.split(',')) {
+  if (store === 'sqlite') {
+    const dir = mkdtempSync(join(tmpdir(), 'org-bench-'))
+    try {
+      pass = (await run('embedded SQLite', { DATA_DIR: dir, DATABASE_URL: '' })) && pass
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  } else if (store === 'postgres') {
+    const db = await postgres()
+    if (!db) {
+      console.log('\n== PostgreSQL: skipped (no DATABASE_URL and no PostgreSQL server binaries)')
+      continue
+    }
+    try {
+      pass = (await run('PostgreSQL', { DATABASE_URL: db.url })) && pass
+    } finally {
+      await db.drop()
+    }
+  }
+}
+console.log(`\n${pass ? 'PASS' : 'FAIL'}: every target${pass ? ' met' : ' not met'}`)
+process.exitCode = pass ? 0 : 1

@@ -3,12 +3,13 @@
  * single-instance lock, hardened sessions and web contents, the IPC handler in front of the
  * router, safeStorage as the secret box, data under userData.
  */
-import { app, BrowserWindow, ipcMain, safeStorage, session, shell, type WebContents } from 'electron'
+import { app, BrowserWindow, ipcMain, safeStorage, session, shell, utilityProcess, type WebContents } from 'electron'
 import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { IPC_EVENT, IPC_INVOKE } from '../shared/ipc'
 import { createCore, type Core } from './core'
 import { contentSecurityPolicy } from './csp'
+import { inChild, nodeChild, type ServerProcess } from './backend'
 import { ensureDemoAccount, startBackend, type Backend } from './demo'
 import { senderPolicy } from './ipc/router'
 import { installMenu } from './menu'
@@ -19,6 +20,7 @@ const here = (rel: string) => fileURLToPath(new URL(rel, import.meta.url))
 const INDEX_HTML = here('../renderer/index.html')
 const PRELOAD = here('../preload/index.cjs')
 const ICON = here('../../resources/icon.png')
+const SERVER_CHILD = here('./server-child.js')
 /** Set by `electron-vite dev`: the renderer comes from Vite's dev server. */
 const DEV_URL = process.env.ELECTRON_RENDERER_URL
 
@@ -47,14 +49,13 @@ if (!app.requestSingleInstanceLock()) {
   app.on('activate', () => {
     if (core && BrowserWindow.getAllWindows().length === 0) openWindow()
   })
-  // The embedded database must close cleanly (transactions finish, SQLite checkpoints): quit after it has.
+  // The embedded server must close cleanly (transactions finish, SQLite checkpoints): quit after it has.
   let serverClosed = false
   app.on('before-quit', (event) => {
-    const server = backend?.server
-    if (serverClosed || !server) return
+    if (serverClosed || !backend?.embedded) return
     event.preventDefault()
     serverClosed = true
-    void server.close().finally(() => app.quit())
+    void backend.stop().finally(() => app.quit())
   })
   app.whenReady().then(start, (err: unknown) => {
     console.error('[main] startup failed:', err)
@@ -89,11 +90,30 @@ async function start(): Promise<void> {
   // The window first: seeding the demo database on a first run takes a while, and the
   // renderer hears `accounts.changed` when the demo account arrives.
   openWindow()
-  backend = await startBackend(join(userData, 'demo-server')).catch((err: unknown) => {
+  backend = await startBackend(join(userData, 'demo-server'), embeddedServerHost()).catch((err: unknown) => {
     console.error('[main] the demo server did not start:', err)
     return null
   })
   if (backend) await ensureDemoAccount(core.accounts, backend.url)
+}
+
+/**
+ * Packaged: an Electron utility process, with the better-sqlite3 electron-builder rebuilt for
+ * Electron's ABI. In development the node_modules build is Node's (the tests need it), so the
+ * server child runs under the Node on PATH, the one that runs npm.
+ */
+function embeddedServerHost() {
+  if (!app.isPackaged) return inChild(nodeChild(SERVER_CHILD, { execPath: process.env.npm_node_execpath ?? 'node' }))
+  return inChild((): ServerProcess => {
+    const child = utilityProcess.fork(SERVER_CHILD, [], { serviceName: 'Org Admin demo server', stdio: 'inherit' })
+    const spawned = new Promise<void>((r) => child.once('spawn', () => r()))
+    return {
+      send: (msg) => void spawned.then(() => child.postMessage(msg)),
+      onMessage: (cb) => void child.on('message', cb),
+      onExit: (cb) => void child.once('exit', cb),
+      kill: () => void child.kill(),
+    }
+  })
 }
 
 function openWindow(): void {

@@ -6,7 +6,8 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { z } from 'zod'
 import type { User } from '../shared/api'
 import { AppError, HTTP_STATUS } from '../shared/errors'
-import { authenticate } from './services/auth'
+import { withKnownAccess } from './services/access'
+import { authenticate, authenticateIn } from './services/auth'
 import type { Ctx } from './services/context'
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE'
@@ -54,20 +55,27 @@ export class Router {
       method: spec.method,
       url: spec.url,
       handler: async (req, reply) => {
-        const user = spec.auth === false ? (undefined as unknown as User) : await authenticate(this.ctx, bearer(req))
-        const result = await spec.handler({
-          user,
-          params: parse(spec.params as P, req.params, 'params'),
-          query: parse(spec.query as Q, req.query, 'query'),
-          body: parse(spec.body as B, req.body ?? {}, 'body'),
-          req,
-          reply,
-        })
-        if (reply.sent) return reply
-        if (result === undefined) return reply.code(spec.status ?? 204).send()
-        return reply.code(spec.status ?? 200).send(result)
+        if (spec.auth === false) return this.run(spec, undefined as unknown as User, req, reply)
+        const orgId = (req.params as { orgId?: unknown }).orgId
+        if (typeof orgId !== 'string') return this.run(spec, await authenticate(this.ctx, bearer(req)), req, reply)
+        const { user, access } = await authenticateIn(this.ctx, bearer(req), orgId)
+        return withKnownAccess(access, () => this.run(spec, user, req, reply))
       },
     })
+  }
+
+  private async run(spec: RegisteredRoute, user: User, req: FastifyRequest, reply: FastifyReply) {
+    const result = await spec.handler({
+      user,
+      params: parse(spec.params, req.params, 'params'),
+      query: parse(spec.query, req.query, 'query'),
+      body: parse(spec.body, req.body ?? {}, 'body'),
+      req,
+      reply,
+    })
+    if (reply.sent) return reply
+    if (result === undefined) return reply.code(spec.status ?? 204).send()
+    return reply.code(spec.status ?? 200).send(result)
   }
 }
 

@@ -8,6 +8,7 @@ import { DEFAULT_MEMBER_LIMIT, type Role } from '../shared/roles'
 import type { Clock } from './clock'
 import type { Db } from './db/client'
 import { greatest, run } from './db/sql'
+import { withTx } from './db/tx'
 import { memberships, orgs, users } from './db/schema'
 import { hashPassword, newId } from './services/crypto'
 import { addMembership } from './services/members'
@@ -85,18 +86,21 @@ export async function bulkMembers(
         createdAt: now,
       }
     })
-    await h.db.insert(users).values(batch)
-    await h.db.insert(memberships).values(
-      batch.map((u, k) => ({
-        orgId: b.orgId,
-        userId: u.id,
-        email: u.email,
-        displayName: u.displayName,
-        role: ((start + k) % 50 === 0 ? 'billing_admin' : 'member') as Role,
-        joinedAt: now,
-        updatedAt: now,
-      })),
-    )
+    // One transaction per batch: one commit instead of two, and never half a batch.
+    await withTx(h.db, async (db) => {
+      await db.insert(users).values(batch)
+      await db.insert(memberships).values(
+        batch.map((u, k) => ({
+          orgId: b.orgId,
+          userId: u.id,
+          email: u.email,
+          displayName: u.displayName,
+          role: ((start + k) % 50 === 0 ? 'billing_admin' : 'member') as Role,
+          joinedAt: now,
+          updatedAt: now,
+        })),
+      )
+    })
     b.onProgress?.(start + n)
   }
   await h.db

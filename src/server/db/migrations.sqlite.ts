@@ -139,8 +139,55 @@ CREATE INDEX "workspaces_org" ON "workspaces" ("org_id");
 `,
   },
   {
-    // Issue 9 (same change as the PostgreSQL 0002): proven domains, verified addresses, consent, the email outbox.
-    id: '0001_domains_consent_email',
+    // Substring search over 100 000 members by name or email: a trigram full-text index
+    // over the memberships table, kept in step by triggers (terms of 3+ characters).
+    id: '0001_member_search',
+    sql: `
+CREATE VIRTUAL TABLE "memberships_fts" USING fts5(
+  "email", "display_name", content = 'memberships', content_rowid = 'rowid', tokenize = 'trigram'
+);
+INSERT INTO "memberships_fts" ("rowid", "email", "display_name") SELECT "rowid", "email", "display_name" FROM "memberships";
+CREATE TRIGGER "memberships_fts_insert" AFTER INSERT ON "memberships" BEGIN
+  INSERT INTO "memberships_fts" ("rowid", "email", "display_name") VALUES (NEW."rowid", NEW."email", NEW."display_name");
+END;
+CREATE TRIGGER "memberships_fts_delete" AFTER DELETE ON "memberships" BEGIN
+  INSERT INTO "memberships_fts" ("memberships_fts", "rowid", "email", "display_name") VALUES ('delete', OLD."rowid", OLD."email", OLD."display_name");
+END;
+CREATE TRIGGER "memberships_fts_update" AFTER UPDATE OF "email", "display_name" ON "memberships" BEGIN
+  INSERT INTO "memberships_fts" ("memberships_fts", "rowid", "email", "display_name") VALUES ('delete', OLD."rowid", OLD."email", OLD."display_name");
+  INSERT INTO "memberships_fts" ("rowid", "email", "display_name") VALUES (NEW."rowid", NEW."email", NEW."display_name");
+END;
+`,
+  },
+  {
+    // A page of 1 000 members spent most of its time counting each one's workspaces. The
+    // count is stored instead, and triggers keep it right in the transaction that changes
+    // workspace_members (cascades from a deleted workspace or user included).
+    id: '0002_member_workspace_count',
+    sql: `
+ALTER TABLE "memberships" ADD COLUMN "workspace_count" integer DEFAULT 0 NOT NULL;
+UPDATE "memberships" SET "workspace_count" = (
+  SELECT count(*) FROM "workspace_members" wm JOIN "workspaces" w ON w."id" = wm."workspace_id"
+  WHERE w."org_id" = "memberships"."org_id" AND wm."user_id" = "memberships"."user_id"
+);
+CREATE TRIGGER "workspace_members_count_insert" AFTER INSERT ON "workspace_members" BEGIN
+  UPDATE "memberships" SET "workspace_count" = "workspace_count" + 1
+  WHERE "user_id" = NEW."user_id" AND "org_id" = (SELECT "org_id" FROM "workspaces" WHERE "id" = NEW."workspace_id");
+END;
+CREATE TRIGGER "workspace_members_count_delete" AFTER DELETE ON "workspace_members" BEGIN
+  UPDATE "memberships" SET "workspace_count" = "workspace_count" - 1
+  WHERE "user_id" = OLD."user_id" AND "org_id" = (SELECT "org_id" FROM "workspaces" WHERE "id" = OLD."workspace_id");
+END;
+-- A deleted workspace's members cascade away after it is gone; count them out before.
+CREATE TRIGGER "workspace_deleted_count" BEFORE DELETE ON "workspaces" BEGIN
+  UPDATE "memberships" SET "workspace_count" = "workspace_count" - 1
+  WHERE "org_id" = OLD."org_id" AND "user_id" IN (SELECT "user_id" FROM "workspace_members" WHERE "workspace_id" = OLD."id");
+END;
+`,
+  },
+  {
+    // Issue 9 (same change as the PostgreSQL 0003): proven domains, verified addresses, consent, the email outbox.
+    id: '0003_domains_consent_email',
     sql: `
 ALTER TABLE "users" ADD COLUMN "email_verified_at" integer;
 ALTER TABLE "orgs" ADD COLUMN "domain_challenge" text;

@@ -41,6 +41,8 @@ export const memberships = pgTable(
     updatedAt: ts('updated_at').notNull(),
     /** Tombstone: kept so incremental sync can report removals. */
     removedAt: ts('removed_at'),
+    /** Workspaces of this organization the member belongs to; kept by triggers on workspace_members. */
+    workspaceCount: integer('workspace_count').notNull().default(0),
   },
   (t) => [
     primaryKey({ columns: [t.orgId, t.userId] }),

@@ -1,4 +1,5 @@
 /** Who may do what in an organization: membership lookup plus the shared privilege table. */
+import { AsyncLocalStorage } from 'node:async_hooks'
 import { and, eq, isNull } from 'drizzle-orm'
 import { AppError } from '../../shared/errors'
 import { can, type Privilege, type Role } from '../../shared/roles'
@@ -7,8 +8,32 @@ import { memberships } from '../db/schema'
 
 const NOT_FOUND = 'Organization not found'
 
+/**
+ * What the request's sign-in check already read, in the same statement, for the organization
+ * in its URL (see `authenticateIn`). Valid for reads through that same handle only: inside a
+ * transaction, services read afresh.
+ */
+export interface KnownAccess {
+  db: Db
+  userId: string
+  orgId: string
+  role: Role | null
+  membersVersion: number
+}
+const known = new AsyncLocalStorage<KnownAccess>()
+export const withKnownAccess = <T>(access: KnownAccess, fn: () => T): T => known.run(access, fn)
+export function knownAccess(db: Db, orgId: string, userId?: string): KnownAccess | null {
+  const k = known.getStore()
+  return k && k.db === db && k.orgId === orgId && (userId === undefined || k.userId === userId) ? k : null
+}
+
 /** Unknown organization and "not a member" answer the same, so membership cannot be probed. */
 export async function roleIn(db: Db, orgId: string, userId: string): Promise<Role> {
+  const k = knownAccess(db, orgId, userId)
+  if (k) {
+    if (!k.role) throw new AppError('not_found', NOT_FOUND)
+    return k.role
+  }
   const [row] = await db
     .select({ role: memberships.role })
     .from(memberships)

@@ -3,15 +3,15 @@
  * `since` sync), role changes and removal, with the rule that an organization never
  * loses its last Owner.
  */
-import { and, asc, count, eq, gte, isNull, or, sql, type SQL } from 'drizzle-orm'
+import { and, asc, count, eq, gte, isNull, sql, type SQL } from 'drizzle-orm'
 import type { Member, MemberPage } from '../../shared/api'
 import { AppError } from '../../shared/errors'
 import type { Role } from '../../shared/roles'
 import type { Db } from '../db/client'
-import { containsText } from '../db/sql'
+import { memberMatches } from '../db/sql'
 import { withTx } from '../db/tx'
 import { memberships, orgs, workspaceMembers, workspaces } from '../db/schema'
-import { assertCan, roleIn } from './access'
+import { assertCan, knownAccess, roleIn } from './access'
 import { record } from './activity'
 import type { Ctx } from './context'
 
@@ -23,13 +23,6 @@ export interface ListQuery {
   since?: string
 }
 
-// Written out by table name: inside the subquery drizzle's unqualified columns would bind to the inner tables.
-const workspaceCount = sql<number>`(
-  select count(*) from workspace_members wm
-  join workspaces w on w.id = wm.workspace_id
-  where w.org_id = memberships.org_id and wm.user_id = memberships.user_id
-)`
-
 // A function: tables are bound when the store opens (see db/schema.ts).
 const memberColumns = () => ({
   userId: memberships.userId,
@@ -38,7 +31,7 @@ const memberColumns = () => ({
   role: memberships.role,
   joinedAt: memberships.joinedAt,
   updatedAt: memberships.updatedAt,
-  workspaceCount,
+  workspaceCount: memberships.workspaceCount,
 })
 
 type MemberRow = { userId: string; email: string; displayName: string; role: Role; joinedAt: Date; updatedAt: Date; workspaceCount: number }
@@ -50,7 +43,7 @@ export const toMember = (r: MemberRow): Member => ({
   role: r.role,
   joinedAt: r.joinedAt.toISOString(),
   updatedAt: r.updatedAt.toISOString(),
-  workspaceCount: Number(r.workspaceCount),
+  workspaceCount: r.workspaceCount,
 })
 
 const encodeCursor = (a: string, b: string) => Buffer.from(JSON.stringify([a, b])).toString('base64url')
@@ -65,6 +58,8 @@ function decodeCursor(cursor: string): [string, string] {
 }
 
 export async function membersVersion(db: Db, orgId: string): Promise<number> {
+  const k = knownAccess(db, orgId)
+  if (k) return k.membersVersion
   const [row] = await db.select({ v: orgs.membersVersion }).from(orgs).where(eq(orgs.id, orgId))
   return row?.v ?? 0
 }
@@ -76,7 +71,7 @@ export async function listMembers(ctx: Ctx, userId: string, orgId: string, q: Li
   const filters: SQL[] = [eq(memberships.orgId, orgId), isNull(memberships.removedAt)]
   if (q.role) filters.push(eq(memberships.role, q.role))
   if (q.q) {
-    filters.push(or(containsText(memberships.email, q.q), containsText(memberships.displayName, q.q))!)
+    filters.push(memberMatches(q.q))
   }
   // At-or-after: a change stamped in the same millisecond as the last listing is not lost (re-sending one is harmless).
   if (since) filters.push(gte(memberships.updatedAt, since))
@@ -87,15 +82,23 @@ export async function listMembers(ctx: Ctx, userId: string, orgId: string, q: Li
     const [a, b] = decodeCursor(q.cursor)
     pageFilters.push(since ? sql`(${k1}, ${k2}) > (${sql.param(new Date(a), k1)}, ${b})` : sql`(${k1}, ${k2}) > (${a}, ${b})`)
   }
+  const totalKey = JSON.stringify([orgId, await membersVersion(ctx.db, orgId), q.q, q.role, q.since])
+  const known = totals.get(totalKey)
+  // A search's first page sorts all its matches anyway: count them in the same statement.
+  const countInPage = known === undefined && !!q.q && !q.cursor
   const rows = await ctx.db
-    .select(memberColumns())
+    .select({ ...memberColumns(), matching: countInPage ? sql<number>`count(*) over ()`.mapWith(Number) : sql<number>`0`.mapWith(Number) })
     .from(memberships)
     .where(and(...pageFilters))
     .orderBy(asc(k1), asc(k2))
     .limit(q.limit + 1)
   const page = rows.slice(0, q.limit)
   const last = page[page.length - 1]
-  const total = await countMatching(ctx.db, orgId, q, filters)
+  const total =
+    known ??
+    (countInPage ? remember(totalKey, rows[0]?.matching ?? 0)
+      : !q.cursor && rows.length <= q.limit ? rows.length // the first page holds every match
+      : remember(totalKey, await countMatching(ctx.db, filters)))
   const removed =
     since && !q.cursor
       ? await ctx.db
@@ -117,16 +120,18 @@ export async function listMembers(ctx: Ctx, userId: string, orgId: string, q: Li
 
 /**
  * Counting 100 000 rows on every page would dominate a full sync, and the answer only
- * changes with the organization's members version, which is part of the key.
+ * changes with the organization's members version, which is part of the key (read from
+ * the database, so every server process keys alike).
  */
 const totals = new Map<string, number>()
-async function countMatching(db: Db, orgId: string, q: ListQuery, filters: SQL[]): Promise<number> {
-  const key = JSON.stringify([orgId, await membersVersion(db, orgId), q.q, q.role, q.since])
-  const hit = totals.get(key)
-  if (hit !== undefined) return hit
+function remember(key: string, n: number): number {
+  if (totals.size > 5000) totals.clear()
+  totals.set(key, n)
+  return n
+}
+
+async function countMatching(db: Db, filters: SQL[]): Promise<number> {
   const [row] = await db.select({ n: count() }).from(memberships).where(and(...filters))
-  if (totals.size > 500) totals.clear()
-  totals.set(key, row?.n ?? 0)
   return row?.n ?? 0
 }
 
