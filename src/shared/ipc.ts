@@ -10,6 +10,8 @@ import {
   createInvitationsResponseSchema,
   discoverableUsersSchema,
   domainSchema,
+  emailSchema,
+  meSchema,
   enrollmentModeSchema,
   inboxSchema,
   invitationLinkSchema,
@@ -89,6 +91,13 @@ export const channels = {
     z.object({ baseUrl: backendUrl, email: z.string().trim().min(1).max(254), password: z.string().min(1).max(1024) }).strict(),
     accountSummarySchema,
   ),
+  /** Sign up on a server: the account starts unverified; the server emails a code to the address. */
+  'accounts.register': channel(
+    z.object({ baseUrl: backendUrl, email: emailSchema, displayName: z.string().trim().min(1).max(120), password: z.string().min(8).max(1024) }).strict(),
+    accountSummarySchema,
+  ),
+  'accounts.verifyEmail': channel(z.object({ ...scope, code: z.string().trim().regex(/^\d{6}$/) }).strict(), meSchema),
+  'accounts.resendVerification': channel(z.object(scope).strict(), z.object({ ok: z.literal(true) })),
   'accounts.signIn': channel(z.object({ ...scope, password: z.string().min(1).max(1024) }).strict(), accountSummarySchema),
   'accounts.signOut': channel(z.object(scope).strict(), accountSummarySchema),
   'accounts.forget': channel(z.object(scope).strict(), z.object({ ok: z.literal(true) })),

@@ -36,6 +36,9 @@ export function createRouter(deps: RouterDeps): Router {
   const handlers: Handlers = {
     'accounts.list': async () => accounts.list(),
     'accounts.add': (r) => accounts.add(r.baseUrl, r.email, r.password),
+    'accounts.register': (r) => accounts.register(r.baseUrl, { email: r.email, displayName: r.displayName, password: r.password }),
+    'accounts.verifyEmail': (r) => accounts.verifyEmail(r.accountId, r.code),
+    'accounts.resendVerification': (r) => accounts.resendVerification(r.accountId),
     'accounts.signIn': (r) => accounts.signIn(r.accountId, r.password),
     'accounts.signOut': (r) => accounts.signOut(r.accountId),
     'accounts.forget': async (r) => {

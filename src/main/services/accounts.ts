@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto'
 import { z } from 'zod'
-import { routes, tokenPairSchema, type TokenPair } from '../../shared/api'
+import { meSchema, routes, tokenPairSchema, type RegisterRequest, type TokenPair } from '../../shared/api'
 import { AppError } from '../../shared/errors'
 import type { AccountSummary } from '../../shared/ipc'
 import type { EventSink } from '../ipc/events'
@@ -82,6 +82,19 @@ export class AccountService {
   async add(baseUrl: string, email: string, password: string): Promise<AccountSummary> {
     const tokens = await this.anonymous(baseUrl).post(routes.login(), tokenPairSchema, { email, password })
     return this.adopt(baseUrl, tokens)
+  }
+
+  /** Self sign-up: the server answers with tokens, so the new account is kept like a login. */
+  async register(baseUrl: string, req: RegisterRequest): Promise<AccountSummary> {
+    return this.adopt(baseUrl, await this.anonymous(baseUrl).post(routes.register(), tokenPairSchema, req))
+  }
+
+  verifyEmail(accountId: string, code: string) {
+    return this.client(accountId).post(routes.confirmEmail(), meSchema, { code })
+  }
+
+  resendVerification(accountId: string) {
+    return this.client(accountId).post(routes.emailVerification(), z.object({ ok: z.literal(true) }))
   }
 
   /** Keep the tokens of a login (password or accepted invitation) under a new or existing account. */

@@ -20,3 +20,16 @@ export function useInboxMutations(accountId: string) {
     requestToJoin: useMutation({ mutationFn: (orgId: string) => call(orgAdmin().inbox.requestToJoin({ accountId, orgId })), onSuccess: refresh }),
   }
 }
+
+/** Proving the account's address with the emailed code, or asking for a new one. */
+export function useEmailVerification(accountId: string) {
+  const client = useQueryClient()
+  return {
+    confirm: useMutation({
+      mutationFn: (code: string) => call(orgAdmin().accounts.verifyEmail({ accountId, code })),
+      // Verified: invitations and suggestions for the address may appear now.
+      onSuccess: () => void client.invalidateQueries({ queryKey: qk.inbox(accountId) }),
+    }),
+    resend: useMutation({ mutationFn: () => call(orgAdmin().accounts.resendVerification({ accountId })) }),
+  }
+}

@@ -2,10 +2,11 @@
  * Inbox: for every signed-in account, the invitations addressed to that person and the
  * organizations suggested to them, answered here without a link.
  */
+import { useState } from 'react'
 import type { AccountSummary } from '../../../shared/ipc'
 import { ROLE_LABELS } from '../../../shared/roles'
 import { EmptyState, ErrorMessage, formatDate, Skeleton } from '../components/ui'
-import { useInbox, useInboxMutations } from '../hooks/inbox'
+import { useEmailVerification, useInbox, useInboxMutations } from '../hooks/inbox'
 import { useAccounts } from '../hooks/queries'
 import '../styles/pages.css'
 
@@ -36,7 +37,7 @@ function AccountInbox({ account }: { account: AccountSummary }) {
       {inbox.isLoading ? (
         <Skeleton rows={2} label="Loading inbox" />
       ) : data && !data.emailVerified ? (
-        <p className="muted" role="status">Verify {account.email} to receive invitations and suggestions here.</p>
+        <VerifyEmail account={account} />
       ) : empty ? (
         <p className="muted">Nothing waiting for you.</p>
       ) : (
@@ -68,5 +69,29 @@ function AccountInbox({ account }: { account: AccountSummary }) {
         </ul>
       )}
     </article>
+  )
+}
+
+/** The code from the verification email proves the mailbox; until then nothing address-based reaches this account. */
+function VerifyEmail({ account }: { account: AccountSummary }) {
+  const [code, setCode] = useState('')
+  const { confirm, resend } = useEmailVerification(account.id)
+  return (
+    <form className="stack" aria-label={`Verify ${account.email}`} onSubmit={(e) => (e.preventDefault(), confirm.mutate(code))}>
+      <p className="muted" role="status" style={{ margin: 0 }}>
+        Verify {account.email} to receive invitations and suggestions here: enter the 6-digit code we emailed, or open the link in that email.
+      </p>
+      <div className="row" style={{ alignItems: 'flex-end', flexWrap: 'wrap' }}>
+        <label className="field">
+          <span>Verification code</span>
+          <input className="input" inputMode="numeric" autoComplete="one-time-code" pattern="\d{6}" maxLength={6} required value={code} onChange={(e) => setCode(e.target.value.trim())} />
+        </label>
+        <button className="btn btn-primary" type="submit" disabled={confirm.isPending}>Verify</button>
+        <button className="btn" type="button" disabled={resend.isPending} onClick={() => resend.mutate()}>
+          {resend.isSuccess ? 'New code sent' : 'Send a new code'}
+        </button>
+      </div>
+      <ErrorMessage error={confirm.error ?? resend.error} />
+    </form>
   )
 }
