@@ -1,6 +1,7 @@
 /**
  * Issue 9 in the app: verify a domain against a real DNS server on 127.0.0.1, choose its
- * enrollment mode, see the invitation's delivery state, and accept from the inbox.
+ * enrollment mode, see the invitation's delivery state (real SMTP server on 127.0.0.1),
+ * accept from the inbox, and sign up with the emailed code.
  */
 import type { Page } from '@playwright/test'
 import { createUser } from '../../src/server/index'
@@ -8,17 +9,24 @@ import { routes, trustedDomainSchema } from '../../src/shared/api'
 import { client } from '../server/client'
 import { startDns, type TestDns } from '../support/dns'
 import { startTestServer } from '../support/server'
+import { startSmtp, type TestSmtp } from '../support/smtp'
 import { DEMO_OWNER2, expect, screenshot, test as base } from './fixtures'
 
-const test = base.extend<{ dns: TestDns }>({
+const test = base.extend<{ dns: TestDns; smtp: TestSmtp }>({
   // eslint-disable-next-line no-empty-pattern
   dns: async ({}, use) => {
     const dns = await startDns()
     await use(dns)
     await dns.close()
   },
-  server: async ({ dns }, use) => {
-    const server = await startTestServer({ seed: true, dnsServer: dns.server })
+  // eslint-disable-next-line no-empty-pattern
+  smtp: async ({}, use) => {
+    const smtp = await startSmtp()
+    await use(smtp)
+    await smtp.stop()
+  },
+  server: async ({ dns, smtp }, use) => {
+    const server = await startTestServer({ seed: true, dnsServer: dns.server, mail: { smtpUrl: smtp.url } })
     await use(server)
     await server.close()
   },
@@ -67,8 +75,11 @@ test('an Owner verifies a domain through its TXT record and chooses automatic in
   await nav(app, 'Invitations')
   const row = app.getByRole('row', { name: 'pat@newco.test' })
   await expect(row).toContainText('email queued')
-  await server.mailTick() // no mail transport in this server: it stays queued, never lost
   await expect(row).toContainText('trusted domain')
+  await server.mailTick()
+  await app.reload()
+  await expect(app.getByRole('row', { name: 'pat@newco.test' })).toContainText('email sent')
+  await shots(app, 'invitations-delivery')
 })
 
 test.describe('inbox', () => {
@@ -89,5 +100,33 @@ test.describe('inbox', () => {
     await item.getByRole('button', { name: 'Accept' }).click()
     await expect(item).toHaveCount(0)
     await expect(app.getByRole('navigation', { name: 'Organizations' })).toContainText("Dana's Sandbox")
+  })
+})
+
+test.describe('sign-up', () => {
+  test.use({ signedInAs: null })
+
+  test('a new person signs up and verifies the address with the code emailed over SMTP', async ({ app, server, smtp }) => {
+    await app.getByRole('button', { name: 'New here? Create an account' }).click()
+    const form = app.getByRole('form', { name: 'Add account' })
+    await form.getByLabel('Server URL').fill(server.url)
+    await form.getByLabel('Your name').fill('Quinn New')
+    await form.getByLabel('Email').fill('quinn@fresh.test')
+    await form.getByLabel('Password', { exact: true }).fill('quinn-password')
+    await form.getByRole('button', { name: 'Create account' }).click()
+
+    const verify = app.getByRole('form', { name: 'Verify quinn@fresh.test' })
+    await expect(verify).toBeVisible()
+    await verify.getByLabel('Verification code').fill('000000')
+    await verify.getByRole('button', { name: 'Verify' }).click()
+    await expect(verify.getByRole('alert')).toContainText('code is not right')
+
+    await server.mailTick()
+    const mail = smtp.messages.find((m) => m.subject?.includes('verification code'))!
+    const code = /\b(\d{6})\b/.exec(mail.subject!)![1]!
+    await verify.getByLabel('Verification code').fill(code)
+    await shots(app, 'verify-email')
+    await verify.getByRole('button', { name: 'Verify' }).click()
+    await expect(app.getByRole('article', { name: 'Inbox of quinn@fresh.test' })).toContainText('Nothing waiting for you.')
   })
 })

@@ -81,7 +81,7 @@ export function InvitationTable({
                   {status === 'pending' && <DeliveryBadge state={inv.delivery} />}
                 </td>
                 <td>{ROLE_LABELS[inv.role]}</td>
-                <td className="muted">{inv.invitedBy?.displayName ?? '—'}</td>
+                <td className="muted">{inv.invitedBy?.displayName ?? (inv.automatic ? 'Automatic (verified domain)' : '—')}</td>
                 <td>
                   {status === 'pending' ? (
                     <span className={left.urgent ? 'badge badge-warning' : 'muted'}>{left.text}</span>
