@@ -1,6 +1,17 @@
 import react from '@vitejs/plugin-react'
 import { defineConfig } from 'electron-vite'
 import { resolve } from 'node:path'
+import type { RollupLog } from 'rollup'
+
+/**
+ * zod 4.6.7 (the newest) ships two prose comments that mention `@__PURE__` where Rollup
+ * expects an annotation, so every bundle that includes zod warned about them. Only that
+ * known, harmless upstream case is dropped; every other warning still shows.
+ */
+function onwarn(warning: RollupLog, warn: (w: RollupLog) => void) {
+  if (warning.code === 'INVALID_ANNOTATION' && /[\\/]node_modules[\\/]zod[\\/]/.test(warning.id ?? '')) return
+  warn(warning)
+}
 
 export default defineConfig({
   // Node dependencies (ky, zod, ws, the embedded demo server's fastify and better-sqlite3) stay external:
@@ -21,6 +32,7 @@ export default defineConfig({
       rollupOptions: {
         input: { index: resolve('src/preload/index.ts') },
         external: ['electron'],
+        onwarn,
         output: { format: 'cjs', entryFileNames: '[name].cjs', inlineDynamicImports: true },
       },
     },
@@ -39,6 +51,7 @@ export default defineConfig({
     build: {
       outDir: 'out/renderer',
       rollupOptions: {
+        onwarn,
         input: {
           index: resolve('src/renderer/index.html'),
           // The same app behind the WebSocket bridge, for the loopback harness (Chromium).

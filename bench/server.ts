@@ -65,8 +65,12 @@ async function serve(env: Record<string, string>): Promise<{ url: string; stop()
   return {
     url,
     async stop() {
+      const done = exited(child)
       child.kill('SIGTERM')
-      await exited(child)
+      // An overloaded server may still be working through a backlog: give it a deadline.
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000)
+      await done
+      clearTimeout(timer)
     },
   }
 }
@@ -138,10 +142,18 @@ async function run(store: string, env: Record<string, string>): Promise<boolean>
       } while (cursor)
       return { s: (performance.now() - t) / 1000, rows }
     }
-    const big = await sync(1000)
-    const small = await sync(30)
-    const ratio = small.s / big.s
-    row('full sync, page 1 000 vs page 30', `${big.s.toFixed(2)} s vs ${small.s.toFixed(2)} s: ${ratio.toFixed(1)}×`, `≥ ${TARGET.syncRatio}× faster`, ratio >= TARGET.syncRatio && big.rows === small.rows)
+    // An overloaded server is still answering requests whose clients gave up: let it drain.
+    const drainedBy = performance.now() + 120_000
+    while (!(await get('limit=1').then(() => true, () => false)) && performance.now() < drainedBy);
+    const bothSizes = async () => ({ big: await sync(1000), small: await sync(30) })
+    const synced = await bothSizes().catch(() => null)
+    const ratio = synced ? synced.small.s / synced.big.s : NaN
+    row(
+      'full sync, page 1 000 vs page 30',
+      synced ? `${synced.big.s.toFixed(2)} s vs ${synced.small.s.toFixed(2)} s: ${ratio.toFixed(1)}×` : 'a page timed out (10 s)',
+      `≥ ${TARGET.syncRatio}× faster`,
+      !!synced && ratio >= TARGET.syncRatio && synced.big.rows === synced.small.rows,
+    )
     return errors === 0 && achieved >= TARGET.rate * 0.98 && p99 < TARGET.p99Ms && ratio >= TARGET.syncRatio
   } finally {
     await server.stop()

@@ -1,8 +1,10 @@
 // `npm start`: the desktop app where Electron's binary is installed (electron-vite dev);
 // otherwise the same app in the browser harness (`npm run dev:browser`), opened in an
 // app-mode Chromium window when one is available and a display is there to show it.
+// Chromium gets a file path, not the URL: command lines are readable by every local user,
+// so the harness writes its one-time link into a private (0700 dir, 0600 file) page.
 import { spawn } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, watch } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
@@ -46,30 +48,32 @@ if (electronBinary()) {
   console.log(
     [
       '',
-      'Electron\'s binary is not installed on this machine (run `npx install-electron` where its',
-      'download host is reachable). Starting the same app in the browser harness instead:',
-      'the real main-process services and router, the real renderer, in Chromium.',
+      'No Electron binary on this machine: starting the same app in the browser harness',
+      '(the real main-process services and router, the real renderer, in Chromium).',
       '',
     ].join('\n'),
   )
-  const child = run(isWindows ? 'npm.cmd' : 'npm', ['run', 'dev:browser'], { stdio: ['inherit', 'pipe', 'inherit'] })
   const chrome = findChrome()
   const hasDisplay = isWindows || process.platform === 'darwin' || !!process.env.DISPLAY || !!process.env.WAYLAND_DISPLAY
-  let opened = false
-  child.stdout.on('data', (chunk) => {
-    process.stdout.write(chunk)
-    const match = /ORG_ADMIN_HARNESS_URL=(\S+)/.exec(chunk.toString())
-    if (!match || opened) return
-    opened = true
-    if (chrome && hasDisplay && process.env.ORG_ADMIN_NO_BROWSER !== '1') {
+  const openWindow = chrome && hasDisplay && process.env.ORG_ADMIN_NO_BROWSER !== '1'
+  const launchDir = openWindow ? mkdtempSync(join(tmpdir(), 'org-admin-launch-')) : null
+  const launchFile = launchDir && join(launchDir, 'open.html')
+  if (launchDir) process.on('exit', () => rmSync(launchDir, { recursive: true, force: true }))
+  run(isWindows ? 'npm.cmd' : 'npm', ['run', '--silent', 'dev:browser'], {
+    env: launchFile ? { ...process.env, ORG_ADMIN_LAUNCH_FILE: launchFile } : process.env,
+  })
+  if (launchDir) {
+    const watcher = watch(launchDir, () => {
+      if (!existsSync(launchFile)) return
+      watcher.close()
       console.log(`Opening it in ${chrome} (app mode). Set ORG_ADMIN_NO_BROWSER=1 to skip.`)
       const profile = mkdtempSync(join(tmpdir(), 'org-admin-chromium-'))
-      spawn(chrome, [`--app=${match[1]}`, `--user-data-dir=${profile}`, '--no-first-run', '--disable-background-networking'], {
+      spawn(chrome, [`--app=file://${launchFile}`, `--user-data-dir=${profile}`, '--no-first-run', '--disable-background-networking'], {
         stdio: 'ignore',
         detached: true,
       }).unref()
-    } else {
-      console.log(chrome ? 'No display: open the URL above in a browser.' : 'Open the URL above in Chromium or Chrome.')
-    }
-  })
+    })
+  } else if (!chrome) {
+    console.log('Open the URL it prints in Chromium or Chrome.')
+  }
 }

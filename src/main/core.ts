@@ -23,6 +23,8 @@ export interface CoreOptions {
   timeoutMs?: number
   retryLimit?: number
   backgroundMinIntervalMs?: number
+  maxSyncBytes?: number
+  reconnectBaseMs?: number
 }
 
 export interface Core {
@@ -44,11 +46,19 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     now: opts.now,
     timeoutMs: opts.timeoutMs,
     retryLimit: opts.retryLimit,
+    reconnectBaseMs: opts.reconnectBaseMs,
   })
   await accounts.load()
   const cache = new CacheService(store)
   accounts.onForget = (accountId) => cache.forgetAccount(accountId)
-  const sync = new SyncService({ accounts, cache, events, now: opts.now, backgroundMinIntervalMs: opts.backgroundMinIntervalMs })
+  const sync = new SyncService({
+    accounts,
+    cache,
+    events,
+    now: opts.now,
+    backgroundMinIntervalMs: opts.backgroundMinIntervalMs,
+    maxSyncBytes: opts.maxSyncBytes,
+  })
   const actions = new OrgActions({ accounts, sync })
   const inbox = new InboxActions({ accounts, sync })
   const router = createRouter({ accounts, sync, actions, inbox, isTrustedSender: opts.isTrustedSender })

@@ -94,7 +94,10 @@ async function start(): Promise<void> {
     console.error('[main] the demo server did not start:', err)
     return null
   })
-  if (backend) await ensureDemoAccount(core.accounts, backend.url)
+  if (backend) {
+    core.accounts.serverInUse = backend.url
+    await ensureDemoAccount(core.accounts, backend.url)
+  }
 }
 
 /**

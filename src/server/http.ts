@@ -6,6 +6,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { z } from 'zod'
 import type { User } from '../shared/api'
 import { AppError, HTTP_STATUS } from '../shared/errors'
+import { fromDatabaseError } from './db/errors'
 import { withKnownAccess } from './services/access'
 import { authenticate, authenticateIn } from './services/auth'
 import type { Ctx } from './services/context'
@@ -21,6 +22,8 @@ export interface RouteSpec<P extends Schema | undefined, Q extends Schema | unde
   tag: string
   /** false: public route (login, refresh, invitation preview/accept). */
   auth?: boolean
+  /** Counts attempts in `rate_limits` (LoginLimiter, services/rate-limit.ts) and may answer 429. */
+  rateLimited?: boolean
   params?: P
   query?: Q
   body?: B
@@ -31,8 +34,26 @@ export interface RouteSpec<P extends Schema | undefined, Q extends Schema | unde
 
 export type RegisteredRoute = RouteSpec<Schema | undefined, Schema | undefined, Schema | undefined>
 
+/** C0 and C1 controls (NUL included) and lone surrogates: no text the API takes may hold them. */
+const FORBIDDEN_CHARS = /[\u0000-\u001F\u007F-\u009F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
+
+/** One guard for every route and every field, before any schema or query sees the input. */
+function refuseControlChars(value: unknown, path: string): void {
+  if (typeof value === 'string') {
+    if (FORBIDDEN_CHARS.test(value)) {
+      throw new AppError('validation_failed', `Control characters are not allowed (${path})`, { path })
+    }
+  } else if (value && typeof value === 'object') {
+    for (const [key, v] of Object.entries(value)) {
+      refuseControlChars(key, path)
+      refuseControlChars(v, `${path}.${key}`)
+    }
+  }
+}
+
 function parse<S extends Schema | undefined>(schema: S, value: unknown, where: string): Out<S> {
   if (!schema) return undefined as Out<S>
+  refuseControlChars(value, where)
   const r = schema.safeParse(value)
   if (!r.success) {
     const first = r.error.issues[0]
@@ -55,6 +76,8 @@ export class Router {
       method: spec.method,
       url: spec.url,
       handler: async (req, reply) => {
+        // The organization id reaches SQL in authenticateIn, before the route's own parsing.
+        refuseControlChars(req.params, 'params')
         if (spec.auth === false) return this.run(spec, undefined as unknown as User, req, reply)
         const orgId = (req.params as { orgId?: unknown }).orgId
         if (typeof orgId !== 'string') return this.run(spec, await authenticate(this.ctx, bearer(req)), req, reply)
@@ -89,7 +112,8 @@ function bearer(req: FastifyRequest): string {
 /** Maps every failure to `{ error: { code, message, details? } }` with the right status. */
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError | AppError, req, reply) => {
-    if (err instanceof AppError) return reply.code(HTTP_STATUS[err.code]).send({ error: err.toJSON() })
+    const known = err instanceof AppError ? err : fromDatabaseError(err)
+    if (known) return reply.code(HTTP_STATUS[known.code]).send({ error: known.toJSON() })
     const fe = err as FastifyError
     if (fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
       return reply.code(413).send({ error: { code: 'payload_too_large', message: 'The request body is too large' } })

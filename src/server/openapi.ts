@@ -7,6 +7,30 @@ const json = (schema: z.ZodType, io: 'input' | 'output') => ({
   'application/json': { schema: z.toJSONSchema(schema, { io, unrepresentable: 'any' }) },
 })
 
+/** A stable, unique id from method and path: GET /v1/orgs/:orgId/members → getOrgsByOrgIdMembers. */
+export const operationId = (r: Pick<RegisteredRoute, 'method' | 'url'>): string =>
+  r.method.toLowerCase() +
+  r.url
+    .split('/')
+    .filter((part) => part && part !== 'v1')
+    .map((part) => (part.startsWith(':') ? `By${part[1]!.toUpperCase()}${part.slice(2)}` : part))
+    .map((part) => part.replace(/(^|[-.])(\w)/g, (_m, _sep, c: string) => c.toUpperCase()))
+    .join('')
+
+const errorResponse = (description: string) => ({ description, content: json(errorResponseSchema, 'output') })
+
+/** The 4xx answers a route can give, from what it declares (auth, path parameters, body, rate limit). */
+function errorResponses(r: RegisteredRoute) {
+  return {
+    '400': errorResponse('Invalid input (validation_failed, bad_request)'),
+    ...(r.auth === false ? {} : { '401': errorResponse('Missing, expired or revoked access token') }),
+    ...(r.url.includes(':') ? { '404': errorResponse('Unknown here, or not visible to you') } : {}),
+    ...(r.auth === false ? {} : { '403': errorResponse('Your role does not allow this') }),
+    ...(r.method !== 'GET' ? { '409': errorResponse('A rule refused the change (last_owner, cap_reached, conflict, …)') } : {}),
+    ...(r.rateLimited ? { '429': errorResponse('Too many attempts (rate_limited); retry after details.retryAfterSeconds') } : {}),
+  }
+}
+
 export function openApiDocument(routes: RegisteredRoute[]) {
   const paths: Record<string, Record<string, unknown>> = {}
   for (const r of routes) {
@@ -19,6 +43,7 @@ export function openApiDocument(routes: RegisteredRoute[]) {
       : []
     paths[oaPath] ??= {}
     paths[oaPath][r.method.toLowerCase()] = {
+      operationId: operationId(r),
       summary: r.summary,
       tags: [r.tag],
       security: r.auth === false ? [] : [{ bearer: [] }],
@@ -29,7 +54,8 @@ export function openApiDocument(routes: RegisteredRoute[]) {
           description: 'Success',
           ...(r.response ? { content: json(r.response, 'output') } : {}),
         },
-        default: { description: 'Error', content: json(errorResponseSchema, 'output') },
+        ...errorResponses(r),
+        default: errorResponse('Error'),
       },
     }
   }
@@ -40,8 +66,10 @@ export function openApiDocument(routes: RegisteredRoute[]) {
       version: '1.0.0',
       description:
         'Organizations, members, roles, invitations, trusted domains, workspaces, activity and billing. ' +
-        'Inviting an address in a trusted domain adds an existing account at once; other addresses get a 48-hour invitation.',
+        'Every invitation lasts 48 hours and is emailed; nobody joins without accepting. Trusted domains count once verified (DNS TXT) and only for verified addresses.',
+      license: { name: 'Proprietary', identifier: 'LicenseRef-Proprietary' },
     },
+    servers: [{ url: '/', description: 'The server that serves this document' }],
     components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
     paths,
   }

@@ -7,7 +7,8 @@ import { sql } from 'drizzle-orm'
 import { INVITATION_TTL_MS, type Role } from '../shared/roles'
 import { activity, invitations, invoices, memberships, trustedDomains, usage, users, workspaceMembers, workspaces } from './db/schema'
 import { addMember, createOrg, createUser, FIRST, LAST, type Handle } from './provision'
-import { hashPassword, newId, newToken, sha256 } from './services/crypto'
+import { hashPassword, newId, sha256 } from './services/crypto'
+import { linkSecret, linkToken } from './services/invitation-links'
 
 export const DEMO_PASSWORD = 'demo-password'
 export const DEMO_ADMIN = { email: 'admin@demo.test', displayName: 'Dana Admin' }
@@ -76,13 +77,15 @@ export async function seedDemo(h: Handle): Promise<void> {
     { n: 7, ageMs: 3 * DAY, state: 'expired' },
     { n: 3, ageMs: 1 * DAY, state: 'revoked' },
   ]
+  const secret = await linkSecret(h.db)
   let k = 0
   for (const { n, ageMs, state } of states) {
     for (let i = 0; i < n; i++, k++) {
       const created = new Date(now.getTime() - ageMs - k * 600_000)
       const email = `candidate${k + 1}@${k % 3 === 0 ? 'gmail.test' : 'globex-partners.test'}`
+      const id = newId()
       await h.db.insert(invitations).values({
-        id: newId(), orgId: globex.id, email, role: k % 5 === 0 ? 'billing_admin' : 'member', tokenHash: sha256(newToken()),
+        id, orgId: globex.id, email, role: k % 5 === 0 ? 'billing_admin' : 'member', tokenHash: sha256(linkToken(secret, id, 0)),
         invitedBy: k % 4 === 0 ? globexPeople[2]!.id : dana.id, trustedDomain: false, createdAt: created,
         expiresAt: new Date(created.getTime() + INVITATION_TTL_MS),
         revokedAt: state === 'revoked' ? new Date(created.getTime() + 3_600_000) : null,

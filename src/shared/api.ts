@@ -296,6 +296,7 @@ export const activityQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
 })
 export const activityPageSchema = z.object({ items: z.array(activityEventSchema), nextCursor: z.string().nullable() })
+export type ActivityPage = z.infer<typeof activityPageSchema>
 
 // ── Billing ────────────────────────────────────────────────────────────
 export const billingSummarySchema = z.object({

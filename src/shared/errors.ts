@@ -27,6 +27,9 @@ export const ERROR_CODES = [
   'timeout',
   'session_expired',
   'invalid_response',
+  'response_too_large',
+  'redirect_refused',
+  'insecure_http',
   'unknown_account',
   'forbidden_sender',
 ] as const
@@ -84,6 +87,9 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   timeout: 504,
   session_expired: 401,
   invalid_response: 502,
+  response_too_large: 502,
+  redirect_refused: 502,
+  insecure_http: 400,
   unknown_account: 404,
   forbidden_sender: 403,
 }

@@ -36,16 +36,28 @@ const backendUrl = z
   .pipe(z.url({ protocol: /^https?$/, normalize: true }))
   .transform((u) => u.replace(/\/+$/, ''))
 
+export const ACCOUNT_STATES = ['signed_in', 'offline', 'expired', 'signed_out'] as const
+export type AccountState = (typeof ACCOUNT_STATES)[number]
+
+export const accountNameSchema = z.string().trim().max(60)
+
 export const accountSummarySchema = z.object({
   id,
   baseUrl: z.string(),
+  /** A name the person gave this account (null: none; show email and server). */
+  name: z.string().nullable(),
   email: z.string(),
   displayName: z.string(),
   /** `expired`: the refresh token was rejected; the user must enter the password again. */
   status: z.enum(['signed_in', 'expired', 'signed_out']),
   online: z.boolean(),
+  /** The one state every view shows: status, with `offline` for a signed-in account main cannot reach. */
+  state: z.enum(ACCOUNT_STATES),
 })
 export type AccountSummary = z.infer<typeof accountSummarySchema>
+
+/** Set only after the person confirmed the warning about a plain-http server on another machine. */
+const allowInsecureHttp = z.boolean().optional()
 
 const scope = { accountId: id }
 const orgScope = { accountId: id, orgId: id }
@@ -88,16 +100,26 @@ function channel<Req extends z.ZodType, Res extends z.ZodType>(request: Req, res
 export const channels = {
   'accounts.list': channel(z.object({}).strict(), z.array(accountSummarySchema)),
   'accounts.add': channel(
-    z.object({ baseUrl: backendUrl, email: z.string().trim().min(1).max(254), password: z.string().min(1).max(1024) }).strict(),
+    z
+      .object({
+        baseUrl: backendUrl,
+        email: z.string().trim().min(1).max(254),
+        password: z.string().min(1).max(1024),
+        allowInsecureHttp,
+      })
+      .strict(),
     accountSummarySchema,
   ),
   /** Sign up on a server: the account starts unverified; the server emails a code to the address. */
   'accounts.register': channel(
-    z.object({ baseUrl: backendUrl, email: emailSchema, displayName: z.string().trim().min(1).max(120), password: z.string().min(8).max(1024) }).strict(),
+    z.object({ baseUrl: backendUrl, email: emailSchema, displayName: z.string().trim().min(1).max(120), password: z.string().min(8).max(1024), allowInsecureHttp }).strict(),
     accountSummarySchema,
   ),
   'accounts.verifyEmail': channel(z.object({ ...scope, code: z.string().trim().regex(/^\d{6}$/) }).strict(), meSchema),
   'accounts.resendVerification': channel(z.object(scope).strict(), z.object({ ok: z.literal(true) })),
+  /** The server to propose when adding an account: the one in use (embedded demo), else the last added. */
+  'accounts.suggestServer': channel(z.object({}).strict(), z.object({ url: z.string().nullable() })),
+  'accounts.rename': channel(z.object({ ...scope, name: accountNameSchema }).strict(), accountSummarySchema),
   'accounts.signIn': channel(z.object({ ...scope, password: z.string().min(1).max(1024) }).strict(), accountSummarySchema),
   'accounts.signOut': channel(z.object(scope).strict(), accountSummarySchema),
   'accounts.forget': channel(z.object(scope).strict(), z.object({ ok: z.literal(true) })),
@@ -122,7 +144,7 @@ export const channels = {
   'invitations.resend': channel(z.object({ ...orgScope, invitationId: id }).strict(), invitationLinkSchema),
   'invitations.link': channel(z.object({ ...orgScope, invitationId: id }).strict(), invitationLinkSchema),
   /** Look at an accept link before accepting it (no account needed). */
-  'invitations.preview': channel(z.object({ url: z.string().max(2048) }).strict(), invitationPreviewSchema),
+  'invitations.preview': channel(z.object({ url: z.string().max(2048), allowInsecureHttp }).strict(), invitationPreviewSchema),
   /** Accept a link as the invitee: signs in (or registers) and adds that account. */
   'invitations.accept': channel(
     z
@@ -130,6 +152,7 @@ export const channels = {
         url: z.string().max(2048),
         password: z.string().min(1).max(1024),
         displayName: z.string().trim().min(1).max(120).optional(),
+        allowInsecureHttp,
       })
       .strict(),
     z.object({ account: accountSummarySchema, orgId: id }),
@@ -150,9 +173,10 @@ export const channels = {
   'inbox.requestToJoin': channel(z.object(orgScope).strict(), z.object({ ok: z.literal(true) })),
 
   'workspaces.list': channel(z.object(orgScope).strict(), cached(workspaceListSchema)),
+  /** The first page is cached like the rest (readable offline); later pages come from the server. */
   'activity.list': channel(
     z.object({ ...orgScope, cursor: z.string().max(512).optional() }).strict(),
-    activityPageSchema,
+    cached(activityPageSchema),
   ),
   'billing.get': channel(z.object(orgScope).strict(), cached(billingSummarySchema)),
 } as const
@@ -176,7 +200,7 @@ export const events = {
   connectivity: z.object({ ...scope, online: z.boolean() }),
   'session.expired': z.object(scope),
   /** A background refresh replaced cached data: the renderer refetches the matching queries. */
-  'cache.updated': z.object({ ...scope, orgId: id.nullable(), kind: z.enum(['orgs', 'org', 'members', 'invitations', 'domains', 'workspaces', 'billing']) }),
+  'cache.updated': z.object({ ...scope, orgId: id.nullable(), kind: z.enum(['orgs', 'org', 'members', 'invitations', 'domains', 'workspaces', 'billing', 'activity']) }),
   'accounts.changed': z.object({}),
 } as const
 export type Events = { [K in keyof typeof events]: z.infer<(typeof events)[K]> }

@@ -1,7 +1,7 @@
 /**
  * The browser side of the loopback harness: the page gets the same `window.orgAdmin` as the
- * Electron preload, calls reach the real router, events reach the page, and the per-run
- * secret does not stay in the address bar.
+ * Electron preload, calls reach the real router, events reach the page, and the URL's
+ * one-time code neither stays in the address bar nor opens the app a second time.
  */
 import { DEMO_OWNER2, expect, test, type AppGlobal } from './fixtures'
 
@@ -27,7 +27,7 @@ test('window.orgAdmin talks to the real router and hears its events', async ({ a
   expect(added.ok).toBe(true)
   await expect.poll(() => app.evaluate(() => (globalThis as unknown as Page).seen)).toContain('accounts.changed')
 
-  // A reload keeps the session's secret (sessionStorage), not the URL.
+  // A reload keeps the page's session token (sessionStorage); the URL's code is spent.
   await app.reload()
   await expect
     .poll(() => app.evaluate(async () => {
@@ -35,4 +35,23 @@ test('window.orgAdmin talks to the real router and hears its events', async ({ a
       return r.ok ? r.data.length : -1
     }))
     .toBe(2)
+})
+
+test('a used link or a bare address says what to do instead of loading forever', async ({ app, harness, context }) => {
+  await expect(app.getByRole('navigation', { name: 'Organizations' })).toBeVisible()
+  const message = /link works only once.*npm start/
+
+  const replay = await context.newPage()
+  await replay.goto(harness.url)
+  await expect(replay.getByRole('alert')).toHaveText(message)
+  await expect(replay.getByRole('alert')).toHaveAttribute('data-code', 'forbidden_sender')
+
+  const bare = await context.newPage()
+  await bare.goto(harness.origin)
+  await expect(bare.getByRole('alert')).toHaveText(message)
+
+  // A fresh link still opens the app.
+  const fresh = await context.newPage()
+  await fresh.goto(harness.newUrl())
+  await expect(fresh.getByRole('navigation', { name: 'Organizations' })).toBeVisible()
 })

@@ -66,11 +66,16 @@ test('revoke, resend, then accept a copied link as the invitee', async ({ app })
   await expect(app.getByRole('table', { name: 'revoked invitations' }).getByRole('row', { name: 'gone@example.com' })).toBeVisible()
   await app.getByRole('tab', { name: /Pending/ }).click()
 
-  // Resend: a new link; the old one stops working.
-  await app.getByRole('table', { name: 'pending invitations' }).getByRole('button', { name: 'Copy link for joiner@example.com' }).click()
+  // Copying again shows the same link (the one sent keeps working); Resend replaces it and says so.
+  const copyLink = app.getByRole('table', { name: 'pending invitations' }).getByRole('button', { name: 'Copy link for joiner@example.com' })
+  await copyLink.click()
   const first = await app.getByLabel('Invitation link for joiner@example.com').inputValue()
+  await copyLink.click()
+  await expect(app.getByLabel('Invitation link for joiner@example.com')).toHaveValue(first)
+  await expect(app.getByRole('button', { name: 'Resend to joiner@example.com' })).toHaveText('Resend (replace link)')
   await app.getByRole('button', { name: 'Resend to joiner@example.com' }).click()
   await expect(app.getByLabel('Invitation link for joiner@example.com')).not.toHaveValue(first)
+  await expect(app.getByText('This new link replaces the one sent before, which no longer works.')).toBeVisible()
   const link = await app.getByLabel('Invitation link for joiner@example.com').inputValue()
   expect(link).toMatch(/\/invite#/)
 

@@ -3,12 +3,13 @@
  * many concurrent calls, refresh-token reuse ending the session, sign-in keeping the
  * account, two backends at once. The server's ManualClock makes tokens expire on demand.
  */
+import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { routes } from '../../src/shared/api'
 import type { AccountSummary } from '../../src/shared/ipc'
 import { startTestServer } from '../support/server'
-import { countingFetch, DEMO, eventsOf, makeCore, OWNER2, rawBytes, type TestCore } from './helpers'
+import { countingFetch, DEMO, eventsOf, makeCore, OWNER2, rawBytes, snapshotDir, type TestCore } from './helpers'
 
 type Server = Awaited<ReturnType<typeof startTestServer>>
 const ACCESS_TTL_MS = 15 * 60_000
@@ -82,8 +83,8 @@ describe('accounts', () => {
     const orgId = await firstOwnedOrg(core, account.id)
     server.clock.advance(ACCESS_TTL_MS + 1_000) // only the server knows: the client's clock is not tied to it here
 
-    const page = await core.call<{ items: unknown[] }>('activity.list', { accountId: account.id, orgId })
-    expect(Array.isArray(page.items)).toBe(true)
+    const page = await core.call<{ data: { items: unknown[] } }>('activity.list', { accountId: account.id, orgId })
+    expect(Array.isArray(page.data.items)).toBe(true)
     expect(http.count(routes.activity(orgId), 401)).toBe(1)
     expect(http.count(routes.refresh())).toBe(1)
     expect(http.count(routes.activity(orgId), 200)).toBe(1)
@@ -148,11 +149,51 @@ describe('accounts', () => {
     const orgs = await core.call<{ source: string }>('orgs.list', { accountId: account.id })
     expect(orgs.source).toBe('cache')
 
+    const cacheDir = join(core.dataDir, 'cache', account.id)
+    expect((await snapshotDir(cacheDir)).length).toBeGreaterThan(0)
     expect(await core.call('accounts.forget', { accountId: account.id })).toEqual({ ok: true })
     expect(await core.call('accounts.list', {})).toEqual([])
+    // Forgetting deletes what was cached for the account from disk, not only from the list.
+    expect(await snapshotDir(cacheDir)).toEqual([])
     const r = await core.router.handle('orgs.list', { accountId: account.id }, { url: 'http://app.test/', isMainFrame: true })
     expect(r).toMatchObject({ ok: false, error: { code: 'unknown_account' } })
   })
+
+  /** A fetch that holds refresh requests at a gate: before they reach the server, or after it answered. */
+  function gatedRefresh(when: 'before' | 'after') {
+    let release!: () => void
+    const gate = new Promise<void>((r) => (release = r))
+    let arrived!: () => void
+    const seen = new Promise<void>((r) => (arrived = r))
+    const fetchFn: typeof fetch = async (input, init) => {
+      const req = new Request(input, init)
+      if (!new URL(req.url).pathname.endsWith(routes.refresh())) return fetch(req)
+      arrived()
+      if (when === 'before') await gate
+      const res = await fetch(req)
+      if (when === 'after') await gate
+      return res
+    }
+    return { fetch: fetchFn, seen, release }
+  }
+
+  for (const when of ['before', 'after'] as const) {
+    it(`a refresh answered ${when === 'before' ? 'after the server saw the sign-out' : 'only after sign-out finished'} does not bring the session back`, async () => {
+      const gated = gatedRefresh(when)
+      const local = await makeCore({ fetch: gated.fetch })
+      cleanups.push(() => local.dispose())
+      const account = await local.call<AccountSummary>('accounts.add', { baseUrl: server.url, ...DEMO })
+      const refreshing = local.accounts.refresh(account.id).then(() => 'ok', (err: { code?: string }) => err.code)
+      await gated.seen
+      expect(await local.call('accounts.signOut', { accountId: account.id })).toMatchObject({ status: 'signed_out' })
+      gated.release()
+      await refreshing
+      expect((await local.call<AccountSummary[]>('accounts.list', {})).map((a) => a.status)).toEqual(['signed_out'])
+      const stored = await local.store.read(['accounts.json.enc'], storedTokens)
+      expect(stored!.accounts[0]!.tokens).toBeNull()
+      expect(local.received.filter((e) => e.event === 'session.expired')).toEqual([])
+    })
+  }
 
   it('holds two accounts on two servers at once', async () => {
     const other = await startTestServer({ seed: true })

@@ -1,6 +1,7 @@
 /**
- * The loopback harness host: the WebSocket refuses callers without the per-run secret or
- * from another Origin; with both, a call round-trips through the real router.
+ * The loopback harness host: a URL's one-time code admits one connection, which gets a
+ * session token; the WebSocket refuses callers without either, a replayed code, or another
+ * Origin. Admitted, a call round-trips through the real router.
  */
 import { randomBytes } from 'node:crypto'
 import { mkdtemp, rm } from 'node:fs/promises'
@@ -22,27 +23,34 @@ afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true })
 })
 
-const wsUrl = (secret?: string) => `${harness.origin.replace('http', 'ws')}/bridge${secret === undefined ? '' : `?secret=${secret}`}`
+const wsUrl = (query = '') => `${harness.origin.replace('http', 'ws')}/bridge${query}`
+const codeOf = (url: string) => new URL(url).hash.replace(/^#code=/, '')
 
-/** Resolves with the HTTP status of a refused upgrade, or 101 when the socket opened. */
-function handshake(url: string, origin: string | undefined): Promise<number> {
+/** Resolves with the HTTP status of a refused upgrade, or 101 and the session token it was given. */
+function handshake(url: string, origin: string | undefined): Promise<{ status: number; session?: string }> {
   return new Promise((resolve) => {
     const ws = new WebSocket(url, origin ? { origin } : {})
     ws.on('open', () => {
-      ws.close()
-      resolve(101)
+      // A redeemed code is answered with the session token first; a session gets nothing.
+      const timer = setTimeout(() => (ws.close(), resolve({ status: 101 })), 200)
+      ws.once('message', (d) => {
+        clearTimeout(timer)
+        ws.close()
+        resolve({ status: 101, session: (JSON.parse(d.toString()) as { session: string }).session })
+      })
     })
-    ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0))
-    ws.on('error', () => resolve(0))
+    ws.on('unexpected-response', (_req, res) => resolve({ status: res.statusCode ?? 0 }))
+    ws.on('error', () => resolve({ status: 0 }))
   })
 }
 
-function connect(): Promise<WebSocket> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(wsUrl(harness.secret), { origin: harness.origin })
-    ws.once('open', () => resolve(ws))
+async function connect(): Promise<WebSocket> {
+  const ws = new WebSocket(wsUrl(`?code=${codeOf(harness.newUrl())}`), { origin: harness.origin })
+  await new Promise((resolve, reject) => {
+    ws.once('message', resolve) // the session token: admitted
     ws.once('error', reject)
   })
+  return ws
 }
 
 function request(ws: WebSocket, id: number, channel: string, payload: unknown): Promise<unknown> {
@@ -60,20 +68,33 @@ function request(ws: WebSocket, id: number, channel: string, payload: unknown): 
 }
 
 describe('harness WebSocket', () => {
-  it('hands the secret to the page in the URL fragment only', () => {
+  it('hands the page a one-time code in the URL fragment only', () => {
     const url = new URL(harness.url)
     expect(url.hostname).toBe('127.0.0.1')
-    expect(url.hash).toBe(`#harness=${harness.secret}`)
+    expect(url.hash).toMatch(/^#code=[A-Za-z0-9_-]{32}$/)
     expect(url.search).toBe('')
+    expect(harness.newUrl()).not.toBe(harness.url)
   })
 
-  it('refuses a connection without the secret, with a wrong one, or from a foreign origin', async () => {
-    expect(await handshake(wsUrl(), harness.origin)).toBe(403)
-    expect(await handshake(wsUrl('wrong'), harness.origin)).toBe(403)
-    expect(await handshake(wsUrl(harness.secret.slice(0, -1) + 'A'), harness.origin)).toBe(403)
-    expect(await handshake(wsUrl(harness.secret), 'http://evil.test')).toBe(403)
-    expect(await handshake(wsUrl(harness.secret), undefined)).toBe(403)
-    expect(await handshake(wsUrl(harness.secret), harness.origin)).toBe(101)
+  it('refuses a connection without a code, with a wrong one, or from a foreign origin', async () => {
+    const code = codeOf(harness.newUrl())
+    expect(await handshake(wsUrl(), harness.origin)).toEqual({ status: 403 })
+    expect(await handshake(wsUrl('?code=wrong'), harness.origin)).toEqual({ status: 403 })
+    expect(await handshake(wsUrl(`?code=${code.slice(0, -1)}A`), harness.origin)).toEqual({ status: 403 })
+    expect(await handshake(wsUrl('?session=forged'), harness.origin)).toEqual({ status: 403 })
+    expect(await handshake(wsUrl(`?code=${code}`), 'http://evil.test')).toEqual({ status: 403 })
+    expect(await handshake(wsUrl(`?code=${code}`), undefined)).toEqual({ status: 403 })
+    // Refused attempts from elsewhere do not spend the code of the real page.
+    expect(await handshake(wsUrl(`?code=${code}`), harness.origin)).toMatchObject({ status: 101 })
+  })
+
+  it('admits a code once: a replay of the same URL is refused, the session token keeps working', async () => {
+    const code = codeOf(harness.newUrl())
+    const first = await handshake(wsUrl(`?code=${code}`), harness.origin)
+    expect(first).toMatchObject({ status: 101, session: expect.stringMatching(/^[A-Za-z0-9_-]{32}$/) })
+    expect(await handshake(wsUrl(`?code=${code}`), harness.origin)).toEqual({ status: 403 })
+    // Reload or reconnect of the admitted page: its session, no new token.
+    expect(await handshake(wsUrl(`?session=${first.session}`), harness.origin)).toEqual({ status: 101 })
   })
 
   it('round-trips calls through the real router, errors included', async () => {

@@ -1,10 +1,16 @@
 /** Trusted domains, workspaces, activity, billing, the one error shape, and the OpenAPI document. */
+import { execFile } from 'node:child_process'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { activityPageSchema, billingSummarySchema, routes, workspaceListSchema } from '../../src/shared/api'
 import { errorResponseSchema } from '../../src/shared/errors'
 import type { TestServer } from '../support/server'
 import { client, seeded } from './client'
 
+const run = promisify(execFile)
 let server: TestServer
 let api: ReturnType<typeof client>
 let dana: string
@@ -76,6 +82,29 @@ describe('errors', () => {
   })
 })
 
+describe('input the database would refuse', () => {
+  it('answers 400 in the error shape, and changes nothing', async () => {
+    const nul = '\u0000'
+    const syncCursor = Buffer.from(JSON.stringify(['not-a-date', 'x'])).toString('base64url')
+    const since = encodeURIComponent(new Date().toISOString())
+    const cases = [
+      await api.call('GET', `${routes.members(acme)}?q=${encodeURIComponent(`da${nul}na`)}`, { token: dana }),
+      await api.call('GET', `${routes.discoverable(acme)}?q=${encodeURIComponent(nul)}`, { token: dana }),
+      await api.call('PATCH', routes.org(acme), { token: dana, body: { name: `Acme${nul}Corp` } }),
+      await api.call('PATCH', routes.org(acme), { token: dana, body: { name: 'Acme\u0007Corp' } }),
+      await api.call('POST', routes.invitations(acme), { token: dana, body: { emails: [`x${nul}@y.test`], role: 'member' } }),
+      await api.call('POST', routes.login(), { body: { email: 'admin@demo.test', password: `demo${nul}` } }),
+      await api.call('POST', routes.acceptInvitation('a'.repeat(20)), { body: { password: 'long-enough', displayName: `Eve${nul}` } }),
+      await api.call('GET', `${routes.members(acme)}?since=${since}&cursor=${syncCursor}`, { token: dana }),
+      await api.call('GET', routes.org(`${acme}${nul}`), { token: dana }),
+    ]
+    for (const reply of cases) {
+      expect({ status: reply.status, code: errorResponseSchema.parse(reply.body).error.code }).toEqual({ status: 400, code: 'validation_failed' })
+    }
+    expect((await api.call('GET', routes.org(acme), { token: dana })).body.name).toBe('Acme Corp')
+  })
+})
+
 describe('OpenAPI', () => {
   it('documents every route of the shared table', async () => {
     const doc = (await api.call('GET', routes.openapi())).body
@@ -90,5 +119,23 @@ describe('OpenAPI', () => {
     expect(doc.paths['/v1/orgs/{orgId}/members'].get.parameters.map((p: { name: string }) => p.name)).toEqual(
       expect.arrayContaining(['orgId', 'cursor', 'limit', 'q', 'role', 'since']),
     )
+  })
+
+  it("passes Redocly's recommended ruleset with no error and no warning", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'openapi-'))
+    try {
+      const file = join(dir, 'openapi.json')
+      await writeFile(file, JSON.stringify((await api.call('GET', routes.openapi())).body))
+      // Offline and quiet: no telemetry, no update check. Warnings exit 0, so read the totals.
+      const { stdout } = await run(process.execPath, ['node_modules/@redocly/cli/bin/cli.js', 'lint', file, '--config', 'redocly.yaml', '--format=json'], {
+        env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' },
+        timeout: 60_000,
+      }).catch((err: { stdout: string }) => err)
+      const report = JSON.parse(stdout) as { totals: unknown; problems: { ruleId: string; message: string }[] }
+      expect(report.problems.map((p) => `${p.ruleId}: ${p.message}`)).toEqual([])
+      expect(report.totals).toEqual({ errors: 0, warnings: 0, ignored: 0 })
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
   })
 })

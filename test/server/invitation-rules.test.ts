@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { invitations } from '../../src/server/db/schema'
 import { addMember, createOrg, createUser } from '../../src/server/index'
 import { createInvitationsResponseSchema, parseInvitationUrl, routes } from '../../src/shared/api'
-import type { TestServer } from '../support/server'
+import { startTestServer, type TestServer } from '../support/server'
 import { client, seeded } from './client'
 
 const HOUR = 3_600_000
@@ -79,6 +79,30 @@ describe('creating invitations', () => {
     expect(r.rejected.every((x) => x.reason === 'cap_reached')).toBe(true)
     expect(r.invited.length + r.rejected.length).toBe(100)
   })
+
+  it('does not count expired invitations against the cap', async () => {
+    const { orgId, token, signIn } = await ownOrg(3)
+    expect(createInvitationsResponseSchema.parse((await invite(token, orgId, ['x1@exp.cap', 'x2@exp.cap'])).body).invited).toHaveLength(2)
+    expect(createInvitationsResponseSchema.parse((await invite(token, orgId, ['x3@exp.cap'])).body).rejected[0]!.reason).toBe('cap_reached')
+    server.clock.advance(48 * HOUR)
+    const later = createInvitationsResponseSchema.parse((await invite(await signIn(), orgId, ['x3@exp.cap', 'x4@exp.cap'])).body)
+    expect(later.invited.map((i) => i.invitation.email)).toEqual(['x3@exp.cap', 'x4@exp.cap'])
+  })
+
+  it('resends an expired invitation only when a seat is free', async () => {
+    const { orgId, token, signIn } = await ownOrg(2)
+    const old = createInvitationsResponseSchema.parse((await invite(token, orgId, ['old@resend.cap'])).body).invited[0]!
+    server.clock.advance(48 * HOUR)
+    const fresh = await signIn()
+    expect(createInvitationsResponseSchema.parse((await invite(fresh, orgId, ['new@resend.cap'])).body).invited).toHaveLength(1)
+    const refused = await api.call('POST', routes.resend(orgId, old.invitation.id), { token: fresh })
+    expect(refused.status).toBe(409)
+    expect(refused.body.error.code).toBe('cap_reached')
+    expect((await list(fresh, orgId)).find((i) => i.email === 'old@resend.cap')!.status).toBe('expired')
+    // A pending invitation holds its seat already, so resending it needs none.
+    const pending = (await list(fresh, orgId)).find((i) => i.email === 'new@resend.cap')!
+    expect((await api.call('POST', routes.resend(orgId, pending.id), { token: fresh })).status).toBe(200)
+  })
 })
 
 describe('the life of an invitation', () => {
@@ -94,7 +118,7 @@ describe('the life of an invitation', () => {
     expect(accept.body.error.code).toBe('invitation_not_pending')
   })
 
-  it('resend mints a new link and 48 fresh hours; link rotates the token but keeps the expiry', async () => {
+  it('resend replaces the link and gives 48 fresh hours; copying the link shows the one that was sent', async () => {
     const { orgId, token: first, signIn } = await ownOrg()
     const created = createInvitationsResponseSchema.parse((await invite(first, orgId, ['re@send.test'])).body).invited[0]!
     server.clock.advance(10 * HOUR)
@@ -104,10 +128,12 @@ describe('the life of an invitation', () => {
     expect((await api.call('GET', routes.invitationByToken(tokenOf(created.link.url)))).status).toBe(404)
     expect((await api.call('GET', routes.invitationByToken(tokenOf(resent.body.url)))).body.status).toBe('pending')
 
-    const shared = await api.call('POST', routes.link(orgId, created.invitation.id), { token })
-    expect(shared.body.expiresAt).toBe(resent.body.expiresAt)
-    expect((await api.call('GET', routes.invitationByToken(tokenOf(resent.body.url)))).status).toBe(404)
-    expect((await api.call('GET', routes.invitationByToken(tokenOf(shared.body.url)))).body).toMatchObject({ email: 're@send.test', userExists: false })
+    // Copying (twice, as two admins might) never kills the link already sent.
+    for (let i = 0; i < 2; i++) {
+      const shared = await api.call('POST', routes.link(orgId, created.invitation.id), { token })
+      expect(shared.body).toMatchObject({ url: resent.body.url, expiresAt: resent.body.expiresAt })
+    }
+    expect((await api.call('GET', routes.invitationByToken(tokenOf(resent.body.url)))).body).toMatchObject({ email: 're@send.test', status: 'pending' })
   })
 
   it('a revoked invitation cannot be accepted', async () => {
@@ -126,8 +152,10 @@ describe('the life of an invitation', () => {
     const accepted = await api.call('POST', routes.acceptInvitation(joiner!), { body: { password: 'joiner-password', displayName: 'Jo Iner' } })
     expect(accepted.status).toBe(200)
     expect(accepted.body.orgId).toBe(orgId)
+    // Refused by the single-use rule itself, not by the "already a member" guard.
     const again = await api.call('POST', routes.acceptInvitation(joiner!), { body: { password: 'joiner-password', displayName: 'Jo Iner' } })
     expect(again.status).toBe(409)
+    expect(again.body.error).toMatchObject({ code: 'invitation_not_pending', details: { status: 'accepted' } })
     const session = await api.login('joiner@acc.test', 'joiner-password')
     const orgs = (await api.call('GET', routes.orgs(), { token: session.accessToken })).body.items
     expect(orgs.map((o: { id: string; myRole: string }) => [o.id, o.myRole])).toEqual([[orgId, 'member']])
@@ -167,5 +195,30 @@ describe('the life of an invitation', () => {
     expect((await api.call('DELETE', routes.invitation(initech, byOmar.invitation.id), { token: dana })).status).toBe(403)
     expect((await api.call('POST', routes.resend(initech, byDana.invitation.id), { token: dana })).status).toBe(200)
     expect((await api.call('DELETE', routes.invitation(initech, byDana.invitation.id), { token: omar })).status).toBe(200)
+  })
+})
+
+describe('accepting with an existing account checks its password like sign-in does', () => {
+  it('limits wrong passwords per account, shared with sign-in', async () => {
+    const s = await startTestServer({ rateLimit: { maxFailuresPerAccount: 3 } })
+    try {
+      const a = client(s)
+      const owner = await createUser(s, { email: 'o@limit.test', displayName: 'O', password: 'owner-password' })
+      await createUser(s, { email: 'victim@limit.test', displayName: 'V', password: 'victim-password' })
+      const org = await createOrg(s, { name: 'Limit', ownerUserId: owner.id })
+      const token = (await a.login('o@limit.test', 'owner-password')).accessToken
+      const r = await a.call('POST', routes.invitations(org.id), { token, body: { emails: ['victim@limit.test'], role: 'member' } })
+      const link = tokenOf(createInvitationsResponseSchema.parse(r.body).invited[0]!.link.url)
+      const guess = (password: string) => a.call('POST', routes.acceptInvitation(link), { body: { password } })
+      for (let i = 0; i < 3; i++) expect((await guess(`wrong-guess-${i}`)).body.error.code).toBe('invalid_credentials')
+      const limited = await guess('victim-password')
+      expect(limited.status).toBe(429)
+      expect(limited.body.error).toMatchObject({ code: 'rate_limited', details: { scope: 'account' } })
+      // The same budget covers sign-in.
+      const login = await a.call('POST', routes.login(), { body: { email: 'victim@limit.test', password: 'victim-password' } })
+      expect(login.body.error.code).toBe('rate_limited')
+    } finally {
+      await s.close()
+    }
   })
 })

@@ -1,6 +1,8 @@
 /** Member listing (pages, search, filter, incremental sync, ETag), role changes, and the last-Owner guards. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { memberPageSchema, routes } from '../../src/shared/api'
+import { eq } from 'drizzle-orm'
+import { workspaceMembers, workspaces } from '../../src/server/db/schema'
 import { addMember, createOrg, createUser } from '../../src/server/index'
 import type { TestServer } from '../support/server'
 import { client, seeded } from './client'
@@ -87,6 +89,24 @@ describe('listing members', () => {
     const delta = memberPageSchema.parse((await api.call('GET', `${routes.members(orgId)}?since=${encodeURIComponent(before.serverTime)}`, { token })).body)
     expect(delta.items.map((m) => [m.userId, m.role])).toEqual([[people[1]!.id, 'billing_admin']])
     expect(delta.removed.map((r) => r.userId)).toEqual([people[2]!.id])
+  })
+})
+
+describe('removing a member', () => {
+  it("also removes their workspace memberships in that organization, and only there", async () => {
+    const { orgId, token, people } = await freshOrg(1, 1)
+    const leaver = people[1]!
+    const other = await createOrg(server, { name: `Elsewhere ${seq++}`, ownerUserId: leaver.id })
+    const now = server.clock.now()
+    const spaces = [
+      { id: `ws-in-${orgId}`, orgId, name: 'Inside', slug: 'inside', createdAt: now },
+      { id: `ws-out-${orgId}`, orgId: other.id, name: 'Outside', slug: 'outside', createdAt: now },
+    ]
+    await server.db.insert(workspaces).values(spaces)
+    await server.db.insert(workspaceMembers).values(spaces.map((w) => ({ workspaceId: w.id, userId: leaver.id, role: 'editor' as const })))
+    expect((await api.call('DELETE', routes.member(orgId, leaver.id), { token })).status).toBe(200)
+    const left = await server.db.select().from(workspaceMembers).where(eq(workspaceMembers.userId, leaver.id))
+    expect(left.map((w) => w.workspaceId)).toEqual([`ws-out-${orgId}`])
   })
 })
 

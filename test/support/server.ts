@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto'
 import pg from 'pg'
 import { ManualClock, startServer, type RunningServer, type ServerOptions } from '../../src/server/index'
 
-export type TestServer = RunningServer & { clock: ManualClock }
+export type TestServer = RunningServer & { clock: ManualClock; /** PostgreSQL only: the database of this server. */ databaseUrl?: string }
 
 export const usePostgres = () => process.env.ORG_TEST_DB === 'postgres' && !!process.env.DATABASE_URL
 
@@ -34,6 +34,7 @@ export async function startTestServer(opts: Partial<ServerOptions> = {}): Promis
   return {
     ...server,
     clock,
+    databaseUrl: url.toString(),
     async close() {
       await server.close()
       await run(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)

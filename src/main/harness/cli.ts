@@ -1,9 +1,13 @@
 /**
  * `npm run dev:browser`: the whole app without Electron. Starts the seeded demo server
- * (SQLite in .data/demo-server, in a Node child process) unless ORG_ADMIN_SERVER_URL is set, the loopback harness
- * with its data in .data/harness, signs in as the demo admin on first run, and prints the
- * URL to open in Chromium. Ctrl+C stops everything.
+ * (SQLite in .data/demo-server, in a Node child process) unless ORG_ADMIN_SERVER_URL is set,
+ * the loopback harness with its data in .data/harness, signs in as the demo admin on first run, and prints the
+ * URL to open in Chromium (once; each URL's code admits one window). With
+ * ORG_ADMIN_LAUNCH_FILE (set by scripts/start.mjs) it also writes a page that forwards to
+ * another such URL into that file (mode 0600), so no code appears on a command line.
+ * Ctrl+C stops everything.
  */
+import { rename, writeFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { inChild, nodeChild } from '../backend'
@@ -24,10 +28,27 @@ async function main() {
     dataDir: resolve(root, 'harness'),
     port: process.env.ORG_ADMIN_HARNESS_PORT ? Number(process.env.ORG_ADMIN_HARNESS_PORT) : 0,
   })
+  harness.core.accounts.serverInUse = backend.url
   await ensureDemoAccount(harness.core.accounts, backend.url)
-  console.log(`\nOrg Admin (browser harness)\n  server: ${backend.url}${backend.embedded ? ' (embedded demo)' : ''}\n  data:   ${root}\n\n  Open:   ${harness.url}\n`)
-  // Machine-readable line for scripts/start.mjs.
-  console.log(`ORG_ADMIN_HARNESS_URL=${harness.url}`)
+  const launchFile = process.env.ORG_ADMIN_LAUNCH_FILE
+  if (launchFile) {
+    const page = `<!doctype html><meta http-equiv="refresh" content="0;url=${harness.newUrl()}"><title>Org Admin</title>\n`
+    // Renamed into place: whoever watches for the file never reads half of it.
+    await writeFile(`${launchFile}.tmp`, page, { mode: 0o600, flag: 'wx' })
+    await rename(`${launchFile}.tmp`, launchFile)
+  }
+  console.log(
+    [
+      '',
+      'Org Admin (browser harness)',
+      `  server: ${backend.url}${backend.embedded ? ' (embedded demo)' : ''}`,
+      `  data:   ${root}`,
+      '',
+      `  Open:   ${harness.url}`,
+      '          (this link opens one window; restart for another)',
+      '',
+    ].join('\n'),
+  )
 
   let stopping = false
   const stop = async () => {
@@ -42,6 +63,8 @@ async function main() {
 }
 
 main().catch((err: unknown) => {
-  console.error(err)
+  // A sentence, not a stack: the stack helps only with ORG_ADMIN_DEBUG=1.
+  console.error(`Org Admin could not start: ${err instanceof Error ? err.message : String(err)}`)
+  if (process.env.ORG_ADMIN_DEBUG === '1') console.error(err)
   process.exit(1)
 })

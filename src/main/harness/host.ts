@@ -1,11 +1,15 @@
 /**
  * Loopback harness: the real main-process core (accounts, cache, sync, router) behind a
- * WebSocket on 127.0.0.1, plus a static server for the built renderer. The page gets a
- * random per-run secret in its URL fragment (never sent over HTTP); the socket refuses
- * connections without it or from any other Origin, and the HTTP side refuses foreign Host
- * headers (DNS rebinding). This is how the unchanged app runs in plain Chromium.
+ * WebSocket on 127.0.0.1, plus a static server for the built renderer. This is how the
+ * unchanged app runs in plain Chromium.
+ *
+ * Other users of this machine can reach 127.0.0.1 and read command lines, so a URL must not
+ * be a lasting key: it carries a one-time code (in the fragment, never sent over HTTP) that
+ * the page's first connection trades for a session token kept in its sessionStorage. A
+ * second connection with the same code, or one without code or token, or from another
+ * Origin, is refused; foreign Host headers are refused too (DNS rebinding).
  */
-import { randomBytes, timingSafeEqual } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
@@ -23,6 +27,8 @@ export const DEFAULT_RENDERER_DIR = fileURLToPath(new URL('../../../out/renderer
 /** The renderer build's second entry: the app with the WebSocket bridge loaded first. */
 const HARNESS_PAGE = 'harness/index.html'
 const WS_PATH = '/bridge'
+/** A code not used within this time is dead: a URL left in a terminal or a log opens nothing. */
+const CODE_TTL_MS = 5 * 60_000
 
 export interface HarnessOptions extends Partial<Omit<CoreOptions, 'dataDir' | 'secretBox' | 'isTrustedSender'>> {
   /** Accounts and caches of this harness (encrypted; the key lives in `<dataDir>/secret.key`). */
@@ -34,10 +40,11 @@ export interface HarnessOptions extends Partial<Omit<CoreOptions, 'dataDir' | 's
 }
 
 export interface Harness {
-  /** Open this in a browser: it carries the secret. */
+  /** Open this in a browser, once: it carries a one-time code. */
   url: string
+  /** Another URL with a fresh one-time code (another window, a test). */
+  newUrl(): string
   origin: string
-  secret: string
   core: Core
   /** A call through the router as the trusted page would make it (test setup, CLI). */
   call(channel: string, payload: unknown): Promise<IpcResult>
@@ -61,7 +68,26 @@ const CONTENT_TYPES: Record<string, string> = {
 export async function startHarness(opts: HarnessOptions): Promise<Harness> {
   const rendererDir = resolve(opts.rendererDir ?? DEFAULT_RENDERER_DIR)
   const key = opts.secretKey ?? (await loadSecretKey(join(opts.dataDir, 'secret.key')))
-  const secret = randomBytes(24).toString('base64url')
+  // Kept as digests: a lookup's timing then reveals nothing about a valid value.
+  const codes = new Map<string, number>()
+  const sessions = new Set<string>()
+  const newUrl = () => {
+    const code = token()
+    codes.set(digest(code), Date.now() + CODE_TTL_MS)
+    return `${origin}/#code=${code}`
+  }
+  /** The page's credential for this connection: a live session token, or a code it redeems now. */
+  const admit = (params: URLSearchParams): { session: string | null } | null => {
+    const session = params.get('session')
+    if (session) return sessions.has(digest(session)) ? { session: null } : null
+    const code = digest(params.get('code') ?? '')
+    const expiresAt = codes.get(code)
+    codes.delete(code)
+    if (expiresAt === undefined || expiresAt < Date.now()) return null
+    const fresh = token()
+    sessions.add(digest(fresh))
+    return { session: fresh }
+  }
   let origin = ''
   let isTrusted: (s: SenderInfo) => boolean = () => false
 
@@ -110,16 +136,16 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
 
   http.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', origin)
-    const allowed =
-      url.pathname === WS_PATH &&
-      req.headers.origin === origin &&
-      req.headers.host === new URL(origin).host &&
-      sameSecret(url.searchParams.get('secret') ?? '', secret)
-    if (!allowed) {
+    const admitted =
+      url.pathname === WS_PATH && req.headers.origin === origin && req.headers.host === new URL(origin).host
+        ? admit(url.searchParams)
+        : null
+    if (!admitted) {
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n')
       return
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
+      if (admitted.session) ws.send(JSON.stringify({ session: admitted.session }))
       sockets.add(ws)
       ws.on('close', () => sockets.delete(ws))
       ws.on('message', (data) => void onMessage(ws, data.toString()))
@@ -153,13 +179,14 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
   isTrusted = senderPolicy({ origins: [origin] })
 
   return {
-    url: `${origin}/#harness=${secret}`,
+    url: newUrl(),
+    newUrl,
     origin,
-    secret,
     core,
     call: (channel, payload) => core.router.handle(channel, payload, { url: `${origin}/`, isMainFrame: true }),
     async close() {
       unsubscribe()
+      core.accounts.dispose()
       for (const ws of sockets) ws.terminate()
       wss.close()
       http.closeAllConnections()
@@ -168,11 +195,8 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
   }
 }
 
-function sameSecret(given: string, expected: string): boolean {
-  const a = Buffer.from(given)
-  const b = Buffer.from(expected)
-  return a.length === b.length && timingSafeEqual(a, b)
-}
+const token = () => randomBytes(24).toString('base64url')
+const digest = (value: string) => createHash('sha256').update(value).digest('base64url')
 
 export function rendererIsBuilt(rendererDir = DEFAULT_RENDERER_DIR): boolean {
   return existsSync(join(rendererDir, HARNESS_PAGE))

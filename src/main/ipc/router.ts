@@ -35,10 +35,13 @@ export function createRouter(deps: RouterDeps): Router {
   const { accounts, sync, actions, inbox } = deps
   const handlers: Handlers = {
     'accounts.list': async () => accounts.list(),
-    'accounts.add': (r) => accounts.add(r.baseUrl, r.email, r.password),
-    'accounts.register': (r) => accounts.register(r.baseUrl, { email: r.email, displayName: r.displayName, password: r.password }),
+    'accounts.add': (r) => accounts.add(r.baseUrl, r.email, r.password, r.allowInsecureHttp),
+    'accounts.register': (r) =>
+      accounts.register(r.baseUrl, { email: r.email, displayName: r.displayName, password: r.password }, r.allowInsecureHttp),
     'accounts.verifyEmail': (r) => accounts.verifyEmail(r.accountId, r.code),
     'accounts.resendVerification': (r) => accounts.resendVerification(r.accountId),
+    'accounts.rename': (r) => accounts.rename(r.accountId, r.name),
+    'accounts.suggestServer': async () => ({ url: accounts.suggestServer() }),
     'accounts.signIn': (r) => accounts.signIn(r.accountId, r.password),
     'accounts.signOut': (r) => accounts.signOut(r.accountId),
     'accounts.forget': async (r) => {
@@ -61,8 +64,8 @@ export function createRouter(deps: RouterDeps): Router {
     'invitations.revoke': (r) => actions.revoke(r.accountId, r.orgId, r.invitationId),
     'invitations.resend': (r) => actions.resend(r.accountId, r.orgId, r.invitationId),
     'invitations.link': (r) => actions.link(r.accountId, r.orgId, r.invitationId),
-    'invitations.preview': (r) => actions.preview(r.url),
-    'invitations.accept': (r) => actions.accept(r.url, r.password, r.displayName),
+    'invitations.preview': (r) => actions.preview(r.url, r.allowInsecureHttp),
+    'invitations.accept': (r) => actions.accept(r.url, r.password, r.displayName, r.allowInsecureHttp),
 
     'domains.list': (r) => sync.org(r.accountId, r.orgId, 'domains'),
     'domains.add': (r) => actions.addDomain(r.accountId, r.orgId, r.domain),
@@ -77,7 +80,7 @@ export function createRouter(deps: RouterDeps): Router {
     'inbox.requestToJoin': (r) => inbox.requestToJoin(r.accountId, r.orgId),
 
     'workspaces.list': (r) => sync.org(r.accountId, r.orgId, 'workspaces'),
-    'activity.list': (r) => actions.activity(r.accountId, r.orgId, r.cursor),
+    'activity.list': (r) => (r.cursor ? actions.activity(r.accountId, r.orgId, r.cursor) : sync.org(r.accountId, r.orgId, 'activity')),
     'billing.get': (r) => sync.org(r.accountId, r.orgId, 'billing'),
   }
 

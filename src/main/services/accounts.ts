@@ -3,18 +3,26 @@
  * refresh (a little before expiry and on 401, one refresh in flight per account), sign-out
  * and forget. Persisted encrypted; an account whose refresh token is refused turns
  * `expired` and keeps its id, so signing in again brings the same view back.
+ *
+ * An account main cannot reach is probed with backoff until its server answers again, so
+ * "Offline" clears by itself. Plain http is refused for servers off this machine unless the
+ * person confirmed the warning (`allowInsecureHttp`).
  */
 import { randomUUID } from 'node:crypto'
 import { z } from 'zod'
-import { meSchema, routes, tokenPairSchema, type RegisterRequest, type TokenPair } from '../../shared/api'
+import { meSchema, routes, tokenPairSchema, userSchema, type RegisterRequest, type TokenPair } from '../../shared/api'
 import { AppError } from '../../shared/errors'
-import type { AccountSummary } from '../../shared/ipc'
+import type { AccountState, AccountSummary } from '../../shared/ipc'
+import { isInsecureRemote, serverLabel } from '../../shared/servers'
 import type { EventSink } from '../ipc/events'
 import { ApiClient, type FetchLike } from './api-client'
 import type { EncryptedStore } from './store'
 
 /** Refresh this long before the access token expires, so requests never race the expiry. */
 export const REFRESH_MARGIN_MS = 60_000
+/** Reconnect probes: first after this, doubling up to RECONNECT_MAX_MS. */
+export const RECONNECT_BASE_MS = 2_000
+const RECONNECT_MAX_MS = 60_000
 
 const tokensSchema = z.object({
   accessToken: z.string(),
@@ -26,6 +34,8 @@ const tokensSchema = z.object({
 const storedAccountSchema = z.object({
   id: z.string(),
   baseUrl: z.string(),
+  /** Added after version 1 shipped: older files have none. */
+  name: z.string().nullable().default(null),
   email: z.string(),
   displayName: z.string(),
   userId: z.string(),
@@ -45,6 +55,7 @@ export interface AccountServiceOptions {
   now?: () => number
   timeoutMs?: number
   retryLimit?: number
+  reconnectBaseMs?: number
 }
 
 export class AccountService {
@@ -52,6 +63,9 @@ export class AccountService {
   private readonly online = new Map<string, boolean>()
   private readonly refreshing = new Map<string, Promise<void>>()
   private readonly clients = new Map<string, ApiClient>()
+  private readonly reconnects = new Map<string, NodeJS.Timeout>()
+  /** The server this app runs against (the embedded demo server, or ORG_ADMIN_SERVER_URL). */
+  serverInUse: string | null = null
   /** Called when an account is forgotten so its caches go too. */
   onForget: (accountId: string) => Promise<void> = async () => {}
 
@@ -79,13 +93,15 @@ export class AccountService {
   }
 
   /** Log in and keep the account; adding the same user on the same backend again signs it in. */
-  async add(baseUrl: string, email: string, password: string): Promise<AccountSummary> {
+  async add(baseUrl: string, email: string, password: string, allowInsecureHttp = false): Promise<AccountSummary> {
+    assertTransport(baseUrl, allowInsecureHttp)
     const tokens = await this.anonymous(baseUrl).post(routes.login(), tokenPairSchema, { email, password })
     return this.adopt(baseUrl, tokens)
   }
 
   /** Self sign-up: the server answers with tokens, so the new account is kept like a login. */
-  async register(baseUrl: string, req: RegisterRequest): Promise<AccountSummary> {
+  async register(baseUrl: string, req: RegisterRequest, allowInsecureHttp = false): Promise<AccountSummary> {
+    assertTransport(baseUrl, allowInsecureHttp)
     return this.adopt(baseUrl, await this.anonymous(baseUrl).post(routes.register(), tokenPairSchema, req))
   }
 
@@ -97,12 +113,26 @@ export class AccountService {
     return this.client(accountId).post(routes.emailVerification(), z.object({ ok: z.literal(true) }))
   }
 
+  suggestServer(): string | null {
+    return this.serverInUse ?? this.accounts.at(-1)?.baseUrl ?? null
+  }
+
+  /** A name of the person's choosing; empty clears it. */
+  async rename(accountId: string, name: string): Promise<AccountSummary> {
+    const account = this.find(accountId)
+    account.name = name.trim() === '' ? null : name.trim()
+    await this.persist()
+    this.opts.events.emit('accounts.changed', {})
+    return this.summary(account)
+  }
+
   /** Keep the tokens of a login (password or accepted invitation) under a new or existing account. */
   async adopt(baseUrl: string, tokens: TokenPair): Promise<AccountSummary> {
     const existing = this.accounts.find((a) => a.baseUrl === baseUrl && a.userId === tokens.user.id)
     const account: StoredAccount = existing ?? {
       id: randomUUID(),
       baseUrl,
+      name: null,
       email: tokens.user.email,
       displayName: tokens.user.displayName,
       userId: tokens.user.id,
@@ -112,7 +142,8 @@ export class AccountService {
     }
     this.applyTokens(account, tokens)
     if (!existing) this.accounts.push(account)
-    this.online.set(account.id, true)
+    // Signing in proves the server answers: clear "offline" (and tell the views) now.
+    this.setOnline(account.id, true)
     await this.persist()
     this.opts.events.emit('accounts.changed', {})
     return this.summary(account)
@@ -149,6 +180,7 @@ export class AccountService {
     this.accounts = this.accounts.filter((a) => a.id !== accountId)
     this.clients.delete(accountId)
     this.online.delete(accountId)
+    this.stopReconnecting(accountId)
     await this.persist()
     await this.onForget(accountId)
     this.opts.events.emit('accounts.changed', {})
@@ -206,7 +238,8 @@ export class AccountService {
       tokens = await this.anonymous(account.baseUrl).post(routes.refresh(), tokenPairSchema, { refreshToken })
     } catch (err) {
       if (err instanceof AppError && ['unauthorized', 'token_reused', 'invalid_credentials'].includes(err.code)) {
-        await this.expire(account)
+        // Refused because the user signed out (or forgot the account) meanwhile: that state stands.
+        if (this.findOrNull(accountId)?.tokens?.refreshToken === refreshToken) await this.expire(account)
         throw new AppError('session_expired', `The session of ${account.email} on ${account.baseUrl} ended; sign in again`, {
           reason: err.code,
         })
@@ -233,7 +266,38 @@ export class AccountService {
   setOnline(accountId: string, online: boolean): void {
     if (!this.findOrNull(accountId) || this.isOnline(accountId) === online) return
     this.online.set(accountId, online)
+    if (online) this.stopReconnecting(accountId)
+    else this.reconnect(accountId, this.opts.reconnectBaseMs ?? RECONNECT_BASE_MS)
     this.opts.events.emit('connectivity', { accountId, online })
+  }
+
+  /** Stop every reconnect probe (quit, tests). */
+  dispose(): void {
+    for (const id of [...this.reconnects.keys()]) this.stopReconnecting(id)
+  }
+
+  /** Probe a cheap endpoint with backoff; any answer flips the account back online (setOnline). */
+  private reconnect(accountId: string, delayMs: number): void {
+    const timer = setTimeout(() => {
+      this.reconnects.delete(accountId)
+      const account = this.findOrNull(accountId)
+      if (!account || account.status !== 'signed_in' || this.isOnline(accountId)) return
+      void this.client(accountId)
+        .get(routes.me(), userSchema)
+        .catch(() => undefined)
+        .then(() => {
+          if (!this.isOnline(accountId) && !this.reconnects.has(accountId)) {
+            this.reconnect(accountId, Math.min(delayMs * 2, RECONNECT_MAX_MS))
+          }
+        })
+    }, delayMs)
+    timer.unref()
+    this.reconnects.set(accountId, timer)
+  }
+
+  private stopReconnecting(accountId: string): void {
+    clearTimeout(this.reconnects.get(accountId))
+    this.reconnects.delete(accountId)
   }
 
   private applyTokens(account: StoredAccount, tokens: TokenPair): void {
@@ -273,13 +337,18 @@ export class AccountService {
   }
 
   private summary(a: StoredAccount): AccountSummary {
-    return {
-      id: a.id,
-      baseUrl: a.baseUrl,
-      email: a.email,
-      displayName: a.displayName,
-      status: a.status,
-      online: this.isOnline(a.id),
-    }
+    const online = this.isOnline(a.id)
+    const state: AccountState = a.status === 'signed_in' && !online ? 'offline' : a.status
+    return { id: a.id, baseUrl: a.baseUrl, name: a.name, email: a.email, displayName: a.displayName, status: a.status, online, state }
   }
+}
+
+/** Credentials and tokens go over plain http only to this machine, or with the person's consent. */
+export function assertTransport(baseUrl: string, allowInsecureHttp: boolean): void {
+  if (!isInsecureRemote(baseUrl) || allowInsecureHttp) return
+  throw new AppError(
+    'insecure_http',
+    `${serverLabel(baseUrl)} is not encrypted (http://): your password and everything you manage would cross the network readable by others. Use https:// if the server offers it, or confirm to continue anyway.`,
+    { baseUrl },
+  )
 }

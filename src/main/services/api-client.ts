@@ -3,10 +3,15 @@
  * retries idempotent calls with backoff; a 401 triggers the account's shared refresh and one
  * retry. Every failure leaves here as an AppError with a code the UI can act on, and every
  * response is validated against the shared schema before anyone sees it.
+ *
+ * The server may be hostile: bodies are size-capped and must arrive within the timeout
+ * (response-body.ts), and redirects are never followed, so a password or a bearer token
+ * only ever goes to the URL the person entered.
  */
 import ky, { HTTPError, TimeoutError, type KyInstance } from 'ky'
 import type { z } from 'zod'
 import { AppError, errorResponseSchema } from '../../shared/errors'
+import { readBody, type ByteBudget } from './response-body'
 
 export type FetchLike = typeof globalThis.fetch
 
@@ -32,8 +37,13 @@ export interface ApiClientOptions {
 type Method = 'get' | 'post' | 'patch' | 'put' | 'delete'
 type Query = Record<string, string | number | undefined>
 type CallContext = { authRetried: boolean }
+type CallOptions = { json?: unknown; searchParams?: Query; budget?: ByteBudget }
 
 export const DEFAULT_TIMEOUT_MS = 10_000
+/** One answer; a 1 000-member page is about 300 KB. */
+export const MAX_RESPONSE_BYTES = 16 * 1024 * 1024
+/** An error answer is a short message. */
+const MAX_ERROR_BYTES = 64 * 1024
 
 export class ApiClient {
   private readonly http: KyInstance
@@ -44,6 +54,8 @@ export class ApiClient {
     this.http = ky.create({
       prefixUrl: opts.baseUrl,
       timeout: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      // A 3xx comes back as a response (an error below), never followed with our body or token.
+      redirect: 'manual',
       ...(opts.fetch ? { fetch: opts.fetch } : {}),
       retry: {
         // One more than the backoff retries: the forced resend after a token refresh counts too.
@@ -81,8 +93,9 @@ export class ApiClient {
     })
   }
 
-  get<S extends z.ZodType>(path: string, schema: S, searchParams?: Query) {
-    return this.call('get', path, schema, { searchParams })
+  /** `budget`: the bytes left for a whole walk of pages (one sync). */
+  get<S extends z.ZodType>(path: string, schema: S, searchParams?: Query, budget?: ByteBudget) {
+    return this.call('get', path, schema, { searchParams, budget })
   }
   post<S extends z.ZodType>(path: string, schema: S, json?: unknown) {
     return this.call('post', path, schema, { json })
@@ -98,8 +111,9 @@ export class ApiClient {
     method: Method,
     path: string,
     schema: S,
-    { json, searchParams }: { json?: unknown; searchParams?: Query },
+    { json, searchParams, budget }: CallOptions,
   ): Promise<z.output<S>> {
+    const what = `${method.toUpperCase()} ${path}`
     let response: Response
     try {
       response = await this.http(path.replace(/^\/+/, ''), {
@@ -109,26 +123,35 @@ export class ApiClient {
         context: { authRetried: false } satisfies CallContext,
       })
     } catch (err) {
-      throw await this.toAppError(err)
+      throw await this.toAppError(err, what)
     }
     this.opts.onConnectivity?.(true)
-    const text = await response.text().catch(() => '')
+    let text: string
+    try {
+      text = await readBody(response, { what, deadlineMs: this.deadlineMs(), maxBytes: MAX_RESPONSE_BYTES, budget })
+    } catch (err) {
+      throw await this.toAppError(err, what)
+    }
     let body: unknown
     try {
       body = text === '' ? undefined : JSON.parse(text)
     } catch {
-      throw new AppError('invalid_response', `${method.toUpperCase()} ${path}: the server did not answer with JSON`)
+      throw new AppError('invalid_response', `${what}: the server did not answer with JSON`)
     }
     const parsed = schema.safeParse(body)
     if (!parsed.success) {
-      throw new AppError('invalid_response', `${method.toUpperCase()} ${path}: the server's answer does not match the contract`, {
+      throw new AppError('invalid_response', `${what}: the server's answer does not match the contract`, {
         issues: parsed.error.issues,
       })
     }
     return parsed.data
   }
 
-  private async toAppError(err: unknown): Promise<AppError> {
+  private deadlineMs(): number {
+    return this.opts.timeoutMs ?? DEFAULT_TIMEOUT_MS
+  }
+
+  private async toAppError(err: unknown, what: string): Promise<AppError> {
     if (err instanceof AppError) {
       if (err.code === 'offline' || err.code === 'timeout') this.opts.onConnectivity?.(false)
       return err
@@ -136,8 +159,17 @@ export class ApiClient {
     if (err instanceof HTTPError) {
       this.opts.onConnectivity?.(true)
       const res = err.response
-      const body = await res.json().catch(() => null)
-      const parsed = errorResponseSchema.safeParse(body)
+      if (res.status >= 300 && res.status < 400) {
+        void res.body?.cancel().catch(() => undefined)
+        const location = res.headers.get('location')?.slice(0, 200) ?? null
+        return new AppError(
+          'redirect_refused',
+          `${what}: the server redirected (${res.status}${location ? ` to ${location}` : ''}); Org Admin does not follow redirects, so use the server's final address`,
+          { status: res.status, location },
+        )
+      }
+      const text = await readBody(res, { what, deadlineMs: this.deadlineMs(), maxBytes: MAX_ERROR_BYTES }).catch(() => '')
+      const parsed = errorResponseSchema.safeParse(parseJson(text))
       if (parsed.success) return new AppError(parsed.data.error.code, parsed.data.error.message, parsed.data.error.details)
       return new AppError(res.status >= 500 ? 'internal' : 'bad_request', `The server answered ${res.status} ${res.statusText}`.trim())
     }
@@ -148,6 +180,14 @@ export class ApiClient {
     return new AppError('offline', `Cannot reach ${this.opts.baseUrl}; check the connection or the server`, {
       cause: err instanceof Error ? err.message : String(err),
     })
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text)
+  } catch {
+    return null
   }
 }
 

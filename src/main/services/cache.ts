@@ -8,7 +8,7 @@ import { memberChangeSchema } from '../../shared/ipc'
 import { memberSchema } from '../../shared/api'
 import type { EncryptedStore } from './store'
 
-export type CacheKind = 'orgs' | 'org' | 'members' | 'invitations' | 'domains' | 'workspaces' | 'billing'
+export type CacheKind = 'orgs' | 'org' | 'members' | 'invitations' | 'domains' | 'workspaces' | 'billing' | 'activity'
 
 export type CacheEntry<T> = { syncedAt: string; data: T }
 

@@ -18,11 +18,13 @@ import {
   routes,
   trustedDomainSchema,
   type EnrollmentMode,
+  type ActivityPage,
   type UpdateOrgRequest,
 } from '../../shared/api'
+import type { Cached } from '../../shared/ipc'
 import { AppError } from '../../shared/errors'
 import type { Role } from '../../shared/roles'
-import type { AccountService } from './accounts'
+import { assertTransport, type AccountService } from './accounts'
 import type { SyncService } from './sync'
 
 /** Endpoints that answer "done" (204, or a small acknowledgement body). */
@@ -118,18 +120,20 @@ export class OrgActions {
     return this.client(accountId).get(routes.discoverable(orgId), discoverableUsersSchema, { q })
   }
 
-  activity(accountId: string, orgId: string, cursor?: string) {
-    return this.client(accountId).get(routes.activity(orgId), activityPageSchema, { cursor })
+  /** A later page of the activity log (the first is cached: SyncService). */
+  async activity(accountId: string, orgId: string, cursor: string): Promise<Cached<ActivityPage>> {
+    const data = await this.client(accountId).get(routes.activity(orgId), activityPageSchema, { cursor })
+    return { data, syncedAt: new Date().toISOString(), source: 'network', offline: false }
   }
 
-  preview(url: string) {
-    const link = parseLink(url)
+  preview(url: string, allowInsecureHttp = false) {
+    const link = parseLink(url, allowInsecureHttp)
     return this.deps.accounts.anonymous(link.baseUrl).get(routes.invitationByToken(link.token), invitationPreviewSchema)
   }
 
   /** Accepting signs the invitee in (or registers them): the result becomes an account here. */
-  async accept(url: string, password: string, displayName?: string) {
-    const link = parseLink(url)
+  async accept(url: string, password: string, displayName?: string, allowInsecureHttp = false) {
+    const link = parseLink(url, allowInsecureHttp)
     const result = await this.deps.accounts
       .anonymous(link.baseUrl)
       .post(routes.acceptInvitation(link.token), acceptInvitationResponseSchema, displayName ? { password, displayName } : { password })
@@ -138,8 +142,10 @@ export class OrgActions {
   }
 }
 
-function parseLink(url: string) {
+/** The link's token is a credential too: the same http rule as for a password. */
+function parseLink(url: string, allowInsecureHttp: boolean) {
   const link = parseInvitationUrl(url)
   if (!link) throw new AppError('bad_request', 'This is not an invitation link (expected https://<server>/invite#<token>)')
+  assertTransport(link.baseUrl, allowInsecureHttp)
   return link
 }

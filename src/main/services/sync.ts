@@ -9,6 +9,7 @@
  */
 import { z } from 'zod'
 import {
+  activityPageSchema,
   billingSummarySchema,
   invitationListSchema,
   memberPageSchema,
@@ -27,6 +28,8 @@ import type { EventSink } from '../ipc/events'
 import type { AccountService } from './accounts'
 import type { ApiClient } from './api-client'
 import { memberCacheSchema, type CacheEntry, type CacheKind, type CacheService, type MemberCache } from './cache'
+import { mergeChanges } from './member-changes'
+import { PageWalk } from './page-walk'
 
 export interface SyncServiceOptions {
   accounts: AccountService
@@ -35,6 +38,8 @@ export interface SyncServiceOptions {
   now?: () => number
   /** A cache refreshed this recently is served without another background fetch. */
   backgroundMinIntervalMs?: number
+  /** Bytes one members sync may read in all (tests lower it). */
+  maxSyncBytes?: number
 }
 
 type Fetcher<T> = (client: ApiClient) => Promise<T>
@@ -55,6 +60,7 @@ const orgResources = {
   domains: { kind: 'domains', schema: trustedDomainListSchema, fetch: (c, orgId) => c.get(routes.domains(orgId), trustedDomainListSchema) },
   workspaces: { kind: 'workspaces', schema: workspaceListSchema, fetch: (c, orgId) => c.get(routes.workspaces(orgId), workspaceListSchema) },
   billing: { kind: 'billing', schema: billingSummarySchema, fetch: (c, orgId) => c.get(routes.billing(orgId), billingSummarySchema) },
+  activity: { kind: 'activity', schema: activityPageSchema, fetch: (c, orgId) => c.get(routes.activity(orgId), activityPageSchema) },
 } satisfies Record<string, Resource<unknown>>
 export type OrgResource = keyof typeof orgResources
 type ResourceData<R extends OrgResource> = z.output<(typeof orgResources)[R]['schema']>
@@ -87,7 +93,8 @@ export class SyncService {
       let task: () => Promise<unknown>
       if (kind === 'orgs') task = () => this.refreshNow(accountId, null, 'orgs')
       else if (orgId === null) continue
-      else if (kind === 'members') task = () => this.syncMembers(accountId, orgId)
+      // The admin's own changes add up in "changes since last sync" instead of replacing each other.
+      else if (kind === 'members') task = () => this.syncMembers(accountId, orgId, 'fresh', 'accumulate')
       else task = () => this.refreshNow(accountId, orgId, kind)
       void task().catch((err: unknown) => this.logBackgroundFailure(kind, err))
     }
@@ -112,11 +119,16 @@ export class SyncService {
    * 'join' shares a pull already running (background refresh); 'fresh' (the default, for an
    * explicit sync after a change) waits for it and pulls again, since it may predate the change.
    */
-  async syncMembers(accountId: string, orgId: string, mode: 'fresh' | 'join' = 'fresh'): Promise<Cached<MemberSnapshot>> {
+  async syncMembers(
+    accountId: string,
+    orgId: string,
+    mode: 'fresh' | 'join' = 'fresh',
+    changes: 'replace' | 'accumulate' = 'replace',
+  ): Promise<Cached<MemberSnapshot>> {
     this.opts.accounts.get(accountId)
     try {
       const key = this.key(accountId, orgId, 'members')
-      const pull = () => this.pullMembers(accountId, orgId)
+      const pull = () => this.pullMembers(accountId, orgId, changes)
       const entry = await (mode === 'join' ? this.once(key, pull) : this.fresh(key, pull))
       return this.memberEnvelope(entry, 'network', false)
     } catch (err) {
@@ -136,7 +148,7 @@ export class SyncService {
     return { data: { members, changes, previousSyncedAt }, syncedAt: entry.syncedAt, source, offline }
   }
 
-  private async pullMembers(accountId: string, orgId: string): Promise<CacheEntry<MemberCache>> {
+  private async pullMembers(accountId: string, orgId: string, fold: 'replace' | 'accumulate'): Promise<CacheEntry<MemberCache>> {
     const client = this.opts.accounts.client(accountId)
     const previous = await this.readMembers(accountId, orgId)
     // Ask again for a short window before the last sync: a change whose transaction committed
@@ -148,8 +160,9 @@ export class SyncService {
     let cursor: string | undefined
     let loaded = 0
     let applied = 0
+    const walk = new PageWalk(`Members sync of ${orgId}`, this.opts.maxSyncBytes)
     do {
-      const page = await client.get(routes.members(orgId), memberPageSchema, { limit: MAX_PAGE_SIZE, cursor, since })
+      const page = await client.get(routes.members(orgId), memberPageSchema, { limit: MAX_PAGE_SIZE, cursor, since }, walk.budget)
       serverTime ??= page.serverTime
       for (const m of page.items) {
         if (!sameMember(next.get(m.userId), m)) applied++
@@ -157,7 +170,7 @@ export class SyncService {
       }
       for (const r of page.removed) if (next.delete(r.userId)) applied++
       loaded += page.items.length
-      cursor = page.nextCursor ?? undefined
+      cursor = walk.next(page.nextCursor, { total: since ? undefined : page.total, pageSize: MAX_PAGE_SIZE })
       this.opts.events.emit('sync.progress', {
         accountId,
         orgId,
@@ -169,15 +182,16 @@ export class SyncService {
     } while (cursor !== undefined)
 
     const members = [...next.values()]
-    const changes = previous ? diffMembers(previous.data.members, next) : []
+    const diff = previous ? diffMembers(previous.data.members, next) : []
     const syncedAt = new Date(this.now()).toISOString()
-    // An uneventful sync keeps the last real difference, so "what changed" survives routine refreshes.
-    const keepPrevious = previous !== null && changes.length === 0
+    // An uneventful sync keeps the last real difference, so "what changed" survives routine
+    // refreshes; a sync after the admin's own change adds to it, since the same baseline.
+    const keepPrevious = previous !== null && (diff.length === 0 || fold === 'accumulate')
     const entry: CacheEntry<MemberCache> = {
       syncedAt,
       data: {
         members,
-        changes: keepPrevious ? previous.data.changes : changes,
+        changes: keepPrevious ? mergeChanges(previous.data.changes, diff) : diff,
         previousSyncedAt: keepPrevious ? previous.data.previousSyncedAt : (previous?.syncedAt ?? null),
         since: serverTime ?? syncedAt,
       },

@@ -1,38 +1,62 @@
 /**
  * Browser side of the loopback harness: builds the same `window.orgAdmin` the Electron
  * preload exposes, over a WebSocket to the harness host. Runs before the app module.
- * The per-run secret arrives in the URL fragment; it is moved to sessionStorage (so a
- * reload keeps working) and removed from the address bar before the app sees the URL.
+ * The URL's one-time code is removed from the address bar before the app sees it and
+ * traded, on the first connection, for a session token kept in sessionStorage (so a
+ * reload and a reconnect keep working, and the URL itself opens nothing a second time).
  */
 import { createOrgAdminApi, type BridgeTransport } from '../../shared/bridge'
 import type { ChannelName, EventName, IpcResult } from '../../shared/ipc'
 
-const SECRET_KEY = 'org-admin-harness-secret'
+const SESSION_KEY = 'org-admin-harness-session'
 const RECONNECT_MS = 1_000
-
-function takeSecret(): string {
-  const match = /(?:^#|&)harness=([A-Za-z0-9_-]+)/.exec(location.hash)
-  if (match) {
-    sessionStorage.setItem(SECRET_KEY, match[1]!)
-    history.replaceState(null, '', location.pathname + location.search)
-  }
-  return sessionStorage.getItem(SECRET_KEY) ?? ''
+const REFUSED: IpcResult = {
+  ok: false,
+  error: {
+    code: 'forbidden_sender',
+    message:
+      'This window is not connected to Org Admin: its link works only once (or has expired), or it has no code. Open the link `npm start` printed, or restart it for a fresh one.',
+  },
 }
 
-function createWsTransport(secret: string): BridgeTransport {
-  const wsUrl = `${location.origin.replace(/^http/, 'ws')}/bridge?secret=${encodeURIComponent(secret)}`
+function takeCode(): string | null {
+  const match = /(?:^#|&)code=([A-Za-z0-9_-]+)/.exec(location.hash)
+  if (match) history.replaceState(null, '', location.pathname + location.search)
+  return match?.[1] ?? null
+}
+
+function createWsTransport(code: string | null): BridgeTransport {
+  const base = `${location.origin.replace(/^http/, 'ws')}/bridge`
   const pending = new Map<number, (r: IpcResult) => void>()
   const listeners = new Set<(event: EventName, payload: unknown) => void>()
   let nextId = 1
   let socket: WebSocket
-  let opened: Promise<void>
+  /** Resolves true when connected, false when the host refused this window. */
+  let opened: Promise<boolean>
+
+  const credential = () => {
+    const session = sessionStorage.getItem(SESSION_KEY)
+    if (session) return `session=${encodeURIComponent(session)}`
+    return code ? `code=${encodeURIComponent(code)}` : null
+  }
 
   const connect = () => {
-    socket = new WebSocket(wsUrl)
-    opened = new Promise((resolve) => socket.addEventListener('open', () => resolve(), { once: true }))
+    const query = credential()
+    if (!query) {
+      opened = Promise.resolve(false)
+      return
+    }
+    socket = new WebSocket(`${base}?${query}`)
+    let wasOpen = false
+    opened = new Promise((resolve) => {
+      socket.addEventListener('open', () => resolve((wasOpen = true)), { once: true })
+      socket.addEventListener('close', () => resolve(false), { once: true })
+    })
     socket.addEventListener('message', (e) => {
-      const msg = JSON.parse(String(e.data)) as { id?: number; result?: IpcResult; event?: EventName; payload?: unknown }
-      if (msg.id !== undefined && msg.result) {
+      const msg = JSON.parse(String(e.data)) as { id?: number; result?: IpcResult; event?: EventName; payload?: unknown; session?: string }
+      if (msg.session) {
+        sessionStorage.setItem(SESSION_KEY, msg.session)
+      } else if (msg.id !== undefined && msg.result) {
         pending.get(msg.id)?.(msg.result)
         pending.delete(msg.id)
       } else if (msg.event) {
@@ -45,14 +69,15 @@ function createWsTransport(secret: string): BridgeTransport {
         resolve({ ok: false, error: { code: 'offline', message: 'Lost the connection to the harness host' } })
       }
       pending.clear()
-      setTimeout(connect, RECONNECT_MS)
+      // Refused outright (used code, unknown session): retrying cannot help.
+      if (wasOpen) setTimeout(connect, RECONNECT_MS)
     })
   }
   connect()
 
   return {
     async invoke(channel: ChannelName, payload: unknown) {
-      await opened
+      if (!(await opened)) return REFUSED
       if (socket.readyState !== WebSocket.OPEN) {
         return { ok: false, error: { code: 'offline', message: 'Not connected to the harness host; retrying' } }
       }
@@ -69,4 +94,4 @@ function createWsTransport(secret: string): BridgeTransport {
   }
 }
 
-window.orgAdmin = createOrgAdminApi(createWsTransport(takeSecret()))
+window.orgAdmin = createOrgAdminApi(createWsTransport(takeCode()))

@@ -5,7 +5,9 @@
 import { useEffect, useState } from 'react'
 import { AcceptInvitationDialog } from './components/AcceptInvitationDialog'
 import { AddAccountForm } from './components/AddAccountForm'
+import { accountLine } from './components/AccountLabel'
 import { CommandPalette } from './components/CommandPalette'
+import { ReconnectedNotice } from './components/OfflineBanner'
 import { SessionExpiredDialog } from './components/SessionExpiredDialog'
 import { NAV, pageBlockedReason, Sidebar } from './components/Sidebar'
 import { EmptyState, ErrorMessage, RoleBadge, Skeleton } from './components/ui'
@@ -72,6 +74,7 @@ export function App() {
       </div>
       {paletteOpen && <CommandPalette />}
       <SessionExpiredDialog />
+      <ReconnectedNotice />
     </div>
   )
 }
@@ -112,8 +115,8 @@ function TopBar({ selected }: { selected: OrgEntry | null }) {
             <RoleBadge role={selected.org.myRole} />
           </span>
           <span className="spacer" />
-          <span className="muted" title={selected.account.baseUrl}>
-            {selected.account.email}
+          <span className="muted truncate" title={selected.account.baseUrl}>
+            {accountLine(selected.account)}
           </span>
         </>
       ) : (

@@ -186,8 +186,25 @@ END;
 `,
   },
   {
-    // Issue 9 (same change as the PostgreSQL 0003): proven domains, verified addresses, consent, the email outbox.
-    id: '0003_domains_consent_email',
+    // Issue 7: rate-limit counters and the link secret live in the database (several processes share
+    // them); invitation links are derived from (id, link_version), so copying one never replaces it.
+    id: '0003_shared_limits_and_links',
+    sql: `
+CREATE TABLE "rate_limits" (
+	"key" text PRIMARY KEY NOT NULL,
+	"hits" integer NOT NULL,
+	"window_start" integer NOT NULL
+);
+CREATE TABLE "server_secrets" (
+	"name" text PRIMARY KEY NOT NULL,
+	"value" text NOT NULL
+);
+ALTER TABLE "invitations" ADD COLUMN "link_version" integer DEFAULT 0 NOT NULL;
+`,
+  },
+  {
+    // Issue 9 (same change as the PostgreSQL 0004): proven domains, verified addresses, consent, the email outbox.
+    id: '0004_domains_consent_email',
     sql: `
 ALTER TABLE "users" ADD COLUMN "email_verified_at" integer;
 ALTER TABLE "orgs" ADD COLUMN "domain_challenge" text;
@@ -245,11 +262,6 @@ CREATE TABLE "join_requests" (
 	FOREIGN KEY ("decided_by") REFERENCES "users"("id") ON UPDATE no action ON DELETE set null
 );
 CREATE INDEX "join_requests_org" ON "join_requests" ("org_id","decided_at");
-CREATE TABLE "rate_hits" (
-	"key" text NOT NULL,
-	"at" integer NOT NULL
-);
-CREATE INDEX "rate_hits_key_at" ON "rate_hits" ("key","at");
 `,
   },
 ]

@@ -183,10 +183,27 @@ CREATE TRIGGER "workspace_deleted_count" BEFORE DELETE ON "workspaces"
 `,
   },
   {
+    // Issue 7: rate-limit counters and the link secret live in the database (several processes share
+    // them); invitation links are derived from (id, link_version), so copying one never replaces it.
+    id: '0003_shared_limits_and_links',
+    sql: `
+CREATE TABLE "rate_limits" (
+	"key" text PRIMARY KEY NOT NULL,
+	"hits" integer NOT NULL,
+	"window_start" timestamp with time zone NOT NULL
+);
+CREATE TABLE "server_secrets" (
+	"name" text PRIMARY KEY NOT NULL,
+	"value" text NOT NULL
+);
+ALTER TABLE "invitations" ADD COLUMN "link_version" integer DEFAULT 0 NOT NULL;
+`,
+  },
+  {
     // Issue 9: domains are proven before they count, email is delivered through an outbox,
     // addresses are verified, and people join only by accepting. Existing addresses stay
     // unverified: nothing proved them. Existing domains stay pending until verified.
-    id: '0003_domains_consent_email',
+    id: '0004_domains_consent_email',
     sql: `
 ALTER TABLE "users" ADD COLUMN "email_verified_at" timestamp with time zone;
 ALTER TABLE "orgs" ADD COLUMN "domain_challenge" text;
@@ -236,10 +253,6 @@ CREATE TABLE "join_requests" (
 	"decision" text,
 	"decided_by" text
 );
-CREATE TABLE "rate_hits" (
-	"key" text NOT NULL,
-	"at" timestamp with time zone NOT NULL
-);
 ALTER TABLE "outbox" ADD CONSTRAINT "outbox_invitation_id_invitations_id_fk" FOREIGN KEY ("invitation_id") REFERENCES "public"."invitations"("id") ON DELETE set null ON UPDATE no action;
 ALTER TABLE "email_verifications" ADD CONSTRAINT "email_verifications_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;
 ALTER TABLE "join_requests" ADD CONSTRAINT "join_requests_org_id_orgs_id_fk" FOREIGN KEY ("org_id") REFERENCES "public"."orgs"("id") ON DELETE cascade ON UPDATE no action;
@@ -248,7 +261,6 @@ ALTER TABLE "join_requests" ADD CONSTRAINT "join_requests_decided_by_users_id_fk
 CREATE INDEX "outbox_due" ON "outbox" USING btree ("sent_at","next_attempt_at");
 CREATE INDEX "email_verifications_user" ON "email_verifications" USING btree ("user_id");
 CREATE INDEX "join_requests_org" ON "join_requests" USING btree ("org_id","decided_at");
-CREATE INDEX "rate_hits_key_at" ON "rate_hits" USING btree ("key","at");
 `,
   },
 ]

@@ -83,6 +83,8 @@ export const invitations = pgTable(
     role: text('role', { enum: ['owner', 'billing_admin', 'member'] }).notNull(),
     /** sha256 of the link token; the token itself is never stored. */
     tokenHash: text('token_hash').notNull().unique(),
+    /** The token is derived from (id, linkVersion) with the server's link secret; resend bumps it. */
+    linkVersion: integer('link_version').notNull().default(0),
     invitedBy: text('invited_by').references(() => users.id, { onDelete: 'set null' }),
     /** sha256 of the token only the emailed link carries: accepting with it proves the mailbox. */
     emailTokenHash: text('email_token_hash').unique(),
@@ -231,5 +233,15 @@ export const joinRequests = pgTable(
   (t) => [index('join_requests_org').on(t.orgId, t.decidedAt)],
 )
 
-/** One row per counted action; limits count rows in a window, so every server process sees the same counts. */
-export const rateHits = pgTable('rate_hits', { key: text('key').notNull(), at: ts('at').notNull() }, (t) => [index('rate_hits_key_at').on(t.key, t.at)])
+/** Attempt counters per key (account or IP), shared by every server process on the database. */
+export const rateLimits = pgTable('rate_limits', {
+  key: text('key').primaryKey(),
+  hits: integer('hits').notNull(),
+  windowStart: ts('window_start').notNull(),
+})
+
+/** Server-wide secrets (the invitation link key), created once and read by every process. */
+export const serverSecrets = pgTable('server_secrets', {
+  name: text('name').primaryKey(),
+  value: text('value').notNull(),
+})

@@ -9,8 +9,10 @@
  *   set by `openDatabase` (one store per process), so reach a table or column inside a function,
  *   never in a module-level constant: before a store is open they throw on first use.
  * - They are typed as the PostgreSQL tables, and `Db` as a Postgres database; the query builder
- *   is the same on both. SQL that differs between dialects lives only in `sql.ts`.
- * - Transactions only through `withTx` (`tx.ts`).
+ *   is the same on both. SQL that differs between dialects lives only in `sql.ts`, including
+ *   PostgreSQL-only clauses such as `.for('update')` (a helper there that does nothing on
+ *   SQLite, whose write transactions already run one at a time).
+ * - Transactions only through `withTx` (`tx.ts`); inside one, use the handle it passes you.
  */
 import * as pg from './schema.pg'
 import * as sqlite from './schema.sqlite'
@@ -40,7 +42,8 @@ export let usage: Tables['usage'] = unbound
 export let outbox: Tables['outbox'] = unbound
 export let emailVerifications: Tables['emailVerifications'] = unbound
 export let joinRequests: Tables['joinRequests'] = unbound
-export let rateHits: Tables['rateHits'] = unbound
+export let rateLimits: Tables['rateLimits'] = unbound
+export let serverSecrets: Tables['serverSecrets'] = unbound
 
 let bound: StoreKind | null = null
 
@@ -52,7 +55,7 @@ export function bindTables(kind: StoreKind): void {
   const t = (kind === 'postgres' ? pg : sqlite) as unknown as Tables
   ;({
     users, orgs, memberships, workspaces, workspaceMembers, invitations, trustedDomains, activity, tokenFamilies, refreshTokens,
-    accessTokens, invoices, usage, outbox, emailVerifications, joinRequests, rateHits,
+    accessTokens, invoices, usage, outbox, emailVerifications, joinRequests, rateLimits, serverSecrets,
   } = t)
   bound = kind
 }

@@ -11,17 +11,17 @@ import { ok, okSchema, path } from './params'
 export function registerAccount(r: Router, ctx: Ctx): void {
   r.route({ method: 'GET', url: path(routes.me()), tag: 'auth', summary: 'The signed-in user and whether the address is verified', response: meSchema, handler: ({ user }) => me(ctx, user.id) })
   r.route({
-    method: 'POST', url: path(routes.register()), tag: 'auth', auth: false, status: 201,
+    method: 'POST', url: path(routes.register()), tag: 'auth', auth: false, rateLimited: true, status: 201,
     summary: 'Sign up: the account starts unverified; a code and a link are emailed to the address',
     body: registerRequestSchema, response: tokenPairSchema,
     handler: ({ body, req }) => register(ctx, body, req.ip),
   })
   r.route({
-    method: 'POST', url: path(routes.emailVerification()), tag: 'auth', summary: 'Email a new verification code and link (rate-limited)',
+    method: 'POST', url: path(routes.emailVerification()), tag: 'auth', rateLimited: true, summary: 'Email a new verification code and link (rate-limited)',
     response: okSchema, handler: async ({ user }) => (await resendVerification(ctx, user.id), ok),
   })
   r.route({
-    method: 'POST', url: path(routes.confirmEmail()), tag: 'auth', summary: 'Verify my address with the emailed code (rate-limited)',
+    method: 'POST', url: path(routes.confirmEmail()), tag: 'auth', rateLimited: true, summary: 'Verify my address with the emailed code (rate-limited)',
     body: confirmEmailRequestSchema, response: meSchema,
     handler: ({ user, body }) => confirmCode(ctx, user.id, body.code),
   })

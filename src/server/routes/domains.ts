@@ -46,7 +46,7 @@ export function registerDomains(r: Router, ctx: Ctx): void {
     handler: async ({ user, params }) => (await removeDomain(ctx, user.id, params.orgId, params.domain), ok),
   })
   r.route({
-    method: 'GET', url: path(routes.discoverable(':orgId')), tag: 'domains',
+    method: 'GET', url: path(routes.discoverable(':orgId')), tag: 'domains', rateLimited: true,
     summary: 'Non-members with a verified address in a verified domain (name and email), for invite suggestions; rate-limited',
     params: org, query: discoverableQuerySchema, response: discoverableUsersSchema,
     handler: async ({ user, params, query }) => ({ items: await discoverUsers(ctx, user.id, params.orgId, query.q) }),

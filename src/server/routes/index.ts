@@ -56,7 +56,7 @@ const ok = okSchema
 export function registerRoutes(r: Router, ctx: Ctx, limiter: LoginLimiter): void {
   // ── Auth
   r.route({
-    method: 'POST', url: path(routes.login()), tag: 'auth', auth: false, summary: 'Sign in with email and password',
+    method: 'POST', url: path(routes.login()), tag: 'auth', auth: false, rateLimited: true, summary: 'Sign in with email and password',
     body: loginRequestSchema, response: tokenPairSchema,
     handler: ({ body, req }) => login(ctx, limiter, body.email, body.password, req.ip),
   })
@@ -148,10 +148,10 @@ export function registerRoutes(r: Router, ctx: Ctx, limiter: LoginLimiter): void
     handler: ({ params }) => previewInvitation(ctx, params.token),
   })
   r.route({
-    method: 'POST', url: path(routes.acceptInvitation(':token')), tag: 'invitations', auth: false,
+    method: 'POST', url: path(routes.acceptInvitation(':token')), tag: 'invitations', auth: false, rateLimited: true,
     summary: 'Accept: sign in (existing account) or register (displayName), join, and receive tokens',
     params: token, body: acceptInvitationRequestSchema, response: acceptInvitationResponseSchema,
-    handler: ({ params, body }) => acceptInvitation(ctx, params.token, body),
+    handler: ({ params, body, req }) => acceptInvitation(ctx, limiter, params.token, body, req.ip),
   })
 
   registerDomains(r, ctx)

@@ -2,16 +2,22 @@
  * Sign-in and tokens. Access tokens are short-lived and opaque; refresh tokens rotate
  * on every use within a family, and presenting an already-rotated one revokes the
  * whole family (a stolen token and its rightful owner cannot both keep a session).
+ *
+ * One exception keeps a crash from ending a session: a client that dies after we rotated
+ * but before it saved the new pair comes back with the token just replaced. Within
+ * REFRESH_GRACE_MS, and while that token's successor was never used, it gets the
+ * successor's rotation instead of a revocation — once.
  */
-import { and, eq, gt, isNull } from 'drizzle-orm'
+import { and, eq, gt, gte, isNull, ne, sql } from 'drizzle-orm'
 import type { TokenPair, User } from '../../shared/api'
 import { AppError } from '../../shared/errors'
 import type { Db } from '../db/client'
 import { withTx } from '../db/tx'
-import { accessTokens, memberships, orgs, refreshTokens, tokenFamilies, users } from '../db/schema'
+import { accessTokens, memberships, orgs, rateLimits, refreshTokens, tokenFamilies, users } from '../db/schema'
 import type { KnownAccess } from './access'
 import type { Ctx } from './context'
-import { newId, newToken, sha256, verifyPassword } from './crypto'
+import { hashPassword, newId, newToken, sha256, verifyPassword } from './crypto'
+import { countHit, retryAfterSeconds } from './rate-limit'
 
 export const toUser = (u: { id: string; email: string; displayName: string }): User => ({
   id: u.id,
@@ -19,42 +25,65 @@ export const toUser = (u: { id: string; email: string; displayName: string }): U
   displayName: u.displayName,
 })
 
-/** Sliding-window counters per account and per IP; in memory, like any single-node limiter. */
+/**
+ * Attempt counters per account and per IP in the database, so every server process shares one
+ * budget and a restart resets nothing. `check` counts the attempt before anything is evaluated
+ * (one atomic upsert per key), so of N parallel attempts at most the budget get evaluated;
+ * `attempt` clears the account's count when its password was right.
+ */
 export class LoginLimiter {
-  private readonly hits = new Map<string, number[]>()
-  constructor(private readonly ctx: Pick<Ctx, 'clock' | 'config'>) {}
+  constructor(private readonly ctx: Pick<Ctx, 'db' | 'clock' | 'config'>) {}
 
-  check(email: string, ip: string): void {
-    const { maxFailuresPerAccount, maxAttemptsPerIp } = this.ctx.config.rateLimit
-    const account = this.recent(`acct:${email}`)
-    const byIp = this.recent(`ip:${ip}`)
-    const full = account.length >= maxFailuresPerAccount ? account : byIp.length >= maxAttemptsPerIp ? byIp : null
+  async check(email: string, ip: string): Promise<void> {
+    const { maxFailuresPerAccount, maxAttemptsPerIp, windowMs } = this.ctx.config.rateLimit
+    const [account, byIp] = await Promise.all([countHit(this.ctx, `acct:${email}`, windowMs), countHit(this.ctx, `ip:${ip}`, windowMs)])
+    const full = account.hits > maxFailuresPerAccount ? account : byIp.hits > maxAttemptsPerIp ? byIp : null
     if (full) {
-      const retryAfterMs = full[0]! + this.ctx.config.rateLimit.windowMs - this.ctx.clock.now().getTime()
-      const retryAfterSeconds = Math.max(1, Math.ceil(retryAfterMs / 1000))
-      throw new AppError('rate_limited', `Too many sign-in attempts. Try again in ${retryAfterSeconds} s.`, {
-        retryAfterSeconds,
+      const retryAfter = retryAfterSeconds(this.ctx, full.windowStart, windowMs)
+      throw new AppError('rate_limited', `Too many sign-in attempts. Try again in ${retryAfter} s.`, {
+        retryAfterSeconds: retryAfter,
         scope: full === account ? 'account' : 'ip',
       })
     }
   }
 
-  attempt(email: string, ip: string, ok: boolean): void {
-    this.push(`ip:${ip}`)
-    if (ok) this.hits.delete(`acct:${email}`)
-    else this.push(`acct:${email}`)
+  async attempt(email: string, _ip: string, ok: boolean): Promise<void> {
+    if (ok) await this.ctx.db.delete(rateLimits).where(eq(rateLimits.key, `acct:${email}`))
   }
+}
 
-  private recent(key: string): number[] {
-    const since = this.ctx.clock.now().getTime() - this.ctx.config.rateLimit.windowMs
-    const list = (this.hits.get(key) ?? []).filter((t) => t > since)
-    this.hits.set(key, list)
-    return list
-  }
+export const REFRESH_GRACE_MS = 30_000
 
-  private push(key: string): void {
-    this.recent(key).push(this.ctx.clock.now().getTime())
-  }
+type RefreshRow = { rt: typeof refreshTokens.$inferSelect; family: typeof tokenFamilies.$inferSelect }
+
+/** Rotate `tokenHash` unless someone rotated it before (or concurrently): false means it was already used. */
+async function rotate(db: Db, tokenHash: string, now: Date): Promise<boolean> {
+  const rotated = await db
+    .update(refreshTokens)
+    .set({ rotatedAt: now })
+    .where(and(eq(refreshTokens.tokenHash, tokenHash), isNull(refreshTokens.rotatedAt)))
+    .returning({ tokenHash: refreshTokens.tokenHash })
+  return rotated.length > 0
+}
+
+/**
+ * The grace case: `row` was rotated within the window and nothing in its family was rotated
+ * since, so the family's one live token is its never-used successor. Rotates that instead.
+ */
+async function rotateUnusedSuccessor(db: Db, row: RefreshRow, now: Date): Promise<boolean> {
+  const replacedAt = row.rt.rotatedAt
+  if (!replacedAt || now.getTime() - replacedAt.getTime() > REFRESH_GRACE_MS) return false
+  const family = eq(refreshTokens.familyId, row.family.id)
+  const rotatedSince = await db
+    .select({ tokenHash: refreshTokens.tokenHash })
+    .from(refreshTokens)
+    .where(and(family, ne(refreshTokens.tokenHash, row.rt.tokenHash), gte(refreshTokens.rotatedAt, replacedAt)))
+  if (rotatedSince.length > 0) return false
+  const live = await db
+    .select({ tokenHash: refreshTokens.tokenHash })
+    .from(refreshTokens)
+    .where(and(family, isNull(refreshTokens.rotatedAt), gt(refreshTokens.expiresAt, now)))
+  return live.length === 1 && rotate(db, live[0]!.tokenHash, now)
 }
 
 async function issue(ctx: Ctx, db: Db, user: User, familyId: string): Promise<TokenPair> {
@@ -76,11 +105,15 @@ export async function startSession(ctx: Ctx, db: Db, user: User): Promise<TokenP
   return issue(ctx, db, user, familyId)
 }
 
+/** Verified against when the account does not exist, so an unknown email costs what a wrong password costs. */
+let dummyHash: Promise<string> | null = null
+
 export async function login(ctx: Ctx, limiter: LoginLimiter, email: string, password: string, ip: string) {
-  limiter.check(email, ip)
+  await limiter.check(email, ip)
   const [row] = await ctx.db.select().from(users).where(eq(users.email, email))
-  const ok = row ? await verifyPassword(password, row.passwordHash) : false
-  limiter.attempt(email, ip, ok)
+  const verified = await verifyPassword(password, row?.passwordHash ?? (await (dummyHash ??= hashPassword(newToken()))))
+  const ok = !!row && verified
+  await limiter.attempt(email, ip, ok)
   if (!row || !ok) throw new AppError('invalid_credentials', 'Email or password is incorrect')
   return startSession(ctx, ctx.db, toUser(row))
 }
@@ -95,13 +128,17 @@ export async function refresh(ctx: Ctx, token: string): Promise<TokenPair> {
       .innerJoin(users, eq(users.id, tokenFamilies.userId))
       .where(eq(refreshTokens.tokenHash, sha256(token)))
     if (!row || row.family.revokedAt || row.rt.expiresAt <= now) return { reusedFamily: null, pair: null }
-    // Rotate only if nobody rotated it before (or concurrently): otherwise it is a reuse.
-    const rotated = await db
-      .update(refreshTokens)
-      .set({ rotatedAt: now })
-      .where(and(eq(refreshTokens.tokenHash, row.rt.tokenHash), isNull(refreshTokens.rotatedAt)))
-      .returning({ tokenHash: refreshTokens.tokenHash })
-    if (rotated.length === 0) return { reusedFamily: row.family.id, pair: null }
+    // Lock the family first: a sign-out (which revokes it) either commits before and this refresh
+    // finds it revoked, or waits and then revokes the tokens this refresh issues.
+    const live = await db
+      .update(tokenFamilies)
+      .set({ revokedAt: null })
+      .where(and(eq(tokenFamilies.id, row.family.id), isNull(tokenFamilies.revokedAt)))
+      .returning({ id: tokenFamilies.id })
+    if (live.length === 0) return { reusedFamily: null, pair: null }
+    // Under that lock the grace check below (a read, then a rotation) cannot race another refresh.
+    const fresh = (await rotate(db, row.rt.tokenHash, now)) || (await rotateUnusedSuccessor(db, row, now))
+    if (!fresh) return { reusedFamily: row.family.id, pair: null }
     return { reusedFamily: null, pair: await issue(ctx, db, toUser(row.user), row.family.id) }
   })
   if (outcome.pair) return outcome.pair
@@ -126,6 +163,10 @@ export async function logout(ctx: Ctx, accessToken: string): Promise<void> {
 
 const SIGN_IN_AGAIN = 'Sign in again: the access token is missing, expired or revoked'
 
+/** An access token issued by a refresh that raced a revocation must not outlive its family. */
+const liveAccessToken = (ctx: Ctx, accessToken: string) =>
+  and(eq(accessTokens.tokenHash, sha256(accessToken)), gt(accessTokens.expiresAt, ctx.clock.now()), isNull(tokenFamilies.revokedAt))
+
 /**
  * `authenticate` plus the caller's role in `orgId` and its members version, in one
  * statement: most calls name an organization, and a list request should cost one more.
@@ -135,9 +176,10 @@ export async function authenticateIn(ctx: Ctx, accessToken: string, orgId: strin
     .select({ user: { id: users.id, email: users.email, displayName: users.displayName }, role: memberships.role, version: orgs.membersVersion })
     .from(accessTokens)
     .innerJoin(users, eq(users.id, accessTokens.userId))
+    .innerJoin(tokenFamilies, eq(tokenFamilies.id, accessTokens.familyId))
     .leftJoin(memberships, and(eq(memberships.orgId, orgId), eq(memberships.userId, accessTokens.userId), isNull(memberships.removedAt)))
     .leftJoin(orgs, eq(orgs.id, memberships.orgId))
-    .where(and(eq(accessTokens.tokenHash, sha256(accessToken)), gt(accessTokens.expiresAt, ctx.clock.now())))
+    .where(liveAccessToken(ctx, accessToken))
   if (!row) throw new AppError('unauthorized', SIGN_IN_AGAIN)
   const user = toUser(row.user)
   return { user, access: { db: ctx.db, userId: user.id, orgId, role: row.role, membersVersion: row.version ?? 0 } }
@@ -148,7 +190,8 @@ export async function authenticate(ctx: Ctx, accessToken: string): Promise<User>
     .select({ user: users })
     .from(accessTokens)
     .innerJoin(users, eq(users.id, accessTokens.userId))
-    .where(and(eq(accessTokens.tokenHash, sha256(accessToken)), gt(accessTokens.expiresAt, ctx.clock.now())))
+    .innerJoin(tokenFamilies, eq(tokenFamilies.id, accessTokens.familyId))
+    .where(liveAccessToken(ctx, accessToken))
   if (!row) throw new AppError('unauthorized', SIGN_IN_AGAIN)
   return toUser(row.user)
 }

@@ -1,5 +1,5 @@
 /** Password hashing (scrypt, salted) and opaque tokens stored only as sha256 hashes. */
-import { createHash, randomBytes, randomUUID, scrypt as scryptCb, timingSafeEqual } from 'node:crypto'
+import { createHash, createHmac, randomBytes, randomUUID, scrypt as scryptCb, timingSafeEqual } from 'node:crypto'
 import { promisify } from 'node:util'
 
 const scrypt = promisify(scryptCb) as (pw: string, salt: Buffer, len: number, opts: object) => Promise<Buffer>
@@ -27,3 +27,4 @@ export async function verifyPassword(password: string, stored: string): Promise<
 export const newId = (): string => randomUUID()
 export const newToken = (): string => randomBytes(32).toString('base64url')
 export const sha256 = (value: string): string => createHash('sha256').update(value).digest('hex')
+export const hmacToken = (key: Buffer, value: string): string => createHmac('sha256', key).update(value).digest('base64url')

@@ -20,6 +20,7 @@ import type { Ctx } from './context'
 import { newToken } from './crypto'
 import { DnsLookupError } from './dns'
 import { inviteVerifiedPeopleOf } from './enrollment'
+import { linkSecret } from './invitation-links'
 import { hit, LIMITS } from './rate-limit'
 
 // Loaded with require: JSON imports need an import attribute in Node's ESM, which bundlers and tsx treat differently.
@@ -118,6 +119,7 @@ export async function verifyDomain(ctx: Ctx, actorId: string, orgId: string, dom
 }
 
 async function markVerified(ctx: Ctx, orgId: string, domain: string, by: 'dns' | 'operator', actorId: string | null): Promise<void> {
+  const secret = await linkSecret(ctx.db)
   await withTx(ctx.db, async (db) => {
     const now = ctx.clock.now()
     const changed = await db
@@ -127,7 +129,7 @@ async function markVerified(ctx: Ctx, orgId: string, domain: string, by: 'dns' |
       .returning()
     if (changed.length === 0) return
     await record(db, now, { orgId, actorId, action: 'domain.verified', target: domain, details: { by } })
-    await inviteVerifiedPeopleOf(ctx, db, changed[0]!)
+    await inviteVerifiedPeopleOf(ctx, db, secret, changed[0]!)
   })
 }
 
@@ -140,6 +142,7 @@ export async function approveDomainAsOperator(ctx: Ctx, orgId: string, domain: s
 
 export async function setEnrollment(ctx: Ctx, actorId: string, orgId: string, domain: string, mode: EnrollmentMode): Promise<TrustedDomain> {
   assertCan(await roleIn(ctx.db, orgId, actorId), 'domains.manage')
+  const secret = await linkSecret(ctx.db)
   await withTx(ctx.db, async (db) => {
     const [row] = await db.select().from(trustedDomains).where(and(eq(trustedDomains.orgId, orgId), eq(trustedDomains.domain, domain)))
     if (!row) throw new AppError('not_found', `${domain} is not a trusted domain of this organization`)
@@ -152,7 +155,7 @@ export async function setEnrollment(ctx: Ctx, actorId: string, orgId: string, do
       .where(and(eq(trustedDomains.orgId, orgId), eq(trustedDomains.domain, domain)))
       .returning()
     await record(db, now, { orgId, actorId, action: 'domain.enrollment_changed', target: domain, details: { from: row.enrollment, to: mode } })
-    await inviteVerifiedPeopleOf(ctx, db, updated as DomainRow)
+    await inviteVerifiedPeopleOf(ctx, db, secret, updated as DomainRow)
   })
   return one(ctx.db, orgId, domain)
 }

@@ -1,7 +1,8 @@
 /**
  * Invitations: one or more emails with one role, a 48-hour expiry, revoke / resend /
  * share-as-link, and acceptance by token (sign in or register). Tokens are stored only
- * as hashes, so a link can be shown once — resend and "copy link" mint a new one.
+ * as hashes and derived from the invitation (invitation-links.ts), so "copy link" shows the
+ * link that was sent and only resend replaces it. Every rule runs under the organization lock.
  *
  * Consent: every invitation stays pending until the person accepts it, whatever domain
  * the address is in. Each one is emailed through the outbox with a token of its own:
@@ -24,8 +25,6 @@ import {
 } from '../../shared/api'
 import { AppError } from '../../shared/errors'
 import { INVITATION_TTL_MS, invitableRoles, ROLE_LABELS, type Role } from '../../shared/roles'
-
-const REMINDER_BEFORE_MS = 24 * 3_600_000
 import type { Db } from '../db/client'
 import { withTx } from '../db/tx'
 import { invitations, memberships, orgs, trustedDomains, users } from '../db/schema'
@@ -34,12 +33,16 @@ import { enqueue } from './outbox'
 import { markEmailVerified } from './verification'
 import { assertCan, roleIn } from './access'
 import { record } from './activity'
-import { startSession, toUser } from './auth'
+import { startSession, toUser, type LoginLimiter } from './auth'
 import type { Ctx } from './context'
 import { hashPassword, newId, newToken, sha256, verifyPassword } from './crypto'
+import { deriveLink, linkSecret } from './invitation-links'
 import { addMembership } from './members'
+import { lockOrg } from './org-lock'
 
 type InvitationRow = typeof invitations.$inferSelect
+
+const REMINDER_BEFORE_MS = 24 * 3_600_000
 
 export function statusOf(r: Pick<InvitationRow, 'acceptedAt' | 'revokedAt' | 'declinedAt' | 'expiresAt'>, now: Date): Invitation['status'] {
   if (r.acceptedAt) return 'accepted'
@@ -53,8 +56,8 @@ export const pendingAt = (now: Date) =>
 
 /**
  * Members plus pending invitations (automatic ones included): what the per-organization cap
- * counts. Join requests do not hold a seat — nobody agreed to them yet, and outsiders must
- * not be able to fill an organization by asking — so approving one needs a free seat.
+ * counts; read it under `lockOrg`. Join requests do not hold a seat — nobody agreed to them yet,
+ * and outsiders must not be able to fill an organization by asking — so approving one needs a free seat.
  */
 export async function seatsTaken(db: Db, orgId: string, now: Date): Promise<{ taken: number; limit: number }> {
   const [row] = await db
@@ -71,14 +74,6 @@ export async function seatsTaken(db: Db, orgId: string, now: Date): Promise<{ ta
 }
 
 const domainOf = (email: string) => email.slice(email.lastIndexOf('@') + 1)
-
-function mintLink(ctx: Ctx, invitationId: string, expiresAt: Date): { link: InvitationLink; tokenHash: string } {
-  const token = newToken()
-  return {
-    tokenHash: sha256(token),
-    link: { invitationId, token, url: invitationUrl(ctx.config.publicUrl, token), expiresAt: expiresAt.toISOString() },
-  }
-}
 
 async function loadInvitations(db: Db, where: ReturnType<typeof and>, now: Date): Promise<Invitation[]> {
   const inviter = aliasedTable(users, 'inviter')
@@ -115,14 +110,17 @@ export async function createInvitations(
   orgId: string,
   req: CreateInvitationsRequest,
 ): Promise<CreateInvitationsResponse> {
-  const actorRole = await roleIn(ctx.db, orgId, actorId)
-  assertCan(actorRole, 'members.invite')
-  if (!invitableRoles(actorRole).includes(req.role)) {
-    throw new AppError('forbidden', `As ${ROLE_LABELS[actorRole]} you can only invite people as Member.`, {
-      allowedRoles: invitableRoles(actorRole),
-    })
-  }
+  const secret = await linkSecret(ctx.db)
   return withTx(ctx.db, async (db) => {
+    // Seats are counted after concurrent invitations and joins of this organization commit.
+    await lockOrg(db, orgId)
+    const actorRole = await roleIn(db, orgId, actorId)
+    assertCan(actorRole, 'members.invite')
+    if (!invitableRoles(actorRole).includes(req.role)) {
+      throw new AppError('forbidden', `As ${ROLE_LABELS[actorRole]} you can only invite people as Member.`, {
+        allowedRoles: invitableRoles(actorRole),
+      })
+    }
     const now = ctx.clock.now()
     const result: CreateInvitationsResponse = { invited: [], rejected: [] }
     const reject = (email: string, reason: InviteRejection, message: string) => result.rejected.push({ email, reason, message })
@@ -154,7 +152,7 @@ export async function createInvitations(
         reject(email, 'cap_reached', `The organization has reached its limit of ${limit} users (members and pending invitations)`)
       } else {
         taken++
-        const made = await insertInvitation(ctx, db, now, { orgId, email, role: req.role, invitedBy: actorId, trusted: domains.has(domainOf(email)) })
+        const made = await insertInvitation(ctx, db, secret, now, { orgId, email, role: req.role, invitedBy: actorId, trusted: domains.has(domainOf(email)) })
         result.invited.push(made)
       }
     }
@@ -188,12 +186,13 @@ async function emailInvitation(ctx: Ctx, db: Db, now: Date, row: InvitationRow, 
 export async function insertInvitation(
   ctx: Ctx,
   db: Db,
+  secret: Buffer,
   now: Date,
   v: { orgId: string; email: string; role: Role; invitedBy: string | null; trusted: boolean; automatic?: boolean },
 ): Promise<{ invitation: Invitation; link: InvitationLink }> {
   const id = newId()
   const expiresAt = new Date(now.getTime() + INVITATION_TTL_MS)
-  const { link, tokenHash } = mintLink(ctx, id, expiresAt)
+  const { link, tokenHash } = deriveLink(ctx, secret, { id, linkVersion: 0, expiresAt })
   const [row] = await db
     .insert(invitations)
     .values({ id, orgId: v.orgId, email: v.email, role: v.role, tokenHash, invitedBy: v.invitedBy, trustedDomain: v.trusted, automatic: v.automatic ?? false, createdAt: now, expiresAt })
@@ -229,9 +228,9 @@ export async function queueReminders(ctx: Ctx): Promise<number> {
 }
 
 /** Revoke, resend and link: Owners for any invitation, others only for the ones they sent. */
-async function manageable(ctx: Ctx, actorId: string, orgId: string, invitationId: string): Promise<InvitationRow> {
-  const role = await roleIn(ctx.db, orgId, actorId)
-  const [row] = await ctx.db
+async function manageable(db: Db, actorId: string, orgId: string, invitationId: string): Promise<InvitationRow> {
+  const role = await roleIn(db, orgId, actorId)
+  const [row] = await db
     .select()
     .from(invitations)
     .where(and(eq(invitations.id, invitationId), eq(invitations.orgId, orgId)))
@@ -242,33 +241,42 @@ async function manageable(ctx: Ctx, actorId: string, orgId: string, invitationId
 }
 
 export async function revokeInvitation(ctx: Ctx, actorId: string, orgId: string, invitationId: string): Promise<void> {
-  const row = await manageable(ctx, actorId, orgId, invitationId)
+  const row = await manageable(ctx.db, actorId, orgId, invitationId)
   const now = ctx.clock.now()
-  if (statusOf(row, now) !== 'pending') {
-    throw new AppError('invitation_not_pending', `This invitation is ${statusOf(row, now)}; only pending invitations can be revoked`)
+  // Conditional, so a revoke racing an acceptance either wins or reports what happened.
+  const revoked = await ctx.db
+    .update(invitations)
+    .set({ revokedAt: now })
+    .where(and(eq(invitations.id, invitationId), pendingAt(now)))
+    .returning({ id: invitations.id })
+  if (revoked.length === 0) {
+    const [current] = await ctx.db.select().from(invitations).where(eq(invitations.id, invitationId))
+    const status = statusOf(current ?? row, now)
+    throw new AppError('invitation_not_pending', `This invitation is ${status}; only pending invitations can be revoked`)
   }
-  await ctx.db.update(invitations).set({ revokedAt: now }).where(eq(invitations.id, invitationId))
   await record(ctx.db, now, { orgId, actorId, action: 'invitation.revoked', target: row.email })
 }
 
-/** New token and a fresh 48 hours; works for expired invitations too (that is what resend is for). */
+/** Replaces the link (the old one stops working) and gives a fresh 48 hours; expired invitations need a free seat. */
 export async function resendInvitation(ctx: Ctx, actorId: string, orgId: string, invitationId: string): Promise<InvitationLink> {
-  const row = await manageable(ctx, actorId, orgId, invitationId)
-  const now = ctx.clock.now()
-  const status = statusOf(row, now)
-  if (status === 'accepted' || status === 'revoked') {
-    throw new AppError('invitation_not_pending', `This invitation is ${status} and cannot be resent`)
-  }
-  if (status === 'expired') {
-    const { taken, limit } = await seatsTaken(ctx.db, orgId, now)
-    if (taken >= limit) throw new AppError('cap_reached', `The organization has reached its limit of ${limit} users`)
-  }
-  const expiresAt = new Date(now.getTime() + INVITATION_TTL_MS)
-  const { link, tokenHash } = mintLink(ctx, row.id, expiresAt)
+  const secret = await linkSecret(ctx.db)
   return withTx(ctx.db, async (db) => {
+    await lockOrg(db, orgId)
+    const row = await manageable(db, actorId, orgId, invitationId)
+    const now = ctx.clock.now()
+    const status = statusOf(row, now)
+    if (status === 'accepted' || status === 'revoked' || status === 'declined') {
+      throw new AppError('invitation_not_pending', `This invitation is ${status} and cannot be resent`)
+    }
+    if (status === 'expired') {
+      const { taken, limit } = await seatsTaken(db, orgId, now)
+      if (taken >= limit) throw new AppError('cap_reached', `The organization has reached its limit of ${limit} users`)
+    }
+    const next = { id: row.id, linkVersion: row.linkVersion + 1, expiresAt: new Date(now.getTime() + INVITATION_TTL_MS) }
+    const { link, tokenHash } = deriveLink(ctx, secret, next)
     const [updated] = await db
       .update(invitations)
-      .set({ tokenHash, expiresAt, reminderQueuedAt: null })
+      .set({ tokenHash, linkVersion: next.linkVersion, expiresAt: next.expiresAt, reminderQueuedAt: null })
       .where(eq(invitations.id, row.id))
       .returning()
     await emailInvitation(ctx, db, now, updated!, 'resend')
@@ -277,18 +285,22 @@ export async function resendInvitation(ctx: Ctx, actorId: string, orgId: string,
   })
 }
 
-/** A shareable link for a pending invitation: new token, same expiry. */
+/** The link of a pending invitation, as it was sent: copying it again never replaces it. */
 export async function invitationLink(ctx: Ctx, actorId: string, orgId: string, invitationId: string): Promise<InvitationLink> {
-  const row = await manageable(ctx, actorId, orgId, invitationId)
+  const secret = await linkSecret(ctx.db)
+  const row = await manageable(ctx.db, actorId, orgId, invitationId)
   const now = ctx.clock.now()
   if (statusOf(row, now) !== 'pending') {
     throw new AppError('invitation_not_pending', `This invitation is ${statusOf(row, now)}; resend it to get a new link`)
   }
-  const { link, tokenHash } = mintLink(ctx, row.id, row.expiresAt)
-  await ctx.db.update(invitations).set({ tokenHash }).where(eq(invitations.id, row.id))
+  const { link, tokenHash } = deriveLink(ctx, secret, row)
+  // A random token from before links were derived cannot be shown again; only resend may replace it.
+  if (tokenHash !== row.tokenHash) throw new AppError('conflict', 'This link can no longer be shown. Resend the invitation to get a new one.')
   await record(ctx.db, now, { orgId, actorId, action: 'invitation.link_created', target: row.email })
   return link
 }
+
+const NOT_A_LINK = 'This invitation link is not valid (it may have been replaced by a newer one)'
 
 /** The shared link or the emailed one; only the emailed one proves the mailbox. */
 async function byToken(db: Db, token: string) {
@@ -298,7 +310,7 @@ async function byToken(db: Db, token: string) {
     .from(invitations)
     .innerJoin(orgs, eq(orgs.id, invitations.orgId))
     .where(or(eq(invitations.tokenHash, hash), eq(invitations.emailTokenHash, hash)))
-  if (!row) throw new AppError('not_found', 'This invitation link is not valid (it may have been replaced by a newer one)')
+  if (!row) throw new AppError('not_found', NOT_A_LINK)
   return { ...row, viaEmail: row.i.emailTokenHash === hash }
 }
 
@@ -308,43 +320,82 @@ export async function previewInvitation(ctx: Ctx, token: string): Promise<Invita
   return { orgName, email: i.email, role: i.role, status: statusOf(i, ctx.clock.now()), expiresAt: i.expiresAt.toISOString(), userExists: !!user }
 }
 
-export async function acceptInvitation(ctx: Ctx, token: string, req: AcceptInvitationRequest) {
-  return withTx(ctx.db, async (db) => {
-    const now = ctx.clock.now()
-    const { i, viaEmail } = await byToken(db, token)
-    const status = statusOf(i, now)
-    if (status !== 'pending') throw new AppError('invitation_not_pending', `This invitation is ${status}`, { status })
-    let [user] = await db.select().from(users).where(eq(users.email, i.email))
-    if (user) {
-      if (!(await verifyPassword(req.password, user.passwordHash))) {
-        throw new AppError('invalid_credentials', `Enter the password of the existing account ${i.email}`)
-      }
-    } else {
-      if (!req.displayName) throw new AppError('validation_failed', 'Enter your name to create your account')
-      // An account made through a copied link starts unverified: nothing proved the mailbox.
-      ;[user] = await db
-        .insert(users)
-        .values({ id: newId(), email: i.email, displayName: req.displayName, passwordHash: await hashPassword(req.password), createdAt: now })
-        .returning()
-    }
-    await joinThroughInvitation(db, now, i, user!)
-    if (viaEmail) await markEmailVerified(ctx, db, user!.id)
-    return { orgId: i.orgId, tokens: await startSession(ctx, db, toUser(user!)) }
-  })
+const notPending = (status: Invitation['status']) => new AppError('invitation_not_pending', `This invitation is ${status}`, { status })
+
+/** Which link an acceptance came through: it must still be the current one when the invitation is claimed. */
+type LinkUsed = { column: 'tokenHash' | 'emailTokenHash'; hash: string }
+
+/**
+ * Flips a pending invitation to accepted under the organization lock. The update is conditional,
+ * so of any number of concurrent acceptances exactly one wins and the others get a 409; with
+ * `used`, a link replaced meanwhile (resend replaces both, a reminder the emailed one) is a 404.
+ */
+async function claimInvitation(db: Db, now: Date, i: InvitationRow, used?: LinkUsed): Promise<void> {
+  await lockOrg(db, i.orgId)
+  const claimed = await db
+    .update(invitations)
+    .set({ acceptedAt: now })
+    .where(and(eq(invitations.id, i.id), pendingAt(now), used && eq(invitations[used.column], used.hash)))
+    .returning({ id: invitations.id })
+  if (claimed.length > 0) return
+  const [current] = await db.select().from(invitations).where(eq(invitations.id, i.id))
+  if (!current || (used && current[used.column] !== used.hash)) throw new AppError('not_found', NOT_A_LINK)
+  throw notPending(statusOf(current, now))
 }
 
-/** The person accepted: the invitation is used and they become a member with its role. */
-export async function joinThroughInvitation(db: Db, now: Date, i: InvitationRow, user: { id: string; displayName: string }): Promise<void> {
+/** After the claim: the person becomes a member with the invitation's role (a throw also undoes the claim). */
+async function admit(db: Db, now: Date, i: InvitationRow, user: { id: string; displayName: string }): Promise<void> {
   const [already] = await db
     .select({ role: memberships.role })
     .from(memberships)
     .where(and(eq(memberships.orgId, i.orgId), eq(memberships.userId, user.id), isNull(memberships.removedAt)))
   // Accepting must never silently change the role someone already has.
   if (already) throw new AppError('conflict', `${i.email} is already a member of this organization`)
-  // Only a still-pending invitation is used, so two acceptances cannot both join.
-  const used = await db.update(invitations).set({ acceptedAt: now }).where(and(eq(invitations.id, i.id), pendingAt(now))).returning({ id: invitations.id })
-  if (used.length === 0) throw new AppError('invitation_not_pending', 'This invitation is no longer pending')
   // The pending invitation already holds its seat, so the cap cannot be exceeded here.
   await addMembership(db, now, { orgId: i.orgId, userId: user.id, email: i.email, displayName: user.displayName, role: i.role })
   await record(db, now, { orgId: i.orgId, actorId: user.id, action: 'invitation.accepted', target: i.email, details: { role: i.role } })
+}
+
+/**
+ * Sign in (existing account, rate-limited like login) or register, then join. The password work
+ * happens before the transaction; inside it, claiming the invitation is conditional, so of any
+ * number of concurrent requests exactly one joins and the others get a 409. Only the emailed
+ * link verifies the address; an account made through a copied link starts unverified.
+ */
+export async function acceptInvitation(ctx: Ctx, limiter: LoginLimiter, token: string, req: AcceptInvitationRequest, ip: string) {
+  const { i, viaEmail } = await byToken(ctx.db, token)
+  if (statusOf(i, ctx.clock.now()) !== 'pending') throw notPending(statusOf(i, ctx.clock.now()))
+  await limiter.check(i.email, ip)
+  const [existing] = await ctx.db.select().from(users).where(eq(users.email, i.email))
+  if (existing) {
+    const ok = await verifyPassword(req.password, existing.passwordHash)
+    await limiter.attempt(i.email, ip, ok)
+    if (!ok) throw new AppError('invalid_credentials', `Enter the password of the existing account ${i.email}`)
+  } else if (!req.displayName) {
+    throw new AppError('validation_failed', 'Enter your name to create your account')
+  }
+  const passwordHash = existing ? null : await hashPassword(req.password)
+  // Verifying the address may invite it automatically elsewhere, which derives links.
+  const secret = await linkSecret(ctx.db)
+  return withTx(ctx.db, async (db) => {
+    const now = ctx.clock.now()
+    await claimInvitation(db, now, i, { column: viaEmail ? 'emailTokenHash' : 'tokenHash', hash: sha256(token) })
+    const [user] = existing
+      ? [existing]
+      : await db
+          .insert(users)
+          .values({ id: newId(), email: i.email, displayName: req.displayName!, passwordHash: passwordHash!, createdAt: now })
+          .onConflictDoNothing()
+          .returning()
+    if (!user) throw new AppError('conflict', `An account for ${i.email} was just created; open the link again and sign in with its password`)
+    await admit(db, now, i, user)
+    if (viaEmail) await markEmailVerified(ctx, db, secret, user.id)
+    return { orgId: i.orgId, tokens: await startSession(ctx, db, toUser(user)) }
+  })
+}
+
+/** Accepted without a link (the inbox of a verified address): claim under the lock, then join. */
+export async function joinThroughInvitation(db: Db, now: Date, i: InvitationRow, user: { id: string; displayName: string }): Promise<void> {
+  await claimInvitation(db, now, i)
+  await admit(db, now, i, user)
 }

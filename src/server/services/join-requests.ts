@@ -17,6 +17,7 @@ import { newId } from './crypto'
 import { requireVerified, suggestionsFor, userRow } from './inbox'
 import { seatsTaken } from './invitations'
 import { addMembership } from './members'
+import { lockOrg } from './org-lock'
 
 const isMember = async (db: Db, orgId: string, userId: string) =>
   (await db.select({ id: memberships.userId }).from(memberships)
@@ -49,6 +50,8 @@ export async function listJoinRequests(ctx: Ctx, actorId: string, orgId: string)
 export async function decideJoinRequest(ctx: Ctx, actorId: string, orgId: string, requestId: string, approve: boolean): Promise<void> {
   assertCan(await roleIn(ctx.db, orgId, actorId), 'joinRequests.decide')
   await withTx(ctx.db, async (db) => {
+    // The cap is checked after concurrent invitations and joins of this organization commit.
+    await lockOrg(db, orgId)
     const now = ctx.clock.now()
     const [r] = await db
       .update(joinRequests)

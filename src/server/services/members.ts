@@ -14,6 +14,7 @@ import { memberships, orgs, workspaceMembers, workspaces } from '../db/schema'
 import { assertCan, knownAccess, roleIn } from './access'
 import { record } from './activity'
 import type { Ctx } from './context'
+import { lockOrg } from './org-lock'
 
 export interface ListQuery {
   cursor?: string
@@ -80,7 +81,10 @@ export async function listMembers(ctx: Ctx, userId: string, orgId: string, q: Li
   const pageFilters = [...filters]
   if (q.cursor) {
     const [a, b] = decodeCursor(q.cursor)
-    pageFilters.push(since ? sql`(${k1}, ${k2}) > (${sql.param(new Date(a), k1)}, ${b})` : sql`(${k1}, ${k2}) > (${a}, ${b})`)
+    const at = since ? new Date(a) : null
+    // A sync cursor carries a time; anything else would reach the database as an invalid timestamp.
+    if (at && Number.isNaN(at.getTime())) throw new AppError('validation_failed', 'Invalid cursor')
+    pageFilters.push(at ? sql`(${k1}, ${k2}) > (${sql.param(at, k1)}, ${b})` : sql`(${k1}, ${k2}) > (${a}, ${b})`)
   }
   const totalKey = JSON.stringify([orgId, await membersVersion(ctx.db, orgId), q.q, q.role, q.since])
   const known = totals.get(totalKey)
@@ -156,7 +160,7 @@ async function ownerCount(db: Db, orgId: string): Promise<number> {
   return row?.n ?? 0
 }
 
-/** Throws when `target` is the organization's only Owner and is about to stop being one. */
+/** Throws when `target` is the organization's only Owner and is about to stop being one; call under `lockOrg`. */
 export async function guardLastOwner(db: Db, orgId: string, target: Member, what: string): Promise<void> {
   if (target.role === 'owner' && (await ownerCount(db, orgId)) <= 1) {
     throw new AppError(
@@ -167,8 +171,10 @@ export async function guardLastOwner(db: Db, orgId: string, target: Member, what
 }
 
 export async function changeRole(ctx: Ctx, actorId: string, orgId: string, userId: string, role: Role): Promise<Member> {
-  assertCan(await roleIn(ctx.db, orgId, actorId), 'members.editRole')
   return withTx(ctx.db, async (db) => {
+    // Locked before any check: the actor's role and the Owner count are read after concurrent changes commit.
+    await lockOrg(db, orgId)
+    assertCan(await roleIn(db, orgId, actorId), 'members.editRole')
     const member = await getMember(db, orgId, userId)
     if (member.role === role) return member
     if (role !== 'owner') await guardLastOwner(db, orgId, member, 'be demoted')
@@ -186,9 +192,10 @@ export async function changeRole(ctx: Ctx, actorId: string, orgId: string, userI
 /** Removal by an Owner, or leaving (actor === user); both keep a tombstone for sync. */
 export async function removeMember(ctx: Ctx, actorId: string, orgId: string, userId: string): Promise<void> {
   const leaving = actorId === userId
-  const actorRole = await roleIn(ctx.db, orgId, actorId)
-  if (!leaving) assertCan(actorRole, 'members.remove')
   await withTx(ctx.db, async (db) => {
+    await lockOrg(db, orgId)
+    const actorRole = await roleIn(db, orgId, actorId)
+    if (!leaving) assertCan(actorRole, 'members.remove')
     const member = await getMember(db, orgId, userId)
     await guardLastOwner(db, orgId, member, leaving ? 'leave' : 'be removed')
     const now = ctx.clock.now()

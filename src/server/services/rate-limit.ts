@@ -1,11 +1,13 @@
 /**
- * Limits stored in the database (one row per counted action), so every server process
- * counts the same hits. Insert-then-count: two racing callers may both be refused at
- * the edge, never both let through past it.
+ * Limits stored in the database (table `rate_limits`, one fixed-window counter per key), so every
+ * server process counts the same hits and a restart resets nothing. Counting is one atomic upsert
+ * per hit, before anything is evaluated: of N parallel callers at most the budget get through.
+ * Sign-in attempts (LoginLimiter in auth.ts) and the limits below share the table; their keys
+ * have distinct prefixes.
  */
-import { and, count, eq, gt, lte } from 'drizzle-orm'
+import { sql } from 'drizzle-orm'
 import { AppError } from '../../shared/errors'
-import { rateHits } from '../db/schema'
+import { rateLimits } from '../db/schema'
 import type { Ctx } from './context'
 
 export interface Limit {
@@ -21,14 +23,35 @@ export const LIMITS = {
   registration: { max: 20, windowMs: 60 * 60_000, what: 'sign-ups from this address' },
 } satisfies Record<string, Limit>
 
-export async function hit(ctx: Pick<Ctx, 'db' | 'clock'>, key: string, limit: Limit): Promise<void> {
+/** Counts one hit in the key's fixed window (a new window once the old one has passed). */
+export async function countHit(ctx: Pick<Ctx, 'db' | 'clock'>, key: string, windowMs: number): Promise<{ hits: number; windowStart: Date }> {
   const now = ctx.clock.now()
-  const since = new Date(now.getTime() - limit.windowMs)
-  await ctx.db.delete(rateHits).where(and(eq(rateHits.key, key), lte(rateHits.at, since)))
-  await ctx.db.insert(rateHits).values({ key, at: now })
-  const [row] = await ctx.db.select({ n: count() }).from(rateHits).where(and(eq(rateHits.key, key), gt(rateHits.at, since)))
-  if (Number(row?.n ?? 0) > limit.max) {
-    const retryAfterSeconds = Math.ceil(limit.windowMs / 1000)
-    throw new AppError('rate_limited', `Too many ${limit.what}. Try again later.`, { retryAfterSeconds })
+  const stale = sql`${rateLimits.windowStart} <= ${sql.param(new Date(now.getTime() - windowMs), rateLimits.windowStart)}`
+  const [row] = await ctx.db
+    .insert(rateLimits)
+    .values({ key, hits: 1, windowStart: now })
+    .onConflictDoUpdate({
+      target: rateLimits.key,
+      set: {
+        hits: sql`case when ${stale} then 1 else ${rateLimits.hits} + 1 end`,
+        windowStart: sql`case when ${stale} then excluded.window_start else ${rateLimits.windowStart} end`,
+      },
+    })
+    .returning({ hits: rateLimits.hits, windowStart: rateLimits.windowStart })
+  return row!
+}
+
+/** Seconds until the window that began at `windowStart` is over (at least 1). */
+export function retryAfterSeconds(ctx: Pick<Ctx, 'clock'>, windowStart: Date, windowMs: number): number {
+  return Math.max(1, Math.ceil((windowStart.getTime() + windowMs - ctx.clock.now().getTime()) / 1000))
+}
+
+/** Counts a hit on `key` and answers 429 once the limit's budget for the window is spent. */
+export async function hit(ctx: Pick<Ctx, 'db' | 'clock'>, key: string, limit: Limit): Promise<void> {
+  const { hits, windowStart } = await countHit(ctx, key, limit.windowMs)
+  if (hits > limit.max) {
+    throw new AppError('rate_limited', `Too many ${limit.what}. Try again later.`, {
+      retryAfterSeconds: retryAfterSeconds(ctx, windowStart, limit.windowMs),
+    })
   }
 }

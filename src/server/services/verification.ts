@@ -15,6 +15,7 @@ import type { Ctx } from './context'
 import { hashPassword, newId, newToken, sha256 } from './crypto'
 import { verificationEmail } from './emails'
 import { inviteNewlyVerified } from './enrollment'
+import { linkSecret } from './invitation-links'
 import { enqueue } from './outbox'
 import { hit, LIMITS } from './rate-limit'
 
@@ -28,13 +29,14 @@ export async function me(ctx: Ctx, userId: string): Promise<Me> {
 }
 
 /** Sets the address verified once, then lets enrollment modes act on it. */
-export async function markEmailVerified(ctx: Ctx, db: Db, userId: string): Promise<void> {
+/** `secret`: the invitation link secret (linkSecret), read before the transaction began. */
+export async function markEmailVerified(ctx: Ctx, db: Db, secret: Buffer, userId: string): Promise<void> {
   const changed = await db
     .update(users)
     .set({ emailVerifiedAt: ctx.clock.now() })
     .where(and(eq(users.id, userId), isNull(users.emailVerifiedAt)))
     .returning({ id: users.id })
-  if (changed.length) await inviteNewlyVerified(ctx, db, userId)
+  if (changed.length) await inviteNewlyVerified(ctx, db, secret, userId)
 }
 
 async function queueVerification(ctx: Ctx, db: Db, user: { id: string; email: string }): Promise<void> {
@@ -103,6 +105,7 @@ export async function confirmLink(ctx: Ctx, token: string): Promise<string> {
 }
 
 async function use(ctx: Ctx, row: typeof emailVerifications.$inferSelect): Promise<void> {
+  const secret = await linkSecret(ctx.db)
   await withTx(ctx.db, async (db) => {
     const used = await db
       .update(emailVerifications)
@@ -111,6 +114,6 @@ async function use(ctx: Ctx, row: typeof emailVerifications.$inferSelect): Promi
       .returning({ id: emailVerifications.id })
     // The address must still be the one the code was sent to.
     const [user] = await db.select({ email: users.email }).from(users).where(eq(users.id, row.userId))
-    if (used.length && user?.email === row.email) await markEmailVerified(ctx, db, row.userId)
+    if (used.length && user?.email === row.email) await markEmailVerified(ctx, db, secret, row.userId)
   })
 }

@@ -3,6 +3,7 @@ import Fuse from 'fuse.js'
 import { useId, useMemo, useState, type KeyboardEvent } from 'react'
 import { useOrgDirectory, type OrgEntry } from '../hooks/queries'
 import { useUi } from '../stores/ui'
+import { accountLine } from './AccountLabel'
 import { Dialog, RoleBadge } from './ui'
 
 export function CommandPalette() {
@@ -19,6 +20,8 @@ export function CommandPalette() {
           { name: 'org.name', weight: 3 },
           { name: 'org.slug', weight: 1 },
           { name: 'account.email', weight: 1 },
+          { name: 'account.name', weight: 1 },
+          { name: 'account.baseUrl', weight: 0.5 },
         ],
         threshold: 0.4,
         ignoreLocation: true,
@@ -83,7 +86,7 @@ export function CommandPalette() {
               onClick={() => selectOrg(e.ref)}
             >
               <span className="org-name">{e.org.name}</span>
-              <span className="muted palette-account">{e.account.email}</span>
+              <span className="muted palette-account">{accountLine(e.account)}</span>
               <RoleBadge role={e.org.myRole} />
             </li>
           ))}

@@ -1,9 +1,9 @@
 /** Left sidebar: every organization of every account (grouped by account, recent first) and the page nav. */
 import { can, type Privilege, type Role } from '../../../shared/roles'
 import type { OrgSummary } from '../../../shared/api'
-import { useOrgDirectory, type AccountGroup } from '../hooks/queries'
-import { useLive } from '../hooks/useBridgeEvents'
+import { useOrgDirectory } from '../hooks/queries'
 import { useUi, type OrgRef, type Page } from '../stores/ui'
+import { AccountServer, AccountStateBadge, accountLine, accountTitle } from './AccountLabel'
 import { RoleBadge } from './ui'
 
 interface NavItem {
@@ -55,10 +55,13 @@ export function Sidebar({ myRole, page }: { myRole: Role | null; page: Page }) {
       </button>
       <nav aria-label="Organizations" className="org-switcher">
         {groups.map((g) => (
-          <div key={g.account.id} role="group" aria-label={g.account.email} className="org-group">
-            <div className="org-group-label" title={g.account.baseUrl}>
-              <span className="truncate">{g.account.email}</span>
-              <AccountState group={g} />
+          <div key={g.account.id} role="group" aria-label={accountLine(g.account)} className="org-group">
+            <div className="org-group-label">
+              <span className="stack org-group-account">
+                <span className="truncate">{accountTitle(g.account)}</span>
+                <AccountServer account={g.account} />
+              </span>
+              <AccountStateBadge account={g.account} quiet />
             </div>
             {g.isLoading && <div className="muted org-note">Loading…</div>}
             {!g.isLoading && g.orgs.length === 0 && (
@@ -105,12 +108,3 @@ export function Sidebar({ myRole, page }: { myRole: Role | null; page: Page }) {
   )
 }
 
-/** Why this account's organizations may be stale or unusable, at a glance. */
-function AccountState({ group }: { group: AccountGroup }) {
-  const live = useLive((s) => s.online[group.account.id])
-  const expired = useLive((s) => s.expired[group.account.id])
-  if (group.account.status === 'signed_out') return <span className="badge">Signed out</span>
-  if (expired || group.account.status === 'expired') return <span className="badge badge-warning">Session expired</span>
-  if (group.offline || (live ?? group.account.online) === false) return <span className="badge badge-warning">Offline</span>
-  return null
-}

@@ -9,12 +9,13 @@ import type { Events } from '../../../shared/ipc'
 import { orgAdmin, qk } from '../lib/bridge'
 
 interface LiveState {
-  online: Record<string, boolean>
   expired: Record<string, boolean>
   progress: Record<string, Events['sync.progress']>
+  /** The account whose server just answered again after being unreachable (announced briefly). */
+  reconnected: string | null
 }
-/** Transient status from main's events (not server data): online per account, sync progress per org. */
-export const useLive = create<LiveState>(() => ({ online: {}, expired: {}, progress: {} }))
+/** Transient status from main's events (not server data): sync progress per org, notices. */
+export const useLive = create<LiveState>(() => ({ expired: {}, progress: {}, reconnected: null }))
 
 const kindKey = {
   orgs: (a: string) => qk.orgs(a),
@@ -24,6 +25,7 @@ const kindKey = {
   domains: (a: string, o: string) => qk.domains(a, o),
   workspaces: (a: string, o: string) => qk.workspaces(a, o),
   billing: (a: string, o: string) => qk.billing(a, o),
+  activity: (a: string, o: string) => qk.activity(a, o),
 } as const
 
 export function useBridgeEvents(): void {
@@ -35,9 +37,12 @@ export function useBridgeEvents(): void {
         const key = kind === 'orgs' ? kindKey.orgs(accountId) : orgId ? kindKey[kind](accountId, orgId) : null
         if (key) void client.invalidateQueries({ queryKey: key })
       }),
-      api.on('connectivity', ({ accountId, online }) =>
-        useLive.setState((s) => ({ online: { ...s.online, [accountId]: online } })),
-      ),
+      api.on('connectivity', ({ accountId, online }) => {
+        // The account's state lives in main: read it again. Back online: everything of that
+        // account may have been served from the cache, so fetch it afresh and say so.
+        void client.invalidateQueries({ predicate: (q) => q.queryKey[0] === 'accounts' || (online && q.queryKey[1] === accountId) })
+        useLive.setState({ reconnected: online ? accountId : null })
+      }),
       api.on('session.expired', ({ accountId }) => {
         useLive.setState((s) => ({ expired: { ...s.expired, [accountId]: true } }))
         void client.invalidateQueries({ queryKey: qk.accounts })

@@ -12,6 +12,7 @@ export const call = <T>(result: Promise<Result<T>>): Promise<T> => unwrap(result
 
 export const qk = {
   accounts: ['accounts'] as const,
+  suggestServer: ['suggestServer'] as const,
   orgs: (accountId: string) => ['orgs', accountId] as const,
   org: (accountId: string, orgId: string) => ['org', accountId, orgId] as const,
   members: (accountId: string, orgId: string) => ['members', accountId, orgId] as const,

@@ -1,20 +1,15 @@
-/** Accounts on organization servers: status, sign in/out, forget, add another, accept an invitation. */
+/** Accounts on organization servers: state, name, sign in/out, forget, add another, accept an invitation. */
 import { useMutation, useQueryClient } from '@tanstack/react-query'
-import { useState } from 'react'
+import { useState, type FormEvent } from 'react'
 import type { AccountSummary } from '../../../shared/ipc'
 import { AcceptInvitationDialog } from '../components/AcceptInvitationDialog'
+import { AccountServer, AccountStateBadge, accountTitle } from '../components/AccountLabel'
 import { AddAccountForm } from '../components/AddAccountForm'
 import { SignInDialog } from '../components/SessionExpiredDialog'
 import { Dialog, ErrorMessage, Skeleton } from '../components/ui'
 import { useAccounts } from '../hooks/queries'
 import { call, orgAdmin, qk } from '../lib/bridge'
 import { useUi } from '../stores/ui'
-
-const STATUS: Record<AccountSummary['status'], { label: string; tone: string }> = {
-  signed_in: { label: 'Signed in', tone: 'badge-success' },
-  expired: { label: 'Session expired', tone: 'badge-warning' },
-  signed_out: { label: 'Signed out', tone: '' },
-}
 
 export function AccountsPage() {
   const accounts = useAccounts()
@@ -46,22 +41,23 @@ export function AccountsPage() {
 
 function AccountItem({ account }: { account: AccountSummary }) {
   const client = useQueryClient()
-  const [dialog, setDialog] = useState<'signIn' | 'forget' | null>(null)
+  const [dialog, setDialog] = useState<'signIn' | 'forget' | 'rename' | null>(null)
   const signOut = useMutation({
     mutationFn: () => call(orgAdmin().accounts.signOut({ accountId: account.id })),
     onSuccess: () => client.invalidateQueries({ queryKey: qk.accounts }),
   })
-  const status = STATUS[account.status]
   return (
     <li className="card account-item" aria-label={account.email}>
       <div className="stack" style={{ gap: 2, minWidth: 0 }}>
-        <strong>{account.displayName}</strong>
-        <span>{account.email}</span>
-        <span className="muted truncate">{account.baseUrl}</span>
+        <strong>{accountTitle(account)}</strong>
+        <span>{account.name ? `${account.displayName} · ${account.email}` : account.displayName}</span>
+        <AccountServer account={account} />
       </div>
       <span className="spacer" />
-      <span className={`badge ${status.tone}`}>{status.label}</span>
-      {account.status === 'signed_in' && !account.online && <span className="badge badge-warning">Offline</span>}
+      <AccountStateBadge account={account} />
+      <button className="btn" onClick={() => setDialog('rename')}>
+        Rename
+      </button>
       {account.status === 'signed_in' ? (
         <button className="btn" disabled={signOut.isPending} onClick={() => signOut.mutate()}>
           Sign out
@@ -84,6 +80,7 @@ function AccountItem({ account }: { account: AccountSummary }) {
         />
       )}
       {dialog === 'forget' && <ForgetDialog account={account} onClose={() => setDialog(null)} />}
+      {dialog === 'rename' && <RenameDialog account={account} onClose={() => setDialog(null)} />}
     </li>
   )
 }
@@ -116,6 +113,43 @@ function ForgetDialog({ account, onClose }: { account: AccountSummary; onClose: 
     >
       <p>This signs out and deletes the data cached on this computer for {account.email}. The account itself stays on the server.</p>
       <ErrorMessage error={forget.error} />
+    </Dialog>
+  )
+}
+
+/** A name of one's own, to tell two accounts with the same email on two servers apart. */
+function RenameDialog({ account, onClose }: { account: AccountSummary; onClose: () => void }) {
+  const client = useQueryClient()
+  const [name, setName] = useState(account.name ?? '')
+  const rename = useMutation({
+    mutationFn: () => call(orgAdmin().accounts.rename({ accountId: account.id, name })),
+    onSuccess: async () => {
+      await client.invalidateQueries({ queryKey: qk.accounts })
+      onClose()
+    },
+  })
+  const submit = (e: FormEvent) => {
+    e.preventDefault()
+    rename.mutate()
+  }
+  return (
+    <Dialog title={`Name ${account.email}`} onClose={onClose}>
+      <form className="stack" onSubmit={submit}>
+        <label className="field">
+          <span>Account name</span>
+          <input className="input" maxLength={60} value={name} placeholder={account.email} onChange={(e) => setName(e.target.value)} />
+        </label>
+        <p className="muted">Shown instead of the email in the sidebar and in Ctrl+K. Leave empty to show the email.</p>
+        <ErrorMessage error={rename.error} />
+        <div className="dialog-actions">
+          <button type="button" className="btn" data-close onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="btn btn-primary" disabled={rename.isPending}>
+            Save name
+          </button>
+        </div>
+      </form>
     </Dialog>
   )
 }

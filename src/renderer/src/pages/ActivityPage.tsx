@@ -2,6 +2,7 @@
 import { useInfiniteQuery } from '@tanstack/react-query'
 import { ENROLLMENT_LABELS, type ActivityEvent, type EnrollmentMode } from '../../../shared/api'
 import { can, ROLE_LABELS, type Role } from '../../../shared/roles'
+import { OfflineBanner, useOffline } from '../components/OfflineBanner'
 import { EmptyState, ErrorMessage, Skeleton } from '../components/ui'
 import { useOrg } from '../hooks/queries'
 import { call, orgAdmin, qk } from '../lib/bridge'
@@ -44,10 +45,12 @@ export function ActivityPage() {
     queryKey: qk.activity(ref.accountId, ref.orgId),
     queryFn: ({ pageParam }) => call(orgAdmin().activity.list({ ...ref, ...(pageParam ? { cursor: pageParam } : {}) })),
     initialPageParam: null as string | null,
-    getNextPageParam: (last) => last.nextCursor,
+    getNextPageParam: (last) => last.data.nextCursor,
     enabled: allowed,
   })
-  const events = log.data?.pages.flatMap((p) => p.items) ?? []
+  const first = log.data?.pages[0]
+  const offline = useOffline(ref.accountId, first)
+  const events = log.data?.pages.flatMap((p) => p.data.items) ?? []
   return (
     <section className="stack" aria-labelledby="activity-title">
       <div className="page-header">
@@ -56,7 +59,8 @@ export function ActivityPage() {
       {!allowed ? (
         <EmptyState title="Only Owners can see the activity log">Ask an Owner of {org?.name} if you need to know who changed what.</EmptyState>
       ) : (
-        <div className="card">
+        <div className="card stack">
+          {offline && first && <OfflineBanner syncedAt={first.syncedAt} />}
           <ErrorMessage error={log.error} />
           {log.isLoading && <Skeleton label="Loading activity" />}
           {!log.isLoading && events.length === 0 && !log.error && <EmptyState title="Nothing has happened yet" />}
@@ -69,7 +73,7 @@ export function ActivityPage() {
             ))}
           </ol>
           {log.hasNextPage && (
-            <button className="btn" style={{ marginTop: 12 }} disabled={log.isFetchingNextPage} onClick={() => void log.fetchNextPage()}>
+            <button className="btn" disabled={offline || log.isFetchingNextPage} onClick={() => void log.fetchNextPage()}>
               {log.isFetchingNextPage ? 'Loading…' : 'Load more'}
             </button>
           )}

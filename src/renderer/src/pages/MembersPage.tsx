@@ -15,6 +15,7 @@ import {
 import { useVirtualizer } from '@tanstack/react-virtual'
 import { useDeferredValue, useMemo, useRef, useState } from 'react'
 import type { Member, OrgSummary } from '../../../shared/api'
+import { membersCsv } from '../../../shared/csv'
 import type { MemberChange } from '../../../shared/ipc'
 import { ROLE_LABELS, ROLES, can, type Role } from '../../../shared/roles'
 import { useMembersWithPendingEdits } from '../components/memberMutations'
@@ -50,17 +51,6 @@ function compareBy(key: SortKey): (a: Indexed, b: Indexed) => number {
     case 'workspaces':
       return (a, b) => cmp(a.member.workspaceCount, b.member.workspaceCount) || cmp(a.name, b.name)
   }
-}
-
-function toCsv(members: Member[]): string {
-  const cell = (v: string | number) => {
-    const s = String(v)
-    // Quote, and defuse spreadsheet formulas in user-controlled text.
-    return `"${(/^[=+\-@]/.test(s) ? `'${s}` : s).replace(/"/g, '""')}"`
-  }
-  const lines = [['Name', 'Email', 'Role', 'Joined', 'Workspaces'].map(cell).join(',')]
-  for (const m of members) lines.push([m.displayName, m.email, ROLE_LABELS[m.role], m.joinedAt, m.workspaceCount].map(cell).join(','))
-  return lines.join('\r\n') + '\r\n'
 }
 
 function download(filename: string, text: string) {
@@ -318,7 +308,7 @@ function MembersTable({ orgRef, org, members, offline }: { orgRef: OrgRef; org: 
         <p className="muted member-count" aria-live="polite">
           {rows.length.toLocaleString()} of {members.length.toLocaleString()} members
         </p>
-        <button className="btn" onClick={() => download(`${org.slug}-members.csv`, toCsv(rows))} disabled={rows.length === 0}>
+        <button className="btn" onClick={() => download(`${org.slug}-members.csv`, membersCsv(rows))} disabled={rows.length === 0}>
           Export CSV
         </button>
       </div>

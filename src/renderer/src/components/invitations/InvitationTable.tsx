@@ -33,7 +33,8 @@ export function InvitationTable({
 }) {
   const client = useQueryClient()
   const now = useNow()
-  const [link, setLink] = useState<{ email: string; url: string } | null>(null)
+  /** `replaced`: the link came from Resend, so the one sent before no longer works. */
+  const [link, setLink] = useState<{ email: string; url: string; replaced: boolean } | null>(null)
   const [revoking, setRevoking] = useState<Invitation | null>(null)
   const refresh = () => {
     void client.invalidateQueries({ queryKey: qk.invitations(orgRef.accountId, orgRef.orgId) })
@@ -42,11 +43,11 @@ export function InvitationTable({
   }
   const resend = useMutation({
     mutationFn: (inv: Invitation) => call(orgAdmin().invitations.resend({ ...orgRef, invitationId: inv.id })),
-    onSuccess: (l, inv) => (setLink({ email: inv.email, url: l.url }), refresh()),
+    onSuccess: (l, inv) => (setLink({ email: inv.email, url: l.url, replaced: inv.status === 'pending' }), refresh()),
   })
   const copy = useMutation({
     mutationFn: (inv: Invitation) => call(orgAdmin().invitations.link({ ...orgRef, invitationId: inv.id })),
-    onSuccess: (l, inv) => setLink({ email: inv.email, url: l.url }),
+    onSuccess: (l, inv) => setLink({ email: inv.email, url: l.url, replaced: false }),
   })
   const revoke = useMutation({
     mutationFn: (inv: Invitation) => call(orgAdmin().invitations.revoke({ ...orgRef, invitationId: inv.id })),
@@ -58,6 +59,7 @@ export function InvitationTable({
     <div className="stack">
       <ErrorMessage error={resend.error ?? copy.error} />
       {link && <CopyLink url={link.url} label={`Invitation link for ${link.email}`} />}
+      {link?.replaced && <p className="muted">This new link replaces the one sent before, which no longer works.</p>}
       <table className="simple" aria-label={`${status} invitations`}>
         <thead>
           <tr>
@@ -93,14 +95,16 @@ export function InvitationTable({
                   {(status === 'pending' || status === 'expired') && (
                     <div className="row" style={{ justifyContent: 'flex-end' }}>
                       {status === 'pending' && (
-                        <button className="btn btn-sm" disabled={!!reason || copy.isPending} title={reason ?? undefined}
-                          aria-label={`Copy link for ${inv.email}`} onClick={() => copy.mutate(inv)}>
+                        <button className="btn btn-sm" disabled={!!reason || copy.isPending}
+                          aria-label={`Copy link for ${inv.email}`} onClick={() => copy.mutate(inv)}
+                          title={reason ?? 'Shows the link that was sent; it keeps working'}>
                           Copy link
                         </button>
                       )}
-                      <button className="btn btn-sm" disabled={!!reason || resend.isPending} title={reason ?? undefined}
-                        aria-label={`Resend to ${inv.email}`} onClick={() => resend.mutate(inv)}>
-                        Resend
+                      <button className="btn btn-sm" disabled={!!reason || resend.isPending}
+                        aria-label={`Resend to ${inv.email}`} onClick={() => resend.mutate(inv)}
+                        title={reason ?? (status === 'pending' ? 'Replaces the link: the one already sent stops working' : 'A new link for 48 hours')}>
+                        {status === 'pending' ? 'Resend (replace link)' : 'Resend'}
                       </button>
                       {status === 'pending' && (
                         <button className="btn btn-sm btn-danger" disabled={!!reason} title={reason ?? undefined}

@@ -1,0 +1,180 @@
+/**
+ * Rules under requests fired at the same instant: on the embedded store, and on PostgreSQL
+ * with two server processes sharing one database (requests alternate between them). Each
+ * test asserts the invariant afterwards, read straight from the database.
+ */
+import { and, count, eq, isNull } from 'drizzle-orm'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { invitations, memberships, tokenFamilies, trustedDomains, users } from '../../src/server/db/schema'
+import { addMember, createOrg, createUser } from '../../src/server/index'
+import { hashPassword } from '../../src/server/services/crypto'
+import { createInvitationsResponseSchema, parseInvitationUrl, routes } from '../../src/shared/api'
+import { startCluster, type Cluster } from '../support/cluster'
+import { client } from './client'
+
+const PASSWORD = 'race-password'
+let cluster: Cluster
+let passwordHash: string
+let seq = 0
+/** A client per server process; `on(i)` picks one so parallel requests land on both. */
+let apis: ReturnType<typeof client>[]
+const on = (i: number) => apis[i % apis.length]!
+
+beforeAll(async () => {
+  cluster = await startCluster()
+  apis = cluster.urls.map((url) => client({ url }))
+  passwordHash = await hashPassword(PASSWORD)
+})
+afterAll(() => cluster?.close())
+
+const person = (tag: string) => {
+  const n = seq++
+  return createUser(cluster.server, { email: `${tag}${n}@race.test`, displayName: `${tag} ${n}`, passwordHash })
+}
+const db = () => cluster.server.db
+
+async function owners(orgId: string): Promise<number> {
+  const [row] = await db()
+    .select({ n: count() })
+    .from(memberships)
+    .where(and(eq(memberships.orgId, orgId), eq(memberships.role, 'owner'), isNull(memberships.removedAt)))
+  return row!.n
+}
+
+/** Members plus pending invitations, as the cap counts them (every invitation here is fresh). */
+async function seatsTaken(orgId: string): Promise<number> {
+  const [m] = await db().select({ n: count() }).from(memberships).where(and(eq(memberships.orgId, orgId), isNull(memberships.removedAt)))
+  const [i] = await db()
+    .select({ n: count() })
+    .from(invitations)
+    .where(and(eq(invitations.orgId, orgId), isNull(invitations.acceptedAt), isNull(invitations.revokedAt)))
+  return m!.n + i!.n
+}
+
+describe('the last Owner, two Owners acting at once', () => {
+  type Act = (orgId: string, me: { id: string; token: string }, other: { id: string }) => [string, string, { role: string }?]
+  const demote: Act = (orgId, _me, other) => ['PATCH', routes.member(orgId, other.id), { role: 'member' }]
+  const remove: Act = (orgId, _me, other) => ['DELETE', routes.member(orgId, other.id)]
+  const leave: Act = (orgId) => ['POST', routes.leave(orgId)]
+  const acts = { demote, remove, leave }
+  const pairs = Object.keys(acts).flatMap((a) => Object.keys(acts).map((b) => [a, b] as [keyof typeof acts, keyof typeof acts]))
+
+  it('20 rounds of demote / remove / leave against each other never leave an organization without an Owner', async () => {
+    const [a, b] = await Promise.all([person('owner-a'), person('owner-b')])
+    const [ta, tb] = await Promise.all([on(0).login(a.email, PASSWORD), on(1).login(b.email, PASSWORD)])
+    const me = [{ id: a.id, token: ta.accessToken }, { id: b.id, token: tb.accessToken }]
+    for (let round = 0; round < 20; round++) {
+      const [actA, actB] = pairs[round % pairs.length]!
+      const org = await createOrg(cluster.server, { name: `Race ${round}`, ownerUserId: a.id })
+      await addMember(cluster.server, { orgId: org.id, userId: b.id, role: 'owner' })
+      const replies = await Promise.all(
+        ([[acts[actA], 0], [acts[actB], 1]] as const).map(([act, i]) => {
+          const [method, path, body] = act(org.id, me[i]!, me[1 - i]!)
+          return on(i).call(method, path, { token: me[i]!.token, body })
+        }),
+      )
+      const label = `round ${round}: ${actA} vs ${actB} → ${replies.map((r) => `${r.status} ${r.body?.error?.code ?? ''}`).join(', ')}`
+      // One of the two always goes through (a demoted Owner may still leave as a Member), never both Owners.
+      expect(await owners(org.id), label).toBe(1)
+      expect(replies.some((r) => r.status === 200), label).toBe(true)
+      for (const r of replies.filter((x) => x.status !== 200)) {
+        // Refused by the guard, or because the other's change already took the actor's role or membership.
+        expect(['last_owner', 'forbidden', 'not_found'], label).toContain(r.body.error.code)
+      }
+    }
+  })
+})
+
+describe('the seat cap under concurrent invitations', () => {
+  async function orgWithFreeSeats(free: number) {
+    const owner = await person('cap-owner')
+    const org = await createOrg(cluster.server, { name: `Cap ${seq++}`, ownerUserId: owner.id, memberLimit: 1 + free })
+    const token = (await on(0).login(owner.email, PASSWORD)).accessToken
+    return { orgId: org.id, token, limit: 1 + free }
+  }
+  const invite = (i: number, token: string, orgId: string, emails: string[]) =>
+    on(i).call('POST', routes.invitations(orgId), { token, body: { emails, role: 'member' } })
+
+  // Since issue 9 nobody joins without accepting: addresses with an account in a verified domain get a pending invitation too.
+  it('12 single-address invitations (half of them to existing accounts in a verified domain) fill 3 free seats, no more', async () => {
+    const { orgId, token, limit } = await orgWithFreeSeats(3)
+    const now = cluster.server.clock.now()
+    await db().insert(trustedDomains).values({ orgId, domain: `t${seq}.race.test`, createdAt: now, verifiedAt: now, verifiedBy: 'operator' })
+    const emails: string[] = []
+    for (let i = 0; i < 12; i++) {
+      const email = i % 2 ? `known${i}@t${seq}.race.test` : `new${i}.${seq}@race.test`
+      if (i % 2) await createUser(cluster.server, { email, displayName: `Known ${i}`, passwordHash })
+      emails.push(email)
+    }
+    const replies = await Promise.all(emails.map((e, i) => invite(i, token, orgId, [e])))
+    const bodies = replies.map((r) => createInvitationsResponseSchema.parse(r.body))
+    expect(bodies.reduce((n, b) => n + b.invited.length, 0)).toBe(3)
+    expect(bodies.flatMap((b) => b.rejected.map((x) => x.reason))).toEqual(Array(9).fill('cap_reached'))
+    expect(await seatsTaken(orgId)).toBe(limit)
+  })
+
+  it('4 multi-address invitations of 4 addresses each fill 3 free seats, no more', async () => {
+    const { orgId, token, limit } = await orgWithFreeSeats(3)
+    const replies = await Promise.all(
+      [0, 1, 2, 3].map((k) => invite(k, token, orgId, [0, 1, 2, 3].map((j) => `multi${k}.${j}.${seq}@race.test`))),
+    )
+    const bodies = replies.map((r) => createInvitationsResponseSchema.parse(r.body))
+    expect(bodies.reduce((n, b) => n + b.invited.length, 0)).toBe(3)
+    expect(await seatsTaken(orgId)).toBe(limit)
+  })
+})
+
+describe('one invitation token, used in parallel', () => {
+  async function invitationFor(email: string) {
+    const owner = await person('inv-owner')
+    const org = await createOrg(cluster.server, { name: `Token ${seq++}`, ownerUserId: owner.id })
+    const token = (await on(0).login(owner.email, PASSWORD)).accessToken
+    const r = createInvitationsResponseSchema.parse((await on(1).call('POST', routes.invitations(org.id), { token, body: { emails: [email], role: 'member' } })).body)
+    return { orgId: org.id, link: parseInvitationUrl(r.invited[0]!.link.url)!.token }
+  }
+
+  it('5 accepts by an existing account: one membership, one session, four 409s', async () => {
+    const invitee = await person('existing')
+    const { orgId, link } = await invitationFor(invitee.email)
+    const replies = await Promise.all([0, 1, 2, 3, 4].map((i) => on(i).call('POST', routes.acceptInvitation(link), { body: { password: PASSWORD } })))
+    expect(replies.filter((r) => r.status === 200)).toHaveLength(1)
+    for (const r of replies.filter((x) => x.status !== 200)) {
+      expect(r.status).toBe(409)
+      expect(r.body.error.code).toBe('invitation_not_pending')
+    }
+    const joined = await db().select().from(memberships).where(and(eq(memberships.orgId, orgId), eq(memberships.userId, invitee.id)))
+    expect(joined).toHaveLength(1)
+    expect(await db().select().from(tokenFamilies).where(eq(tokenFamilies.userId, invitee.id))).toHaveLength(1)
+  })
+
+  it('5 registrations: one 200 and four clear 409s, one account', async () => {
+    const email = `newcomer${seq++}@race.test`
+    const { orgId, link } = await invitationFor(email)
+    const replies = await Promise.all(
+      [0, 1, 2, 3, 4].map((i) => on(i).call('POST', routes.acceptInvitation(link), { body: { password: PASSWORD, displayName: `Racer ${i}` } })),
+    )
+    expect(replies.map((r) => r.status).sort()).toEqual([200, 409, 409, 409, 409])
+    for (const r of replies.filter((x) => x.status === 409)) expect(r.body.error.code).toBe('invitation_not_pending')
+    expect(await db().select().from(users).where(eq(users.email, email))).toHaveLength(1)
+    const [member] = await db().select().from(memberships).where(and(eq(memberships.orgId, orgId), eq(memberships.email, email)))
+    expect(member).toBeDefined()
+  })
+})
+
+describe('the sign-in limit under parallel guesses', () => {
+  it('30 parallel wrong passwords: at most 10 are evaluated, the rest are refused before any check', async () => {
+    const target = await person('guessed')
+    const replies = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => on(i).call('POST', routes.login(), { body: { email: target.email, password: `wrong-${i}` } })),
+    )
+    const evaluated = replies.filter((r) => r.status === 401)
+    expect(evaluated.every((r) => r.body.error.code === 'invalid_credentials')).toBe(true)
+    expect(evaluated.length).toBe(10)
+    const limited = replies.filter((r) => r.status === 429)
+    expect(limited).toHaveLength(20)
+    expect(limited.every((r) => r.body.error.code === 'rate_limited' && r.body.error.details.scope === 'account')).toBe(true)
+    // The right password is refused too while the window lasts, on either process.
+    const right = await on(1).call('POST', routes.login(), { body: { email: target.email, password: PASSWORD } })
+    expect(right.body.error.code).toBe('rate_limited')
+  })
+})
