@@ -37,7 +37,7 @@ export type RegisteredRoute = RouteSpec<Schema | undefined, Schema | undefined, 
 /** C0 and C1 controls (NUL included) and lone surrogates: no text the API takes may hold them. */
 const FORBIDDEN_CHARS = /[\u0000-\u001F\u007F-\u009F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
 
-/** One guard for every route and every field, before any schema or query sees the input. */
+/** One guard for every route and every field, before sign-in, any schema or any query sees the input. */
 function refuseControlChars(value: unknown, path: string): void {
   if (typeof value === 'string') {
     if (FORBIDDEN_CHARS.test(value)) {
@@ -53,7 +53,6 @@ function refuseControlChars(value: unknown, path: string): void {
 
 function parse<S extends Schema | undefined>(schema: S, value: unknown, where: string): Out<S> {
   if (!schema) return undefined as Out<S>
-  refuseControlChars(value, where)
   const r = schema.safeParse(value)
   if (!r.success) {
     const first = r.error.issues[0]
@@ -76,8 +75,8 @@ export class Router {
       method: spec.method,
       url: spec.url,
       handler: async (req, reply) => {
-        // The organization id reaches SQL in authenticateIn, before the route's own parsing.
-        refuseControlChars(req.params, 'params')
+        // Before sign-in too: the sign-in check already reads the organization id from the URL.
+        for (const where of ['params', 'query', 'body'] as const) refuseControlChars(req[where], where)
         if (spec.auth === false) return this.run(spec, undefined as unknown as User, req, reply)
         const orgId = (req.params as { orgId?: unknown }).orgId
         if (typeof orgId !== 'string') return this.run(spec, await authenticate(this.ctx, bearer(req)), req, reply)

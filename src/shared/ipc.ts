@@ -85,13 +85,40 @@ export const memberChangeSchema = z.object({
 })
 export type MemberChange = z.infer<typeof memberChangeSchema>
 
-export const memberSnapshotSchema = z.object({
-  members: z.array(memberSchema),
-  /** What differs between this sync and the one before it. */
-  changes: z.array(memberChangeSchema),
+export const MEMBER_SORTS = ['name', 'email', 'role', 'joined', 'workspaces'] as const
+export type MemberSort = (typeof MEMBER_SORTS)[number]
+/** One read returns at most this many rows: a screen shows ~20, exports page through. */
+export const MAX_MEMBER_WINDOW = 1000
+/** "Changes since last sync" lists this many; the count says how many more there are. */
+export const MAX_CHANGES_LISTED = 200
+
+/** Which members to read: filtered and sorted in main, where the list lives; one window of the result. */
+export const memberQuerySchema = z.object({
+  /** Substring of the name or email, any case. */
+  q: z.string().max(200).default(''),
+  role: roleSchema.nullable().default(null),
+  /** Only these addresses (any case), e.g. to tell which invitees are members already. */
+  emails: z.array(z.string().max(254)).max(100).optional(),
+  sort: z.enum(MEMBER_SORTS).default('name'),
+  desc: z.boolean().default(false),
+  offset: z.number().int().nonnegative().default(0),
+  limit: z.number().int().nonnegative().max(MAX_MEMBER_WINDOW).default(100),
+})
+export type MemberQuery = z.output<typeof memberQuerySchema>
+
+export const memberWindowSchema = z.object({
+  /** The rows at `offset` of the filtered, sorted list. */
+  members: z.array(memberSchema).max(MAX_MEMBER_WINDOW),
+  offset: z.number().int().nonnegative(),
+  /** How many members match the query; `total` is the whole organization. */
+  matched: z.number().int().nonnegative(),
+  total: z.number().int().nonnegative(),
+  /** What differs between this sync and the one before it (the first ones; `changeCount` in all). */
+  changes: z.array(memberChangeSchema).max(MAX_CHANGES_LISTED),
+  changeCount: z.number().int().nonnegative(),
   previousSyncedAt: timestamp.nullable(),
 })
-export type MemberSnapshot = z.infer<typeof memberSnapshotSchema>
+export type MemberWindow = z.infer<typeof memberWindowSchema>
 
 function channel<Req extends z.ZodType, Res extends z.ZodType>(request: Req, response: Res) {
   return { request, response }
@@ -129,9 +156,9 @@ export const channels = {
   'orgs.update': channel(z.object({ ...orgScope, patch: updateOrgRequestSchema }).strict(), orgDetailSchema),
   'orgs.leave': channel(z.object(orgScope).strict(), z.object({ ok: z.literal(true) })),
 
-  'members.list': channel(z.object(orgScope).strict(), cached(memberSnapshotSchema)),
-  /** Pull from the server now (progress arrives as `sync.progress` events). */
-  'members.sync': channel(z.object(orgScope).strict(), cached(memberSnapshotSchema)),
+  'members.list': channel(z.object({ ...orgScope, ...memberQuerySchema.shape }).strict(), cached(memberWindowSchema)),
+  /** Pull from the server now (progress arrives as `sync.progress` events), then read like members.list. */
+  'members.sync': channel(z.object({ ...orgScope, ...memberQuerySchema.shape }).strict(), cached(memberWindowSchema)),
   'members.changeRole': channel(z.object({ ...orgScope, userId: id, role: roleSchema }).strict(), memberSchema),
   'members.remove': channel(z.object({ ...orgScope, userId: id }).strict(), z.object({ ok: z.literal(true) })),
 

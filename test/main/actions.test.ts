@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import type { CreateInvitationsResponse, InvitationLink, InvitationPreview, Member, OrgSummary } from '../../src/shared/api'
-import type { AccountSummary, Cached, MemberSnapshot } from '../../src/shared/ipc'
+import type { AccountSummary, Cached, MemberWindow } from '../../src/shared/ipc'
 import { startTestServer } from '../support/server'
 import { DEMO, eventsOf, makeCore, TRUSTED, type TestCore } from './helpers'
 
@@ -40,14 +40,18 @@ describe('mutations', () => {
   })
 
   it('changes a role and removes a member; the last-owner guard answers with its code', async () => {
-    const members = (await core.call<Cached<MemberSnapshot>>('members.list', scope('Acme Corp'))).data.members
+    const members = (await core.call<Cached<MemberWindow>>('members.list', scope('Acme Corp'))).data.members
     const target = members.find((m) => m.role === 'member')!
     const changed = await core.call<Member>('members.changeRole', { ...scope('Acme Corp'), userId: target.userId, role: 'billing_admin' })
     expect(changed).toMatchObject({ userId: target.userId, role: 'billing_admin' })
+    // Shown at once on top of the cache, before the refresh it started has landed.
+    const byEmail = { ...scope('Acme Corp'), emails: [target.email] }
+    expect((await core.call<Cached<MemberWindow>>('members.list', byEmail)).data.members).toMatchObject([{ role: 'billing_admin' }])
     expect(await core.call('members.remove', { ...scope('Acme Corp'), userId: target.userId })).toEqual({ ok: true })
+    expect((await core.call<Cached<MemberWindow>>('members.list', byEmail)).data.matched).toBe(0)
     await vi.waitFor(() => expect(eventsOf(core, 'cache.updated')).toContainEqual({ ...scope('Acme Corp'), kind: 'members' }))
 
-    const globexMembers = (await core.call<Cached<MemberSnapshot>>('members.list', scope('Globex'))).data.members
+    const globexMembers = (await core.call<Cached<MemberWindow>>('members.list', scope('Globex'))).data.members
     const me = globexMembers.find((m) => m.email === DEMO.email)!
     expect(await fail('members.changeRole', { ...scope('Globex'), userId: me.userId, role: 'member' })).toMatchObject({
       ok: false,

@@ -1,5 +1,6 @@
-/** The member diff behind "what changed since the last sync", at the scale of a large org. */
+/** The member diff behind "what changed since the last sync", and the merge of a sync's updates, at the scale of a large org. */
 import { describe, expect, it } from 'vitest'
+import { applyUpdates } from '../../src/main/services/cache'
 import { diffMembers } from '../../src/main/services/sync'
 import type { Member } from '../../src/shared/api'
 
@@ -15,13 +16,15 @@ const member = (i: number, role: Member['role'] = 'member'): Member => ({
 
 describe('diffMembers', () => {
   it('finds joined, left and role changes among 100 000 members', () => {
-    const before = Array.from({ length: 100_000 }, (_, i) => member(i))
-    const after = new Map(before.map((m) => [m.userId, m]))
-    after.delete('u5')
-    after.delete('u99999')
-    after.set('u7', member(7, 'owner'))
-    after.set('u100000', member(100_000))
-    const changes = diffMembers(before, after)
+    const before = new Map(Array.from({ length: 100_000 }, (_, i) => member(i)).map((m) => [m.userId, m]))
+    const updates = new Map<string, Member | null>([
+      ['u5', null],
+      ['u99999', null],
+      ['u7', member(7, 'owner')],
+      ['u100000', member(100_000)],
+      ['nobody', null],
+    ])
+    const changes = diffMembers(before, updates)
     expect(changes).toHaveLength(4)
     expect(changes).toEqual(
       expect.arrayContaining([
@@ -33,8 +36,21 @@ describe('diffMembers', () => {
     )
   })
 
-  it('reports nothing for an unchanged list', () => {
-    const list = Array.from({ length: 10 }, (_, i) => member(i))
-    expect(diffMembers(list, new Map(list.map((m) => [m.userId, m])))).toEqual([])
+  it('reports nothing for updates that change no role', () => {
+    const list = new Map(Array.from({ length: 10 }, (_, i) => member(i)).map((m) => [m.userId, m]))
+    expect(diffMembers(list, new Map([['u3', { ...member(3), displayName: 'Renamed' }]]))).toEqual([])
+  })
+})
+
+describe('applyUpdates', () => {
+  it('keeps the order, replaces, removes and appends newcomers', () => {
+    const list = [member(1), member(2), member(3)]
+    const out = applyUpdates(list, new Map([['u2', null], ['u3', member(3, 'owner')], ['u9', member(9)]]))
+    expect(out.map((m) => [m.userId, m.role])).toEqual([['u1', 'member'], ['u3', 'owner'], ['u9', 'member']])
+  })
+
+  it('returns the very same list when nothing changes, so nothing is rewritten', () => {
+    const list = [member(1)]
+    expect(applyUpdates(list, new Map())).toBe(list)
   })
 })

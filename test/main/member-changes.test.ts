@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { OrgSummary } from '../../src/shared/api'
-import type { AccountSummary, Cached, MemberChange, MemberSnapshot } from '../../src/shared/ipc'
+import type { AccountSummary, Cached, MemberChange, MemberWindow } from '../../src/shared/ipc'
 import { mergeChanges } from '../../src/main/services/member-changes'
 import { startTestServer, type TestServer } from '../support/server'
 import { DEMO, makeCore, type TestCore } from './helpers'
@@ -45,11 +45,12 @@ describe('changes since last sync, through the router', () => {
     const { id: accountId } = await core.call<AccountSummary>('accounts.add', { baseUrl: server.url, ...DEMO })
     const acme = (await core.call<Cached<OrgSummary[]>>('orgs.list', { accountId })).data.find((o) => o.name === 'Acme Corp')!
     const ref = { accountId, orgId: acme.id }
-    const members = (await core.call<Cached<MemberSnapshot>>('members.list', ref)).data.members.filter((m) => m.role === 'member')
+    const members = (await core.call<Cached<MemberWindow>>('members.list', { ...ref, role: 'member' })).data.members
     for (const m of members.slice(0, 3)) await core.call('members.remove', { ...ref, userId: m.userId })
     for (const m of members.slice(3, 6)) await core.call('members.changeRole', { ...ref, userId: m.userId, role: 'billing_admin' })
     // An explicit sync runs after the ones the changes started, and brings nothing new.
-    const after = await core.call<Cached<MemberSnapshot>>('members.sync', ref)
+    const after = await core.call<Cached<MemberWindow>>('members.sync', ref)
+    expect(after.data.changeCount).toBe(6)
     expect(after.data.changes.map((c) => c.kind).sort()).toEqual(['left', 'left', 'left', 'role_changed', 'role_changed', 'role_changed'])
     expect(after.data.changes.filter((c) => c.kind === 'role_changed').every((c) => c.to === 'billing_admin')).toBe(true)
   })

@@ -3,9 +3,10 @@
  * from the cache and refresh in the background; member sync reports progress, then only
  * pulls what changed; a stopped server leaves the cache readable and flagged offline.
  */
+import { readFile, stat, writeFile } from 'node:fs/promises'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { routes, type Member, type OrgSummary } from '../../src/shared/api'
-import type { AccountSummary, Cached, MemberSnapshot } from '../../src/shared/ipc'
+import type { AccountSummary, Cached, MemberWindow } from '../../src/shared/ipc'
 import { addMember, bulkMembers, createUser } from '../../src/server/index'
 import { startTestServer } from '../support/server'
 import { countingFetch, DEMO, eventsOf, makeCore, OWNER2, rawBytes, type TestCore } from './helpers'
@@ -84,7 +85,7 @@ describe('cached reads', () => {
 
 describe('member sync', () => {
   it('walks all pages with progress, then pulls only changes and reports joined/left/role changes', async () => {
-    const first = await core.call<Cached<MemberSnapshot>>('members.list', scope())
+    const first = await core.call<Cached<MemberWindow>>('members.list', scope())
     expect(first.source).toBe('network')
     expect(first.data.members.length).toBe(acme.memberCount)
     expect(first.data.changes).toEqual([])
@@ -99,7 +100,7 @@ describe('member sync', () => {
     await owner2('PATCH', routes.member(acme.id, promoted.userId), { role: 'billing_admin' })
     await owner2('DELETE', routes.member(acme.id, removed.userId))
 
-    const second = await core.call<Cached<MemberSnapshot>>('members.sync', scope())
+    const second = await core.call<Cached<MemberWindow>>('members.sync', scope())
     expect(second.source).toBe('network')
     const membersRequests = http.requests.filter((r) => r.path.startsWith(routes.members(acme.id)))
     expect(membersRequests.at(-1)!.path).toContain('since=')
@@ -120,18 +121,61 @@ describe('member sync', () => {
   it('an explicit sync asked for after a change includes it, even while an older pull is running', async () => {
     // 2 500 more members: three pages, so a pull can be caught after its first page.
     await bulkMembers(server, { orgId: acme.id, count: 2500 })
-    const older = core.call<Cached<MemberSnapshot>>('members.sync', scope())
+    const older = core.call<Cached<MemberWindow>>('members.sync', scope())
     await vi.waitFor(() => expect((eventsOf(core, 'sync.progress') as { loaded: number; done: boolean }[]).some((p) => p.loaded >= 1000 && !p.done)).toBe(true), { timeout: 20_000 })
     const late = await createUser(server, { email: 'aaa.late@acme.test', displayName: 'Aaa Late', password: 'late-password' })
     await addMember(server, { orgId: acme.id, userId: late.id, role: 'member' })
-    const fresh = await core.call<Cached<MemberSnapshot>>('members.sync', scope())
+    const fresh = await core.call<Cached<MemberWindow>>('members.sync', scope())
     expect(fresh.data.members.some((m) => m.email === 'aaa.late@acme.test')).toBe(true)
     // The pull that started first could not have seen it: its first page was read before.
     expect((await older).data.members.some((m) => m.email === 'aaa.late@acme.test')).toBe(false)
   })
 
+  it('a sync leaves the member list file untouched (nothing new, or a few changes journaled); a restart reads the latest sync', async () => {
+    const first = await core.call<Cached<MemberWindow>>('members.sync', scope())
+    const listFile = core.store.path('cache', account.id, 'org', acme.id, 'members.enc')
+    const before = await stat(listFile)
+    await new Promise((r) => setTimeout(r, 5)) // a later syncedAt
+    const idle = await core.call<Cached<MemberWindow>>('members.sync', scope())
+    expect(idle.syncedAt).not.toBe(first.syncedAt)
+    const promoted = first.data.members.find((m) => m.role === 'member')!
+    await (await asUser(OWNER2))('PATCH', routes.member(acme.id, promoted.userId), { role: 'billing_admin' })
+    const again = await core.call<Cached<MemberWindow>>('members.sync', scope())
+    expect(again.data.changes).toMatchObject([{ kind: 'role_changed', userId: promoted.userId }])
+    const after = await stat(listFile)
+    expect([after.ino, after.mtimeMs, after.size]).toEqual([before.ino, before.mtimeMs, before.size])
+
+    const reopened = await makeCore({ dataDir: core.dataDir, key: core.key, backgroundMinIntervalMs: 60_000 })
+    const all = await reopened.call<Cached<MemberWindow>>('members.list', { ...scope(), limit: 1000 })
+    expect(all).toMatchObject({ source: 'cache', syncedAt: again.syncedAt, data: { total: acme.memberCount, matched: acme.memberCount, changeCount: 1 } })
+    expect(all.data.members.find((m) => m.userId === promoted.userId)?.role).toBe('billing_admin')
+    // A window of a filtered, sorted read is the slice of the same list filtered and sorted here.
+    const ada = all.data.members.filter((m) => `${m.displayName}\n${m.email}`.toLowerCase().includes('ada')).map((m) => m.email).sort().reverse()
+    const window = await reopened.call<Cached<MemberWindow>>('members.list', { ...scope(), q: 'ADA', sort: 'email', desc: true, offset: 1, limit: 2 })
+    expect(window.data).toMatchObject({ matched: ada.length, offset: 1 })
+    expect(window.data.members.map((m) => m.email)).toEqual(ada.slice(1, 3))
+  })
+
+  it('refuses a tampered or torn member cache and refetches it, keeping the account', async () => {
+    await core.call('members.sync', scope())
+    const listFile = core.store.path('cache', account.id, 'org', acme.id, 'members.enc')
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined)
+    const good = await readFile(listFile)
+    const tampered = Buffer.from(good)
+    tampered[tampered.length - 100]! ^= 1
+    for (const damaged of [tampered, good.subarray(0, good.length >> 1)]) {
+      await writeFile(listFile, damaged)
+      const reopened = await makeCore({ dataDir: core.dataDir, key: core.key })
+      const read = await reopened.call<Cached<MemberWindow>>('members.list', scope())
+      expect(read).toMatchObject({ source: 'network', data: { total: acme.memberCount } })
+      expect(reopened.accounts.list().map((a) => a.id)).toEqual([account.id])
+    }
+    expect(warn).toHaveBeenCalledWith(expect.stringMatching(/members\.enc is unreadable/))
+    warn.mockRestore()
+  })
+
   it('keeps member data and tokens unreadable on disk', async () => {
-    const snapshot = await core.call<Cached<MemberSnapshot>>('members.list', scope())
+    const snapshot = await core.call<Cached<MemberWindow>>('members.list', scope())
     await core.call('invitations.list', scope())
     const raw = await rawBytes(core.dataDir)
     for (const m of snapshot.data.members.slice(0, 20)) expect(raw.includes(m.email)).toBe(false)
@@ -147,7 +191,7 @@ describe('offline', () => {
     await server.close()
     serverClosed = true
 
-    const members = await core.call<Cached<MemberSnapshot>>('members.sync', scope())
+    const members = await core.call<Cached<MemberWindow>>('members.sync', scope())
     expect(members).toMatchObject({ source: 'cache', offline: true })
     expect(members.data.members.length).toBe(acme.memberCount)
     expect(eventsOf(core, 'connectivity')).toContainEqual({ accountId: account.id, online: false })

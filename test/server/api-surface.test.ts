@@ -53,7 +53,8 @@ describe('organization pages', () => {
   it('summarises billing and lists workspaces with member roles', async () => {
     const billing = billingSummarySchema.parse((await api.call('GET', routes.billing(acme), { token: dana })).body)
     const org = (await api.call('GET', routes.org(acme), { token: dana })).body
-    expect(billing.seats).toEqual({ used: org.memberCount, limit: 100 })
+    // One seat count everywhere: members and pending invitations, as the cap counts them.
+    expect(billing.seats).toEqual({ used: org.memberCount + org.pendingInvitationCount, limit: 100 })
     expect(billing.invoices).toHaveLength(6)
     expect(billing.usage).toHaveLength(30)
     const ws = workspaceListSchema.parse((await api.call('GET', routes.workspaces(acme), { token: dana })).body)
@@ -98,9 +99,9 @@ describe('input the database would refuse', () => {
       await api.call('GET', `${routes.members(acme)}?since=${since}&cursor=${syncCursor}`, { token: dana }),
       await api.call('GET', routes.org(`${acme}${nul}`), { token: dana }),
     ]
-    for (const reply of cases) {
-      expect({ status: reply.status, code: errorResponseSchema.parse(reply.body).error.code }).toEqual({ status: 400, code: 'validation_failed' })
-    }
+    cases.forEach((reply, i) => {
+      expect({ i, status: reply.status, code: errorResponseSchema.parse(reply.body).error }).toMatchObject({ i, status: 400, code: { code: 'validation_failed' } })
+    })
     expect((await api.call('GET', routes.org(acme), { token: dana })).body.name).toBe('Acme Corp')
   })
 })

@@ -65,6 +65,7 @@ describe('creating invitations', () => {
     const second = createInvitationsResponseSchema.parse((await invite(token, orgId, ['c@cap.test', 'd@cap.test', 'e@cap.test'])).body)
     expect(second.invited.map((i) => i.invitation.email)).toEqual(['c@cap.test'])
     expect(second.rejected.map((x) => [x.email, x.reason])).toEqual([['d@cap.test', 'cap_reached'], ['e@cap.test', 'cap_reached']])
+    expect(second.rejected[0]!.message).toMatch(/^d@cap\.test was not invited/)
     // A revoked invitation frees its seat.
     await api.call('DELETE', routes.invitation(orgId, first.invited[0]!.invitation.id), { token })
     expect(createInvitationsResponseSchema.parse((await invite(token, orgId, ['d@cap.test'])).body).invited).toHaveLength(1)

@@ -54,8 +54,8 @@ export function createRouter(deps: RouterDeps): Router {
     'orgs.update': (r) => actions.updateOrg(r.accountId, r.orgId, r.patch),
     'orgs.leave': (r) => actions.leave(r.accountId, r.orgId),
 
-    'members.list': (r) => sync.members(r.accountId, r.orgId),
-    'members.sync': (r) => sync.syncMembers(r.accountId, r.orgId),
+    'members.list': ({ accountId, orgId, ...query }) => sync.members(accountId, orgId, query),
+    'members.sync': ({ accountId, orgId, ...query }) => sync.syncMembers(accountId, orgId, query),
     'members.changeRole': (r) => actions.changeRole(r.accountId, r.orgId, r.userId, r.role),
     'members.remove': (r) => actions.removeMember(r.accountId, r.orgId, r.userId),
 

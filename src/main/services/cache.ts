@@ -4,32 +4,61 @@
  * through EncryptedStore; the layout is ours, the ids in it are encoded by the store.
  */
 import { z } from 'zod'
-import { memberChangeSchema } from '../../shared/ipc'
-import { memberSchema } from '../../shared/api'
+import { memberChangeSchema, type MemberChange } from '../../shared/ipc'
+import { memberSchema, type Member } from '../../shared/api'
 import type { EncryptedStore } from './store'
 
 export type CacheKind = 'orgs' | 'org' | 'members' | 'invitations' | 'domains' | 'workspaces' | 'billing' | 'activity'
 
 export type CacheEntry<T> = { syncedAt: string; data: T }
 
-export const memberCacheSchema = z.object({
-  members: z.array(memberSchema),
-  changes: z.array(memberChangeSchema),
-  previousSyncedAt: z.string().nullable(),
+export type MemberCache = {
+  members: Member[]
+  changes: MemberChange[]
+  previousSyncedAt: string | null
   /** The server time of the last sync's first page: the next sync asks for changes since then. */
-  since: z.string(),
+  since: string
+}
+
+/** By userId: the member as the server now has them, or null for one who left. */
+export type MemberUpdates = ReadonlyMap<string, Member | null>
+
+/**
+ * Members live in two files: the list (MiBs at scale) and a small one with what each sync
+ * learns, including a journal of updates to apply to that list. A sync rewrites only the
+ * small file until the journal outgrows JOURNAL_LIMIT; then the list is rewritten with
+ * everything and the journal emptied. The list is written first: a crash between the two
+ * leaves the older journal and `since`, so the next sync asks again for what it may revert.
+ */
+const JOURNAL_LIMIT = 2_000
+const memberMetaSchema = z.object({
+  syncedAt: z.iso.datetime({ offset: true }),
+  data: z.object({
+    changes: z.array(memberChangeSchema),
+    previousSyncedAt: z.string().nullable(),
+    since: z.string(),
+    journal: z.array(z.tuple([z.string(), memberSchema.nullable()])).max(JOURNAL_LIMIT),
+  }),
 })
-export type MemberCache = z.infer<typeof memberCacheSchema>
+/**
+ * The list is only ever written by main; AES-GCM authenticates it, so per-member validation
+ * on every start would re-check our own output (90–145 ms at 100 000). `format` changes
+ * when Member does, so an older app's file reads as absent and is refetched.
+ */
+const MEMBER_LIST_FORMAT = 1
+const memberListSchema = z.object({ format: z.literal(MEMBER_LIST_FORMAT), members: z.custom<Member[]>(Array.isArray) })
 
 /** Parsed entries kept in memory: a 100 000-member list is decrypted and validated once, not per read. */
 const MEMO_SIZE = 32
 
 export class CacheService {
   private readonly memo = new Map<string, CacheEntry<unknown>>()
+  /** Per remembered member entry: the list as its file holds it, and the journal on top. */
+  private readonly onDisk = new Map<string, { list: Member[]; journal: Map<string, Member | null> }>()
 
   constructor(private readonly store: EncryptedStore) {}
 
-  private segments(accountId: string, orgId: string | null, kind: CacheKind): string[] {
+  private segments(accountId: string, orgId: string | null, kind: CacheKind | 'members-meta'): string[] {
     return orgId === null ? ['cache', accountId, `${kind}.enc`] : ['cache', accountId, 'org', orgId, `${kind}.enc`]
   }
 
@@ -51,14 +80,71 @@ export class CacheService {
     this.remember(segments.join('/'), entry)
   }
 
+  async readMembers(accountId: string, orgId: string): Promise<CacheEntry<MemberCache> | null> {
+    const key = this.memberKey(accountId, orgId)
+    const hit = this.memo.get(key)
+    if (hit) return hit as CacheEntry<MemberCache>
+    const meta = await this.store.read(this.segments(accountId, orgId, 'members-meta'), memberMetaSchema)
+    const list = meta && (await this.store.read(this.segments(accountId, orgId, 'members'), memberListSchema))
+    if (!meta || !list) return null
+    const { journal, ...rest } = meta.data
+    const updates = new Map(journal)
+    const entry = { syncedAt: meta.syncedAt, data: { ...rest, members: applyUpdates(list.members, updates) } }
+    this.remember(key, entry)
+    this.onDisk.set(key, { list: list.members, journal: updates })
+    return entry
+  }
+
+  /** `updates` turn the previous entry into this one; few of them leave the list file as it is. */
+  async writeMembers(accountId: string, orgId: string, entry: CacheEntry<MemberCache>, updates: MemberUpdates): Promise<void> {
+    const key = this.memberKey(accountId, orgId)
+    const { members, ...meta } = entry.data
+    let disk = this.onDisk.get(key)
+    if (disk && disk.journal.size + updates.size <= JOURNAL_LIMIT) {
+      disk = { list: disk.list, journal: updates.size ? new Map([...disk.journal, ...updates]) : disk.journal }
+    } else {
+      await this.store.write(this.segments(accountId, orgId, 'members'), { format: MEMBER_LIST_FORMAT, members })
+      disk = { list: members, journal: new Map() }
+    }
+    await this.store.write(this.segments(accountId, orgId, 'members-meta'), { syncedAt: entry.syncedAt, data: { ...meta, journal: [...disk.journal] } })
+    this.remember(key, entry)
+    this.onDisk.set(key, disk)
+  }
+
   async forgetAccount(accountId: string): Promise<void> {
-    for (const key of [...this.memo.keys()]) if (key.startsWith(`cache/${accountId}/`)) this.memo.delete(key)
+    for (const key of [...this.memo.keys()]) if (key.startsWith(`cache/${accountId}/`)) this.forget(key)
     await this.store.remove(['cache', accountId])
+  }
+
+  private memberKey(accountId: string, orgId: string): string {
+    return this.segments(accountId, orgId, 'members').join('/')
   }
 
   private remember(key: string, entry: CacheEntry<unknown>): void {
     this.memo.delete(key)
     this.memo.set(key, entry)
-    if (this.memo.size > MEMO_SIZE) this.memo.delete(this.memo.keys().next().value!)
+    if (this.memo.size > MEMO_SIZE) this.forget(this.memo.keys().next().value!)
   }
+
+  private forget(key: string): void {
+    this.memo.delete(key)
+    this.onDisk.delete(key)
+  }
+}
+
+/** A new list with `updates` applied (same order, newcomers last); the same list when there are none. */
+export function applyUpdates(members: Member[], updates: MemberUpdates): Member[] {
+  if (updates.size === 0) return members
+  const out: Member[] = []
+  const present = new Set<string>()
+  for (const m of members) {
+    const u = updates.get(m.userId)
+    if (u === undefined) out.push(m)
+    else {
+      present.add(m.userId)
+      if (u !== null) out.push(u)
+    }
+  }
+  for (const [id, u] of updates) if (u && !present.has(id)) out.push(u)
+  return out
 }

@@ -57,12 +57,14 @@ export class OrgActions {
 
   async changeRole(accountId: string, orgId: string, userId: string, role: Role) {
     const member = await this.client(accountId).patch(routes.member(orgId, userId), memberSchema, { role })
+    this.deps.sync.noteMemberEdit(accountId, orgId, { userId, role: member.role })
     this.refresh(accountId, orgId, ['members', 'org', 'orgs'])
     return member
   }
 
   async removeMember(accountId: string, orgId: string, userId: string) {
     const result = await this.client(accountId).delete(routes.member(orgId, userId), done)
+    this.deps.sync.noteMemberEdit(accountId, orgId, { userId, removed: true })
     this.refresh(accountId, orgId, ['members', 'org', 'orgs', 'workspaces'])
     return result
   }

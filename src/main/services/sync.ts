@@ -5,7 +5,8 @@
  *
  * Members sync page by page (1 000 per page, `sync.progress` events); after the first full
  * walk only what changed since the previous sync's server time is fetched and merged.
- * Everything is keyed by userId in Maps, so 100 000 members stay linear.
+ * Everything is keyed by userId in Maps, so 100 000 members stay linear; a sync that
+ * changes nothing leaves the member list file untouched. Reads return a window (member-index.ts).
  */
 import { z } from 'zod'
 import {
@@ -22,13 +23,14 @@ import {
   type Member,
 } from '../../shared/api'
 import { AppError } from '../../shared/errors'
-import type { Cached, MemberChange, MemberSnapshot } from '../../shared/ipc'
-import { MAX_PAGE_SIZE } from '../../shared/roles'
+import { MAX_CHANGES_LISTED, memberQuerySchema, type Cached, type MemberChange, type MemberQuery, type MemberWindow } from '../../shared/ipc'
+import { MAX_PAGE_SIZE, type Role } from '../../shared/roles'
 import type { EventSink } from '../ipc/events'
 import type { AccountService } from './accounts'
 import type { ApiClient } from './api-client'
-import { memberCacheSchema, type CacheEntry, type CacheKind, type CacheService, type MemberCache } from './cache'
+import { applyUpdates, type CacheEntry, type CacheKind, type CacheService, type MemberCache } from './cache'
 import { mergeChanges } from './member-changes'
+import { memberIndex } from './member-index'
 import { PageWalk } from './page-walk'
 
 export interface SyncServiceOptions {
@@ -71,6 +73,10 @@ type OrgList = z.output<typeof orgsSchema>
 export class SyncService {
   private readonly inFlight = new Map<string, Promise<unknown>>()
   private readonly lastFetched = new Map<string, number>()
+  /** Member edits the server accepted, numbered, so a pull knows which it may have missed. */
+  private readonly edits = new Map<string, { seq: number; edit: MemberEdit }[]>()
+  private editSeq = 0
+  private readonly views = new Map<string, { base: Member[]; pending: unknown; members: Member[] }>()
 
   constructor(private readonly opts: SyncServiceOptions) {}
 
@@ -94,7 +100,7 @@ export class SyncService {
       if (kind === 'orgs') task = () => this.refreshNow(accountId, null, 'orgs')
       else if (orgId === null) continue
       // The admin's own changes add up in "changes since last sync" instead of replacing each other.
-      else if (kind === 'members') task = () => this.syncMembers(accountId, orgId, 'fresh', 'accumulate')
+      else if (kind === 'members') task = () => this.syncMembers(accountId, orgId, FIRST_PAGE, 'fresh', 'accumulate')
       else task = () => this.refreshNow(accountId, orgId, kind)
       void task().catch((err: unknown) => this.logBackgroundFailure(kind, err))
     }
@@ -102,16 +108,17 @@ export class SyncService {
 
   // ── Members ──────────────────────────────────────────────────────────
 
-  async members(accountId: string, orgId: string): Promise<Cached<MemberSnapshot>> {
+  /** A window of the cached members for `query`; with no cache yet, the first sync. */
+  async members(accountId: string, orgId: string, query: MemberQuery): Promise<Cached<MemberWindow>> {
     this.opts.accounts.get(accountId)
-    const cached = await this.readMembers(accountId, orgId)
+    const cached = await this.opts.cache.readMembers(accountId, orgId)
     if (cached) {
       if (this.due(this.key(accountId, orgId, 'members'))) {
-        void this.syncMembers(accountId, orgId, 'join').catch((err: unknown) => this.logBackgroundFailure('members', err))
+        void this.syncMembers(accountId, orgId, query, 'join').catch((err: unknown) => this.logBackgroundFailure('members', err))
       }
-      return this.memberEnvelope(cached, 'cache', !this.opts.accounts.isOnline(accountId))
+      return memberWindow(this.shown(accountId, orgId, cached), query, 'cache', !this.opts.accounts.isOnline(accountId))
     }
-    return this.syncMembers(accountId, orgId)
+    return this.syncMembers(accountId, orgId, query)
   }
 
   /**
@@ -122,53 +129,70 @@ export class SyncService {
   async syncMembers(
     accountId: string,
     orgId: string,
+    query: MemberQuery = FIRST_PAGE,
     mode: 'fresh' | 'join' = 'fresh',
     changes: 'replace' | 'accumulate' = 'replace',
-  ): Promise<Cached<MemberSnapshot>> {
+  ): Promise<Cached<MemberWindow>> {
     this.opts.accounts.get(accountId)
     try {
       const key = this.key(accountId, orgId, 'members')
       const pull = () => this.pullMembers(accountId, orgId, changes)
       const entry = await (mode === 'join' ? this.once(key, pull) : this.fresh(key, pull))
-      return this.memberEnvelope(entry, 'network', false)
+      return memberWindow(this.shown(accountId, orgId, entry), query, 'network', false)
     } catch (err) {
       // Unreachable, or signed out meanwhile (the renderer hears session.expired): the cache still reads.
-      const cached = canFallBack(err) ? await this.readMembers(accountId, orgId) : null
-      if (cached) return this.memberEnvelope(cached, 'cache', !this.opts.accounts.isOnline(accountId))
+      const cached = canFallBack(err) ? await this.opts.cache.readMembers(accountId, orgId) : null
+      if (cached) return memberWindow(this.shown(accountId, orgId, cached), query, 'cache', !this.opts.accounts.isOnline(accountId))
       throw err
     }
   }
 
-  private readMembers(accountId: string, orgId: string) {
-    return this.opts.cache.read(accountId, orgId, 'members', memberCacheSchema)
+  /**
+   * A role change or removal the server accepted shows at once, on top of the cached list
+   * (which stays what the server last said, so the next sync still reports the change), until
+   * a pull that started after it has it.
+   */
+  noteMemberEdit(accountId: string, orgId: string, edit: MemberEdit): void {
+    const key = this.key(accountId, orgId, 'members')
+    this.edits.set(key, [...(this.edits.get(key) ?? []), { seq: ++this.editSeq, edit }])
   }
 
-  private memberEnvelope(entry: CacheEntry<MemberCache>, source: 'cache' | 'network', offline: boolean): Cached<MemberSnapshot> {
-    const { members, changes, previousSyncedAt } = entry.data
-    return { data: { members, changes, previousSyncedAt }, syncedAt: entry.syncedAt, source, offline }
+  /** The cached list with pending edits applied; computed once per list and set of edits. */
+  private shown(accountId: string, orgId: string, entry: CacheEntry<MemberCache>): CacheEntry<MemberCache> {
+    const key = this.key(accountId, orgId, 'members')
+    const pending = this.edits.get(key)
+    if (!pending?.length) return entry
+    const base = entry.data.members
+    let view = this.views.get(key)
+    if (view?.base !== base || view.pending !== pending) {
+      view = { base, pending, members: applyUpdates(base, editUpdates(base, pending.map((e) => e.edit))) }
+      memberIndex(view.members, base)
+      this.views.set(key, view)
+    }
+    return { ...entry, data: { ...entry.data, members: view.members } }
   }
 
   private async pullMembers(accountId: string, orgId: string, fold: 'replace' | 'accumulate'): Promise<CacheEntry<MemberCache>> {
     const client = this.opts.accounts.client(accountId)
-    const previous = await this.readMembers(accountId, orgId)
+    const key = this.key(accountId, orgId, 'members')
+    const startedAt = this.editSeq
+    const previous = await this.opts.cache.readMembers(accountId, orgId)
     // Ask again for a short window before the last sync: a change whose transaction committed
     // just after that listing can carry an earlier timestamp. Re-applying it is harmless.
     const since = previous ? new Date(Date.parse(previous.data.since) - SINCE_OVERLAP_MS).toISOString() : undefined
-    // Incremental: start from the previous list (Map keeps its order) and apply the delta.
-    const next = new Map<string, Member>(previous?.data.members.map((m) => [m.userId, m]))
+    const base = previous?.data.members ?? []
+    const byId = memberIndex(base).byId
+    // What the server reports, by userId (null: no longer a member); later pages win.
+    const updates = new Map<string, Member | null>()
     let serverTime: string | undefined
     let cursor: string | undefined
     let loaded = 0
-    let applied = 0
     const walk = new PageWalk(`Members sync of ${orgId}`, this.opts.maxSyncBytes)
     do {
       const page = await client.get(routes.members(orgId), memberPageSchema, { limit: MAX_PAGE_SIZE, cursor, since }, walk.budget)
       serverTime ??= page.serverTime
-      for (const m of page.items) {
-        if (!sameMember(next.get(m.userId), m)) applied++
-        next.set(m.userId, m)
-      }
-      for (const r of page.removed) if (next.delete(r.userId)) applied++
+      for (const m of page.items) updates.set(m.userId, m)
+      for (const r of page.removed) updates.set(r.userId, null)
       loaded += page.items.length
       cursor = walk.next(page.nextCursor, { total: since ? undefined : page.total, pageSize: MAX_PAGE_SIZE })
       this.opts.events.emit('sync.progress', {
@@ -180,9 +204,15 @@ export class SyncService {
         done: cursor === undefined,
       })
     } while (cursor !== undefined)
+    // The overlap re-sends what the cache already has: only real differences count.
+    for (const [id, m] of updates) if (m ? sameMember(byId.get(id), m) : !byId.has(id)) updates.delete(id)
 
-    const members = [...next.values()]
-    const diff = previous ? diffMembers(previous.data.members, next) : []
+    const diff = previous ? diffMembers(byId, updates) : []
+    // Edits accepted before this pull began are in what it read; later ones stay on top.
+    const pending = (this.edits.get(key) ?? []).filter((e) => e.seq > startedAt)
+    if (pending.length) this.edits.set(key, pending)
+    else this.edits.delete(key)
+    const members = applyUpdates(base, updates)
     const syncedAt = new Date(this.now()).toISOString()
     // An uneventful sync keeps the last real difference, so "what changed" survives routine
     // refreshes; a sync after the admin's own change adds to it, since the same baseline.
@@ -197,11 +227,10 @@ export class SyncService {
       },
     }
     this.opts.accounts.get(accountId) // forgotten meanwhile: write nothing back
-    await this.opts.cache.write(accountId, orgId, 'members', entry)
-    this.lastFetched.set(this.key(accountId, orgId, 'members'), this.now())
-    if (previous && applied > 0) {
-      this.opts.events.emit('cache.updated', { accountId, orgId, kind: 'members' })
-    }
+    await this.opts.cache.writeMembers(accountId, orgId, entry, updates)
+    memberIndex(members, base) // sorted now, so the first read after a sync answers at once
+    this.lastFetched.set(key, this.now())
+    if (previous && updates.size > 0) this.opts.events.emit('cache.updated', { accountId, orgId, kind: 'members' })
     return entry
   }
 
@@ -296,6 +325,28 @@ export class SyncService {
 
 const SINCE_OVERLAP_MS = 5_000
 
+export type MemberEdit = { userId: string; role: Role } | { userId: string; removed: true }
+
+/** The default read: the first screenful, by name. */
+const FIRST_PAGE = memberQuerySchema.parse({})
+
+function memberWindow(entry: CacheEntry<MemberCache>, query: MemberQuery, source: 'cache' | 'network', offline: boolean): Cached<MemberWindow> {
+  const { members, changes, previousSyncedAt } = entry.data
+  return {
+    data: {
+      ...memberIndex(members).window(query),
+      offset: query.offset,
+      total: members.length,
+      changes: changes.slice(0, MAX_CHANGES_LISTED),
+      changeCount: changes.length,
+      previousSyncedAt,
+    },
+    syncedAt: entry.syncedAt,
+    source,
+    offline,
+  }
+}
+
 function sameMember(a: Member | undefined, b: Member): boolean {
   return (
     a !== undefined &&
@@ -312,16 +363,28 @@ function canFallBack(err: unknown): boolean {
   return err instanceof AppError && (err.code === 'offline' || err.code === 'timeout' || err.code === 'session_expired')
 }
 
-/** Linear in the list sizes: one Map lookup per member. */
-export function diffMembers(before: readonly Member[], after: ReadonlyMap<string, Member>): MemberChange[] {
+function editUpdates(members: readonly Member[], edits: MemberEdit[]): Map<string, Member | null> {
+  const updates = new Map<string, Member | null>()
+  if (edits.length === 0) return updates
+  const byId = memberIndex(members).byId
+  for (const e of edits) {
+    const m = updates.get(e.userId) ?? byId.get(e.userId)
+    if (!m) continue
+    updates.set(e.userId, 'removed' in e ? null : { ...m, role: e.role })
+  }
+  return updates
+}
+
+/** What the updates change, against the cached list: one Map lookup per update. */
+export function diffMembers(before: ReadonlyMap<string, Member>, updates: ReadonlyMap<string, Member | null>): MemberChange[] {
   const changes: MemberChange[] = []
-  const beforeById = new Map(before.map((m) => [m.userId, m]))
-  for (const m of after.values()) {
-    const old = beforeById.get(m.userId)
-    if (!old) changes.push(change('joined', m, null, m.role))
+  for (const [id, m] of updates) {
+    const old = before.get(id)
+    if (m === null) {
+      if (old) changes.push(change('left', old, old.role, null))
+    } else if (!old) changes.push(change('joined', m, null, m.role))
     else if (old.role !== m.role) changes.push(change('role_changed', m, old.role, m.role))
   }
-  for (const old of before) if (!after.has(old.userId)) changes.push(change('left', old, old.role, null))
   return changes
 }
 

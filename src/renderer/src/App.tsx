@@ -9,10 +9,11 @@ import { accountLine } from './components/AccountLabel'
 import { CommandPalette } from './components/CommandPalette'
 import { ReconnectedNotice } from './components/OfflineBanner'
 import { SessionExpiredDialog } from './components/SessionExpiredDialog'
-import { NAV, pageBlockedReason, Sidebar } from './components/Sidebar'
+import { NAV, pageBlockedReason, Sidebar, SidebarToggle } from './components/Sidebar'
 import { EmptyState, ErrorMessage, RoleBadge, Skeleton } from './components/ui'
 import { useOrgDirectory, type OrgEntry } from './hooks/queries'
 import { useBridgeEvents } from './hooks/useBridgeEvents'
+import { focusMainContent, MAIN_CONTENT_ID } from './lib/focus'
 import { AccountsPage } from './pages/AccountsPage'
 import { ActivityPage } from './pages/ActivityPage'
 import { BillingPage } from './pages/BillingPage'
@@ -39,6 +40,7 @@ export function App() {
   const current = useUi((s) => s.current)
   const page = useUi((s) => s.page)
   const paletteOpen = useUi((s) => s.paletteOpen)
+  const sidebarOpen = useUi((s) => s.sidebarOpen)
   const selected = entries.find((e) => e.ref.accountId === current?.accountId && e.ref.orgId === current.orgId) ?? null
 
   // Select the first organization when none is selected, or when the selected one is gone
@@ -55,6 +57,7 @@ export function App() {
         e.preventDefault()
         useUi.getState().setPaletteOpen(true)
       }
+      if (e.key === 'Escape' && useUi.getState().sidebarOpen) useUi.getState().setSidebarOpen(false)
     }
     window.addEventListener('keydown', onKey)
     return () => window.removeEventListener('keydown', onKey)
@@ -66,11 +69,17 @@ export function App() {
   if (accounts.length === 0) return <Welcome />
 
   return (
-    <div className="shell">
+    <div className="shell" data-sidebar={sidebarOpen ? 'open' : undefined}>
+      <a className="skip-link" href={`#${MAIN_CONTENT_ID}`} onClick={(e) => (e.preventDefault(), focusMainContent())}>
+        Skip to content
+      </a>
       <Sidebar myRole={selected?.org.myRole ?? null} page={shownPage} />
       <div className="main">
         <TopBar selected={selected} />
-        <main className="content">{renderPage(shownPage, selected, isLoading)}</main>
+        {/* In the tab order: the page scrolls here, and keyboard users must be able to scroll it. */}
+        <main id={MAIN_CONTENT_ID} className="content" tabIndex={0}>
+          {renderPage(shownPage, selected, isLoading)}
+        </main>
       </div>
       {paletteOpen && <CommandPalette />}
       <SessionExpiredDialog />
@@ -106,6 +115,7 @@ function renderPage(page: Page, selected: OrgEntry | null, loading: boolean) {
 function TopBar({ selected }: { selected: OrgEntry | null }) {
   return (
     <header className="topbar">
+      <SidebarToggle />
       {selected ? (
         <>
           <span className="topbar-org" data-testid="current-org">

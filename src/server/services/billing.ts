@@ -1,6 +1,7 @@
 /** The billing summary: plan, seats, daily usage and invoices (Owner and Billing Admin). */
 import { asc, desc, eq } from 'drizzle-orm'
 import type { BillingSummary } from '../../shared/api'
+import { seatsOf } from '../../shared/seats'
 import { invoices, orgs, usage } from '../db/schema'
 import { assertCan, roleIn } from './access'
 import type { Ctx } from './context'
@@ -17,7 +18,7 @@ export async function billingSummary(ctx: Ctx, actorId: string, orgId: string): 
   return {
     plan: plan!.plan,
     currency: plan!.currency,
-    seats: { used: org.memberCount, limit: org.memberLimit },
+    seats: { used: seatsOf(org).used, limit: org.memberLimit },
     usage: days.map((d) => ({ date: d.day, amountCents: d.amountCents })),
     invoices: bills.map((b) => ({ id: b.id, periodStart: b.periodStart, periodEnd: b.periodEnd, amountCents: b.amountCents, status: b.status })),
   }

@@ -149,7 +149,7 @@ export async function createInvitations(
       if (memberSet.has(email)) reject(email, 'already_member', `${email} is already a member`)
       else if (pendingSet.has(email)) reject(email, 'already_invited', `${email} already has a pending invitation`)
       else if (taken >= limit) {
-        reject(email, 'cap_reached', `The organization has reached its limit of ${limit} users (members and pending invitations)`)
+        reject(email, 'cap_reached', `${email} was not invited: the organization has reached its limit of ${limit} users (members and pending invitations)`)
       } else {
         taken++
         const made = await insertInvitation(ctx, db, secret, now, { orgId, email, role: req.role, invitedBy: actorId, trusted: domains.has(domainOf(email)) })
@@ -270,7 +270,7 @@ export async function resendInvitation(ctx: Ctx, actorId: string, orgId: string,
     }
     if (status === 'expired') {
       const { taken, limit } = await seatsTaken(db, orgId, now)
-      if (taken >= limit) throw new AppError('cap_reached', `The organization has reached its limit of ${limit} users`)
+      if (taken >= limit) throw new AppError('cap_reached', `${row.email} cannot be invited again: the organization has reached its limit of ${limit} users`)
     }
     const next = { id: row.id, linkVersion: row.linkVersion + 1, expiresAt: new Date(now.getTime() + INVITATION_TTL_MS) }
     const { link, tokenHash } = deriveLink(ctx, secret, next)

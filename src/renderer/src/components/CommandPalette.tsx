@@ -1,7 +1,8 @@
 /** Ctrl/Cmd+K: jump to any organization of any account by (fuzzy) name. */
-import Fuse from 'fuse.js'
+import fuzzysort from 'fuzzysort'
 import { useId, useMemo, useState, type KeyboardEvent } from 'react'
 import { useOrgDirectory, type OrgEntry } from '../hooks/queries'
+import { focusMainContent } from '../lib/focus'
 import { useUi } from '../stores/ui'
 import { accountLine } from './AccountLabel'
 import { Dialog, RoleBadge } from './ui'
@@ -13,31 +14,26 @@ export function CommandPalette() {
   const [active, setActive] = useState(0)
   const listId = useId()
 
-  const fuse = useMemo(
-    () =>
-      new Fuse(entries, {
-        keys: [
-          { name: 'org.name', weight: 3 },
-          { name: 'org.slug', weight: 1 },
-          { name: 'account.email', weight: 1 },
-          { name: 'account.name', weight: 1 },
-          { name: 'account.baseUrl', weight: 0.5 },
-        ],
-        threshold: 0.4,
-        ignoreLocation: true,
-      }),
-    [entries],
-  )
+  // Ranked like the palettes people know (Sublime, VS Code): letters in order, word starts and
+  // runs count most, so "glbx" finds Globex and "inc" puts Initech first.
   const results = useMemo<OrgEntry[]>(() => {
-    if (query.trim()) return fuse.search(query.trim(), { limit: 50 }).map((r) => r.item)
+    if (query.trim()) {
+      return fuzzysort
+        .go(query.trim(), entries, { keys: [(e) => e.org.name, (e) => e.account.name ?? '', (e) => e.account.email], threshold: 0.1, limit: 50 })
+        .map((r) => r.obj)
+    }
     const rank = (e: OrgEntry) => {
       const i = recent.findIndex((r) => r.accountId === e.ref.accountId && r.orgId === e.ref.orgId)
       return i === -1 ? Number.MAX_SAFE_INTEGER : i
     }
     return [...entries].sort((a, b) => rank(a) - rank(b))
-  }, [fuse, query, entries, recent])
+  }, [query, entries, recent])
   const activeIndex = Math.min(active, Math.max(results.length - 1, 0))
   const optionId = (i: number) => `${listId}-${i}`
+  const choose = (e: OrgEntry) => {
+    selectOrg(e.ref)
+    focusMainContent()
+  }
 
   const onKeyDown = (e: KeyboardEvent<HTMLInputElement>) => {
     if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
@@ -48,7 +44,7 @@ export function CommandPalette() {
     } else if (e.key === 'Enter') {
       e.preventDefault()
       const chosen = results[activeIndex]
-      if (chosen) selectOrg(chosen.ref)
+      if (chosen) choose(chosen)
     }
   }
 
@@ -83,7 +79,7 @@ export function CommandPalette() {
               aria-selected={i === activeIndex}
               className="palette-option"
               onMouseEnter={() => setActive(i)}
-              onClick={() => selectOrg(e.ref)}
+              onClick={() => choose(e)}
             >
               <span className="org-name">{e.org.name}</span>
               <span className="muted palette-account">{accountLine(e.account)}</span>

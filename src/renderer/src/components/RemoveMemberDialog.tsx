@@ -8,15 +8,19 @@ export function RemoveMemberDialog({
   orgRef,
   org,
   members,
+  me,
   onClose,
 }: {
   orgRef: OrgRef
   org: OrgSummary
   members: Member[]
+  /** The signed-in user's email (lowercase): removing yourself gets its own warning. */
+  me: string | undefined
   onClose: (removed: boolean) => void
 }) {
   const remove = useRemoveMembers(orgRef)
-  const who = members.length === 1 && members[0] ? members[0].displayName : `${members.length} members`
+  const self = members.find((m) => m.email.toLowerCase() === me)
+  const who = members.length === 1 && members[0] ? (self ? 'yourself' : members[0].displayName) : `${members.length} members`
   return (
     <Dialog
       title={`Remove ${who} from ${org.name}?`}
@@ -36,9 +40,13 @@ export function RemoveMemberDialog({
         </>
       }
     >
-      <p>
-        They lose access to {org.name} and its workspaces. They can be invited again later.
-      </p>
+      {self && (
+        <p className="alert alert-warning">
+          {members.length > 1 ? 'You are among them: you' : 'You'} ({self.email}) will lose access to {org.name} at once, and only
+          another Owner can invite you back.
+        </p>
+      )}
+      {(!self || members.length > 1) && <p>They lose access to {org.name} and its workspaces. They can be invited again later.</p>}
       {members.length > 1 && (
         <ul className="compact-list">
           {members.slice(0, 10).map((m) => (

@@ -10,11 +10,14 @@ export function RoleEditorDialog({
   orgRef,
   org,
   members,
+  me,
   onClose,
 }: {
   orgRef: OrgRef
   org: OrgSummary
   members: Member[]
+  /** The signed-in user's email (lowercase): changing your own role gets a warning. */
+  me: string | undefined
   onClose: (saved: boolean) => void
 }) {
   const baseId = useId()
@@ -25,6 +28,8 @@ export function RoleEditorDialog({
   const soleOwner = org.ownerCount === 1 ? members.find((m) => m.role === 'owner') : undefined
   const title = members.length === 1 && first ? `Change role of ${first.displayName}` : `Change role of ${members.length} members`
   const unchanged = members.every((m) => m.role === role)
+  const self = members.find((m) => m.email.toLowerCase() === me)
+  const demotingSelf = self && role !== self.role && ROLE_PRIVILEGES[role].length < ROLE_PRIVILEGES[self.role].length
 
   return (
     <Dialog
@@ -48,6 +53,12 @@ export function RoleEditorDialog({
       {soleOwner && (
         <p className="alert alert-info">
           {soleOwner.displayName} is the only Owner of {org.name}. Make someone else an Owner first.
+        </p>
+      )}
+      {demotingSelf && (
+        <p className="alert alert-warning" role="alert">
+          You are changing your own role to {ROLE_LABELS[role]}. You will lose what {ROLE_LABELS[self.role]}s may do in {org.name}, and only
+          an Owner can give it back.
         </p>
       )}
       <div role="radiogroup" aria-label="Role" className="role-options">

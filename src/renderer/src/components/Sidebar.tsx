@@ -1,8 +1,10 @@
-/** Left sidebar: every organization of every account (grouped by account, recent first) and the page nav. */
+/**
+ * Left sidebar: every organization of every account (grouped by account, in the server's order so
+ * positions never move under the pointer; recent order is Ctrl+K's) and the page nav.
+ */
 import { can, type Privilege, type Role } from '../../../shared/roles'
-import type { OrgSummary } from '../../../shared/api'
 import { useOrgDirectory } from '../hooks/queries'
-import { useUi, type OrgRef, type Page } from '../stores/ui'
+import { useUi, type Page } from '../stores/ui'
 import { AccountServer, AccountStateBadge, accountLine, accountTitle } from './AccountLabel'
 import { RoleBadge } from './ui'
 
@@ -34,20 +36,11 @@ export function pageBlockedReason(item: NavItem, role: Role | null): string | nu
   return null
 }
 
-/** Recently used organizations first, the rest in the server's order. */
-export function byRecent(recent: readonly OrgRef[], accountId: string) {
-  const rank = (org: OrgSummary) => {
-    const i = recent.findIndex((r) => r.accountId === accountId && r.orgId === org.id)
-    return i === -1 ? Number.MAX_SAFE_INTEGER : i
-  }
-  return (a: OrgSummary, b: OrgSummary) => rank(a) - rank(b)
-}
-
 export function Sidebar({ myRole, page }: { myRole: Role | null; page: Page }) {
   const { groups } = useOrgDirectory()
-  const { current, recent, selectOrg, setPage, setPaletteOpen } = useUi()
+  const { current, selectOrg, setPage, setPaletteOpen } = useUi()
   return (
-    <aside className="sidebar">
+    <aside className="sidebar" id={SIDEBAR_ID}>
       <div className="brand">Org Admin</div>
       <button className="btn palette-trigger" onClick={() => setPaletteOpen(true)} aria-keyshortcuts="Control+K Meta+K">
         <span>Find organization…</span>
@@ -68,7 +61,7 @@ export function Sidebar({ myRole, page }: { myRole: Role | null; page: Page }) {
               <div className="muted org-note">{g.error ? 'Could not load organizations' : 'No organizations'}</div>
             )}
             <ul>
-              {[...g.orgs].sort(byRecent(recent, g.account.id)).map((org) => {
+              {g.orgs.map((org) => {
                 const selected = current?.accountId === g.account.id && current.orgId === org.id
                 return (
                   <li key={org.id}>
@@ -108,3 +101,15 @@ export function Sidebar({ myRole, page }: { myRole: Role | null; page: Page }) {
   )
 }
 
+const SIDEBAR_ID = 'sidebar'
+
+/** Opens the folded sidebar on narrow windows (hidden by CSS where the sidebar always shows). */
+export function SidebarToggle() {
+  const open = useUi((s) => s.sidebarOpen)
+  const setOpen = useUi((s) => s.setSidebarOpen)
+  return (
+    <button className="btn btn-sm sidebar-toggle" aria-expanded={open} aria-controls={SIDEBAR_ID} onClick={() => setOpen(!open)}>
+      {open ? 'Close menu' : 'Menu'}
+    </button>
+  )
+}

@@ -1,12 +1,15 @@
 /** Server state, per account + organization, all through the bridge. */
 import { useQueries, useQuery } from '@tanstack/react-query'
-import type { OrgSummary } from '../../../shared/api'
-import type { AccountSummary } from '../../../shared/ipc'
+import type { Member, OrgSummary } from '../../../shared/api'
+import { MAX_MEMBER_WINDOW, type AccountSummary, type Cached, type ChannelRequest, type MemberWindow } from '../../../shared/ipc'
 import { call, orgAdmin, qk } from '../lib/bridge'
 import type { OrgRef } from '../stores/ui'
 
 export const useAccounts = () =>
   useQuery({ queryKey: qk.accounts, queryFn: () => call(orgAdmin().accounts.list({})) })
+
+/** The signed-in account behind an organization: who "you" are on its pages. */
+export const useAccount = (accountId: string) => useAccounts().data?.find((a) => a.id === accountId)
 
 export const useOrgs = (accountId: string) =>
   useQuery({ queryKey: qk.orgs(accountId), queryFn: () => call(orgAdmin().orgs.list({ accountId })) })
@@ -14,8 +17,35 @@ export const useOrgs = (accountId: string) =>
 export const useOrg = (ref: OrgRef) =>
   useQuery({ queryKey: qk.org(ref.accountId, ref.orgId), queryFn: () => call(orgAdmin().orgs.get(ref)) })
 
-export const useMembers = (ref: OrgRef) =>
-  useQuery({ queryKey: qk.members(ref.accountId, ref.orgId), queryFn: () => call(orgAdmin().members.list(ref)) })
+/** Which members, and which window of them: main filters and sorts where the list lives. */
+export type MemberListQuery = Omit<ChannelRequest<'members.list'>, 'accountId' | 'orgId'>
+
+const memberWindowQuery = (ref: OrgRef, query: MemberListQuery) => ({
+  queryKey: [...qk.members(ref.accountId, ref.orgId), query] as const,
+  queryFn: () => call(orgAdmin().members.list({ ...ref, ...query })),
+})
+
+export const useMembers = (ref: OrgRef, query: MemberListQuery = {}) =>
+  useQuery({
+    ...memberWindowQuery(ref, query),
+    // While the next window of the same org loads (a keystroke, a sort), the last one stays on screen.
+    placeholderData: (previous: Cached<MemberWindow> | undefined, previousQuery?: { queryKey: readonly unknown[] }) =>
+      previousQuery?.queryKey[1] === ref.accountId && previousQuery.queryKey[2] === ref.orgId ? previous : undefined,
+  })
+
+/** Several windows at once (the rows a scrolled table shows). No placeholders: a row either is the asked one or loads. */
+export const useMemberWindows = (ref: OrgRef, queries: MemberListQuery[]) =>
+  useQueries({ queries: queries.map((q) => memberWindowQuery(ref, q)) })
+
+/** Every member matching a query, window by window (CSV export, "select all"). */
+export async function readAllMembers(ref: OrgRef, query: Omit<MemberListQuery, 'offset' | 'limit'>): Promise<Member[]> {
+  const out: Member[] = []
+  for (let offset = 0; ; offset += MAX_MEMBER_WINDOW) {
+    const { data } = await call(orgAdmin().members.list({ ...ref, ...query, offset, limit: MAX_MEMBER_WINDOW }))
+    out.push(...data.members)
+    if (offset + MAX_MEMBER_WINDOW >= data.matched) return out
+  }
+}
 
 export const useInvitations = (ref: OrgRef) =>
   useQuery({ queryKey: qk.invitations(ref.accountId, ref.orgId), queryFn: () => call(orgAdmin().invitations.list(ref)) })

@@ -1,5 +1,7 @@
 /** Billing summary for Owners and Billing Admins: plan, seats, daily usage, invoices. */
+import type { OrgDetail } from '../../../shared/api'
 import { can } from '../../../shared/roles'
+import { seatsOf, seatsText } from '../../../shared/seats'
 import { OfflineBanner, useOffline } from '../components/OfflineBanner'
 import { EmptyState, ErrorMessage, formatDate, Skeleton } from '../components/ui'
 import { useBilling, useOrg } from '../hooks/queries'
@@ -20,10 +22,10 @@ export function BillingPage() {
       </section>
     )
   }
-  return <BillingSummary />
+  return <BillingSummary org={org} />
 }
 
-function BillingSummary() {
+function BillingSummary({ org }: { org: OrgDetail | undefined }) {
   const ref = useCurrentOrg()
   const billing = useBilling(ref)
   const offline = useOffline(ref.accountId, billing.data)
@@ -42,13 +44,7 @@ function BillingSummary() {
       {billing.isLoading && <Skeleton label="Loading billing" />}
       {b && (
         <>
-          <div className="card stack" aria-label="Seats">
-            <h2>Seats</h2>
-            <div className="seat-bar" role="meter" aria-valuemin={0} aria-valuemax={b.seats.limit} aria-valuenow={b.seats.used} aria-label="Seats used">
-              <span style={{ width: `${Math.min(100, (b.seats.used / b.seats.limit) * 100)}%` }} />
-            </div>
-            <span className="muted">{b.seats.used} of {b.seats.limit} seats used</span>
-          </div>
+          {org && <SeatMeter org={org} />}
           <div className="card stack" aria-label="Usage">
             <h2>Usage, last {b.usage.length} days · {money.format(monthTotal / 100)}</h2>
             <div className="usage-chart" aria-hidden="true">
@@ -61,7 +57,7 @@ function BillingSummary() {
               <table className="simple" aria-label="Daily usage">
                 <tbody>
                   {b.usage.map((u) => (
-                    <tr key={u.date}><td>{formatDate(u.date)}</td><td className="cell-actions">{money.format(u.amountCents / 100)}</td></tr>
+                    <tr key={u.date}><td>{formatDate(u.date)}</td><td className="num">{money.format(u.amountCents / 100)}</td></tr>
                   ))}
                 </tbody>
               </table>
@@ -74,7 +70,7 @@ function BillingSummary() {
             ) : (
               <table className="simple" aria-label="Invoices">
                 <thead>
-                  <tr><th scope="col">Period</th><th scope="col">Invoice</th><th scope="col">Status</th><th scope="col" className="cell-actions">Amount</th></tr>
+                  <tr><th scope="col">Period</th><th scope="col">Invoice</th><th scope="col">Status</th><th scope="col" className="num">Amount</th></tr>
                 </thead>
                 <tbody>
                   {b.invoices.map((i) => (
@@ -82,7 +78,7 @@ function BillingSummary() {
                       <td>{formatDate(i.periodStart)} – {formatDate(i.periodEnd)}</td>
                       <td className="muted">{i.id}</td>
                       <td><span className={`badge ${STATUS_BADGE[i.status]}`}>{i.status}</span></td>
-                      <td className="cell-actions">{money.format(i.amountCents / 100)}</td>
+                      <td className="num">{money.format(i.amountCents / 100)}</td>
                     </tr>
                   ))}
                 </tbody>
@@ -92,5 +88,19 @@ function BillingSummary() {
         </>
       )}
     </section>
+  )
+}
+
+/** Seats from the organization query the Invitations and Organizations pages use: one number. */
+function SeatMeter({ org }: { org: OrgDetail }) {
+  const seats = seatsOf(org)
+  return (
+    <div className="card stack" aria-label="Seats">
+      <h2>Seats</h2>
+      <div className="seat-bar" role="meter" aria-valuemin={0} aria-valuemax={seats.limit} aria-valuenow={seats.used} aria-label="Seats used">
+        <span style={{ width: `${Math.min(100, (seats.used / seats.limit) * 100)}%` }} />
+      </div>
+      <span className="muted">{seatsText(org)}</span>
+    </div>
   )
 }

@@ -1,57 +1,36 @@
 /**
- * Members of the selected organization, from main's synced cache. Search, role filter and
- * sort run in the renderer over precomputed keys, and only the visible rows are rendered,
- * so the table stays responsive at 100 000 members.
+ * Members of the selected organization, from main's synced cache. Main searches, filters and
+ * sorts where the list lives; the page asks only for the blocks of rows on screen, so neither
+ * the bridge nor the renderer carries 100 000 members, and a keystroke re-renders a screenful.
  */
 import { useMutation, useQueryClient } from '@tanstack/react-query'
-import {
-  flexRender,
-  getCoreRowModel,
-  useReactTable,
-  type ColumnDef,
-  type RowSelectionState,
-  type SortingState,
-} from '@tanstack/react-table'
+import { flexRender, getCoreRowModel, useReactTable, type ColumnDef, type SortingState, type Updater } from '@tanstack/react-table'
 import { useVirtualizer } from '@tanstack/react-virtual'
-import { useDeferredValue, useMemo, useRef, useState } from 'react'
+import { useCallback, useMemo, useRef, useState } from 'react'
 import type { Member, OrgSummary } from '../../../shared/api'
 import { membersCsv } from '../../../shared/csv'
-import type { MemberChange } from '../../../shared/ipc'
+import type { MemberChange, MemberSort, MemberWindow } from '../../../shared/ipc'
 import { ROLE_LABELS, ROLES, can, type Role } from '../../../shared/roles'
-import { useMembersWithPendingEdits } from '../components/memberMutations'
 import { OFFLINE_REASON, OfflineBanner, useOffline } from '../components/OfflineBanner'
 import { RemoveMemberDialog } from '../components/RemoveMemberDialog'
 import { RoleEditorDialog } from '../components/RoleEditorDialog'
 import { EmptyState, ErrorMessage, RoleBadge, Skeleton, formatDate, formatRelative, useNow } from '../components/ui'
-import { useMembers, useOrgs } from '../hooks/queries'
+import { readAllMembers, useAccount, useMemberWindows, useMembers, useOrgs } from '../hooks/queries'
 import { useLive } from '../hooks/useBridgeEvents'
 import { call, orgAdmin, qk } from '../lib/bridge'
 import { useCurrentOrg, type OrgRef } from '../stores/ui'
 
-type SortKey = 'name' | 'email' | 'role' | 'joined' | 'workspaces'
-interface Indexed {
-  member: Member
-  /** Lowercased "name\nemail", built once per list so each keystroke is a plain substring scan. */
-  haystack: string
-  name: string
-}
-const ROLE_RANK: Record<Role, number> = { owner: 0, billing_admin: 1, member: 2 }
+/** Rows per window asked of main: a few screenfuls, cheap to validate on both sides. */
+const BLOCK = 100
 
-function compareBy(key: SortKey): (a: Indexed, b: Indexed) => number {
-  const cmp = <T,>(x: T, y: T) => (x < y ? -1 : x > y ? 1 : 0)
-  switch (key) {
-    case 'name':
-      return (a, b) => cmp(a.name, b.name)
-    case 'email':
-      return (a, b) => cmp(a.member.email, b.member.email)
-    case 'role':
-      return (a, b) => cmp(ROLE_RANK[a.member.role], ROLE_RANK[b.member.role]) || cmp(a.name, b.name)
-    case 'joined':
-      return (a, b) => cmp(a.member.joinedAt, b.member.joinedAt)
-    case 'workspaces':
-      return (a, b) => cmp(a.member.workspaceCount, b.member.workspaceCount) || cmp(a.name, b.name)
-  }
+interface Filter {
+  q: string
+  role: Role | null
+  sort: MemberSort
+  desc: boolean
 }
+const ALL: Filter = { q: '', role: null, sort: 'name', desc: false }
+const blockQuery = (filter: Filter, block: number) => ({ ...filter, offset: block * BLOCK, limit: BLOCK })
 
 function download(filename: string, text: string) {
   const url = URL.createObjectURL(new Blob([text], { type: 'text/csv;charset=utf-8' }))
@@ -64,27 +43,34 @@ function download(filename: string, text: string) {
 
 export function MembersPage() {
   const ref = useCurrentOrg()
-  const members = useMembers(ref)
+  // Search, filter, sort and selection belong to one organization: a switch starts afresh.
+  return <OrgMembers key={`${ref.accountId}/${ref.orgId}`} orgRef={ref} />
+}
+
+function OrgMembers({ orgRef: ref }: { orgRef: OrgRef }) {
+  const [filter, setFilter] = useState<Filter>(ALL)
+  const first = useMembers(ref, blockQuery(filter, 0))
   const org = useOrgs(ref.accountId).data?.data.find((o) => o.id === ref.orgId)
-  const offline = useOffline(ref.accountId, members.data)
-  const shown = useMembersWithPendingEdits(ref, members.data?.data.members)
+  const offline = useOffline(ref.accountId, first.data)
+  const snapshot = first.data?.data
+  const me = useAccount(ref.accountId)?.email.toLowerCase()
 
   return (
     <section className="members-page" aria-labelledby="members-title">
       <div className="page-header">
         <h1 id="members-title">Members</h1>
         <span className="spacer" />
-        <SyncStatus orgRef={ref} syncedAt={members.data?.syncedAt ?? null} />
+        <SyncStatus orgRef={ref} syncedAt={first.data?.syncedAt ?? null} />
       </div>
-      {offline && <OfflineBanner syncedAt={members.data?.syncedAt ?? null} />}
-      {members.isLoading || !org ? (
+      {offline && <OfflineBanner syncedAt={first.data?.syncedAt ?? null} />}
+      {first.isLoading || !org ? (
         <Skeleton label="Loading members" />
-      ) : members.error ? (
-        <ErrorMessage error={members.error} />
-      ) : members.data && shown ? (
+      ) : first.error ? (
+        <ErrorMessage error={first.error} />
+      ) : snapshot ? (
         <>
-          <ChangesSinceSync changes={members.data.data.changes} previousSyncedAt={members.data.data.previousSyncedAt} />
-          <MembersTable orgRef={ref} org={org} members={shown} offline={offline} />
+          <ChangesSinceSync snapshot={snapshot} />
+          <MembersTable orgRef={ref} org={org} first={snapshot} filter={filter} onFilter={setFilter} offline={offline} me={me} />
         </>
       ) : null}
     </section>
@@ -97,8 +83,8 @@ function SyncStatus({ orgRef, syncedAt }: { orgRef: OrgRef; syncedAt: string | n
   const progress = useLive((s) => s.progress[`${orgRef.accountId}/${orgRef.orgId}`])
   const sync = useMutation({
     mutationFn: () => call(orgAdmin().members.sync(orgRef)),
-    onSuccess: (envelope) => {
-      client.setQueryData(qk.members(orgRef.accountId, orgRef.orgId), envelope)
+    onSuccess: () => {
+      void client.invalidateQueries({ queryKey: qk.members(orgRef.accountId, orgRef.orgId) })
       void client.invalidateQueries({ queryKey: qk.orgs(orgRef.accountId) })
     },
   })
@@ -125,23 +111,23 @@ function describeChange(c: MemberChange): string {
   return `role changed${c.from ? ` from ${ROLE_LABELS[c.from]}` : ''}${c.to ? ` to ${ROLE_LABELS[c.to]}` : ''}`
 }
 
-function ChangesSinceSync({ changes, previousSyncedAt }: { changes: MemberChange[]; previousSyncedAt: string | null }) {
+function ChangesSinceSync({ snapshot: { changes, changeCount, previousSyncedAt } }: { snapshot: MemberWindow }) {
   if (!previousSyncedAt) return null
   return (
     <details className="changes card">
       <summary>
-        Changes since last sync <span className="badge">{changes.length}</span>
+        Changes since last sync <span className="badge">{changeCount}</span>
       </summary>
-      {changes.length === 0 ? (
+      {changeCount === 0 ? (
         <p className="muted">No one joined, left or changed role since {formatDate(previousSyncedAt)}.</p>
       ) : (
         <ul className="compact-list">
-          {changes.slice(0, 200).map((c) => (
+          {changes.map((c) => (
             <li key={`${c.kind}-${c.userId}`}>
               <strong>{c.displayName}</strong> <span className="muted">{c.email}</span> {describeChange(c)}
             </li>
           ))}
-          {changes.length > 200 && <li className="muted">and {changes.length - 200} more</li>}
+          {changeCount > changes.length && <li className="muted">and {changeCount - changes.length} more</li>}
         </ul>
       )}
     </details>
@@ -150,60 +136,103 @@ function ChangesSinceSync({ changes, previousSyncedAt }: { changes: MemberChange
 
 type Dialog = { kind: 'role' | 'remove'; members: Member[] } | null
 
-function MembersTable({ orgRef, org, members, offline }: { orgRef: OrgRef; org: OrgSummary; members: Member[]; offline: boolean }) {
-  const [query, setQuery] = useState('')
-  const [roleFilter, setRoleFilter] = useState<Role | ''>('')
-  const [sorting, setSorting] = useState<SortingState>([{ id: 'name', desc: false }])
-  const [rowSelection, setRowSelection] = useState<RowSelectionState>({})
-  const [dialog, setDialog] = useState<Dialog>(null)
-  const deferredQuery = useDeferredValue(query.trim().toLowerCase())
+/**
+ * The previous array while it holds the same rows: TanStack Table resets its state whenever
+ * `data` changes identity, and that reset renders again — a new array per render never settles.
+ */
+function useSameRows(rows: Member[]): Member[] {
+  const last = useRef(rows)
+  if (rows.length !== last.current.length || rows.some((m, i) => m !== last.current[i])) last.current = rows
+  return last.current
+}
 
-  const indexed = useMemo<Indexed[]>(
-    () => members.map((member) => ({ member, haystack: `${member.displayName}\n${member.email}`.toLowerCase(), name: member.displayName.toLowerCase() })),
-    [members],
-  )
-  const sorted = useMemo(() => {
-    const s = sorting[0]
-    if (!s) return indexed
-    const out = [...indexed].sort(compareBy(s.id as SortKey))
-    return s.desc ? out.reverse() : out
-  }, [indexed, sorting])
-  const rows = useMemo(() => {
-    if (!deferredQuery && !roleFilter) return sorted.map((r) => r.member)
-    const out: Member[] = []
-    for (const r of sorted) {
-      if (roleFilter && r.member.role !== roleFilter) continue
-      if (deferredQuery && !r.haystack.includes(deferredQuery)) continue
-      out.push(r.member)
-    }
-    return out
-  }, [sorted, deferredQuery, roleFilter])
+function MembersTable({
+  orgRef,
+  org,
+  first,
+  filter,
+  onFilter,
+  offline,
+  me,
+}: {
+  orgRef: OrgRef
+  org: OrgSummary
+  first: MemberWindow
+  filter: Filter
+  onFilter: (f: Filter) => void
+  offline: boolean
+  /** The signed-in person's email, to mark their own row. */
+  me: string | undefined
+}) {
+  // Selection is kept by user id with the member as seen, so it survives scrolling and filtering.
+  const [selected, setSelected] = useState<Record<string, Member>>({})
+  /** The filter whose matches "select all" picked, while nothing was toggled since. */
+  const [allOf, setAllOf] = useState<string | null>(null)
+  const [busy, setBusy] = useState(false)
+  const [dialog, setDialog] = useState<Dialog>(null)
+  const { matched, total } = first
+  const filterKey = JSON.stringify(filter)
 
   const canSelect = org.myRole === 'owner' && !offline
-  const selection = useMemo(() => {
-    let count = 0
-    for (const m of rows) if (rowSelection[m.userId]) count++
-    return { all: rows.length > 0 && count === rows.length, some: count > 0 }
-  }, [rows, rowSelection])
+  const selectedList = useMemo(() => Object.values(selected), [selected])
+  const rowSelection = useMemo(() => Object.fromEntries(selectedList.map((m) => [m.userId, true])), [selectedList])
+  const allSelected = allOf === filterKey && selectedList.length > 0
+  const someSelected = selectedList.length > 0
   const roleReason = offline ? OFFLINE_REASON : can(org.myRole, 'members.editRole') ? null : 'Only an Owner can change roles'
   const removeReason = offline ? OFFLINE_REASON : can(org.myRole, 'members.remove') ? null : 'Only an Owner can remove members'
 
+  const toggle = useCallback((m: Member) => {
+    setAllOf(null)
+    setSelected((prev) => {
+      const next = { ...prev }
+      if (next[m.userId]) delete next[m.userId]
+      else next[m.userId] = m
+      return next
+    })
+  }, [])
+  const { q, role, sort, desc } = filter
+  const everyMatch = useCallback(() => readAllMembers(orgRef, { q, role, sort, desc }), [orgRef, q, role, sort, desc])
+  const toggleAll = useCallback(async () => {
+    if (allSelected) {
+      setSelected({})
+      setAllOf(null)
+      return
+    }
+    setBusy(true)
+    try {
+      const all = await everyMatch()
+      setSelected(Object.fromEntries(all.map((m) => [m.userId, m])))
+      setAllOf(filterKey)
+    } finally {
+      setBusy(false)
+    }
+  }, [allSelected, everyMatch, filterKey])
+  const exportCsv = async () => {
+    setBusy(true)
+    try {
+      download(`${org.slug}-members.csv`, membersCsv(await everyMatch()))
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  // Depends on neither rows nor the query: a keystroke re-renders rows, not column definitions.
   const columns = useMemo<ColumnDef<Member>[]>(
     () => [
       {
         id: 'select',
         enableSorting: false,
-        // The table only holds the visible window, so "all" is computed over the filtered list.
+        // "All" means every member matching the filter, not only the rows on screen.
         header: () => (
           <input
             type="checkbox"
             aria-label="Select all shown members"
-            checked={selection.all}
-            disabled={!canSelect || rows.length === 0}
+            checked={allSelected}
+            disabled={!canSelect || matched === 0}
             ref={(el) => {
-              if (el) el.indeterminate = selection.some && !selection.all
+              if (el) el.indeterminate = someSelected && !allSelected
             }}
-            onChange={() => setRowSelection(selection.all ? {} : Object.fromEntries(rows.map((m) => [m.userId, true])))}
+            onChange={() => void toggleAll()}
           />
         ),
         cell: ({ row }) => (
@@ -212,11 +241,21 @@ function MembersTable({ orgRef, org, members, offline }: { orgRef: OrgRef; org: 
             aria-label={`Select ${row.original.displayName}`}
             checked={row.getIsSelected()}
             disabled={!row.getCanSelect()}
-            onChange={row.getToggleSelectedHandler()}
+            onChange={() => toggle(row.original)}
           />
         ),
       },
-      { id: 'name', accessorFn: (m) => m.displayName, header: 'Name', cell: ({ row }) => <strong className="truncate">{row.original.displayName}</strong> },
+      {
+        id: 'name',
+        accessorFn: (m) => m.displayName,
+        header: 'Name',
+        cell: ({ row }) => (
+          <>
+            <strong className="truncate">{row.original.displayName}</strong>
+            {row.original.email.toLowerCase() === me && <span className="badge badge-you">You</span>}
+          </>
+        ),
+      },
       { id: 'email', accessorFn: (m) => m.email, header: 'Email', cell: ({ row }) => <span className="truncate">{row.original.email}</span> },
       { id: 'role', accessorFn: (m) => m.role, header: 'Role', cell: ({ row }) => <RoleBadge role={row.original.role} /> },
       { id: 'joined', accessorFn: (m) => m.joinedAt, header: 'Joined', cell: ({ row }) => formatDate(row.original.joinedAt) },
@@ -249,40 +288,55 @@ function MembersTable({ orgRef, org, members, offline }: { orgRef: OrgRef; org: 
         ),
       },
     ],
-    [roleReason, removeReason, selection, canSelect, rows],
+    [roleReason, removeReason, allSelected, someSelected, canSelect, matched, toggle, toggleAll, me],
   )
 
   const scrollRef = useRef<HTMLDivElement>(null)
   const virtualizer = useVirtualizer({
-    count: rows.length,
+    count: matched,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => 44,
     overscan: 12,
   })
   const virtualItems = virtualizer.getVirtualItems()
-  const windowStart = virtualItems[0]?.index ?? 0
-  const windowEnd = (virtualItems[virtualItems.length - 1]?.index ?? -1) + 1
-  // TanStack Table builds a row object per data item (seconds at 100 000): give it only the
-  // rows on screen. Selection is keyed by user id, so it survives scrolling and filtering.
-  const windowData = useMemo(() => rows.slice(windowStart, windowEnd), [rows, windowStart, windowEnd])
+  // The blocks under the visible rows. Block 0 is the page's own query (`first`), which keeps
+  // the last answer on screen while a keystroke's new one loads; the others load on demand.
+  const firstBlock = Math.floor((virtualItems[0]?.index ?? 0) / BLOCK)
+  const lastBlock = Math.floor((virtualItems[virtualItems.length - 1]?.index ?? 0) / BLOCK)
+  const fromBlock = Math.max(1, firstBlock)
+  const blockQueries = useMemo(
+    () => Array.from({ length: Math.max(0, lastBlock - fromBlock + 1) }, (_, i) => blockQuery(filter, fromBlock + i)),
+    [filter, fromBlock, lastBlock],
+  )
+  const blocks = useMemberWindows(orgRef, blockQueries)
+  const rowAt = (index: number): Member | undefined => {
+    const block = Math.floor(index / BLOCK)
+    const w = block === 0 ? first : blocks[block - fromBlock]?.data?.data
+    return w && w.offset === block * BLOCK ? w.members[index - w.offset] : undefined
+  }
+  const windowData = useSameRows(virtualItems.map((v) => rowAt(v.index)).filter((m): m is Member => m !== undefined))
   const table = useReactTable({
     data: windowData,
     columns,
     getRowId: (m) => m.userId,
     getCoreRowModel: getCoreRowModel(),
-    // Sorting and filtering happen above over precomputed keys; the table renders the result.
+    // Main sorts and filters; the table renders the window it sent.
     manualSorting: true,
     manualFiltering: true,
     enableRowSelection: canSelect,
     enableSortingRemoval: false,
-    state: { sorting, rowSelection },
-    onSortingChange: setSorting,
-    onRowSelectionChange: setRowSelection,
+    state: { sorting: [{ id: sort, desc }], rowSelection },
+    onSortingChange: (updater: Updater<SortingState>) => {
+      const next = (typeof updater === 'function' ? updater([{ id: sort, desc }]) : updater)[0]
+      if (next) onFilter({ ...filter, sort: next.id as MemberSort, desc: next.desc })
+    },
   })
-  const tableRows = table.getRowModel().rows
-  const selected = useMemo(() => members.filter((m) => rowSelection[m.userId]), [members, rowSelection])
+  const rowsById = table.getRowModel().rowsById
   const closeDialog = (done: boolean) => {
-    if (done) setRowSelection({})
+    if (done) {
+      setSelected({})
+      setAllOf(null)
+    }
     setDialog(null)
   }
 
@@ -291,11 +345,11 @@ function MembersTable({ orgRef, org, members, offline }: { orgRef: OrgRef; org: 
       <div className="toolbar row">
         <label className="field search-field">
           <span>Search members</span>
-          <input className="input" type="search" value={query} placeholder="Name or email" onChange={(e) => setQuery(e.target.value)} />
+          <input className="input" type="search" value={q} placeholder="Name or email" onChange={(e) => onFilter({ ...filter, q: e.target.value })} />
         </label>
         <label className="field">
           <span>Filter by role</span>
-          <select className="input" value={roleFilter} onChange={(e) => setRoleFilter(e.target.value as Role | '')}>
+          <select className="input" value={role ?? ''} onChange={(e) => onFilter({ ...filter, role: (e.target.value || null) as Role | null })}>
             <option value="">All roles</option>
             {ROLES.map((r) => (
               <option key={r} value={r}>
@@ -306,33 +360,39 @@ function MembersTable({ orgRef, org, members, offline }: { orgRef: OrgRef; org: 
         </label>
         <span className="spacer" />
         <p className="muted member-count" aria-live="polite">
-          {rows.length.toLocaleString()} of {members.length.toLocaleString()} members
+          {matched.toLocaleString()} of {total.toLocaleString()} members
         </p>
-        <button className="btn" onClick={() => download(`${org.slug}-members.csv`, membersCsv(rows))} disabled={rows.length === 0}>
+        <button className="btn" onClick={() => void exportCsv()} disabled={matched === 0 || busy}>
           Export CSV
         </button>
       </div>
-      {selected.length > 0 && (
+      {someSelected && (
         <div className="bulk-bar row" role="region" aria-label="Selected members">
-          <strong>{selected.length} selected</strong>
-          <button className="btn btn-sm" disabled={roleReason !== null} title={roleReason ?? undefined} onClick={() => setDialog({ kind: 'role', members: selected })}>
+          <strong>{selectedList.length} selected</strong>
+          <button className="btn btn-sm" disabled={roleReason !== null} title={roleReason ?? undefined} onClick={() => setDialog({ kind: 'role', members: selectedList })}>
             Change role…
           </button>
           <button
             className="btn btn-sm btn-danger"
             disabled={removeReason !== null}
             title={removeReason ?? undefined}
-            onClick={() => setDialog({ kind: 'remove', members: selected })}
+            onClick={() => setDialog({ kind: 'remove', members: selectedList })}
           >
             Remove…
           </button>
-          <button className="btn btn-sm btn-ghost" onClick={() => setRowSelection({})}>
+          <button
+            className="btn btn-sm btn-ghost"
+            onClick={() => {
+              setSelected({})
+              setAllOf(null)
+            }}
+          >
             Clear selection
           </button>
         </div>
       )}
       <div ref={scrollRef} className="vtable-scroll">
-        <div role="table" aria-label={`Members of ${org.name}`} aria-rowcount={rows.length + 1} className="vtable">
+        <div role="table" aria-label={`Members of ${org.name}`} aria-rowcount={matched + 1} className="vtable">
           <div role="rowgroup" className="vtable-head">
             {table.getHeaderGroups().map((group) => (
               <div role="row" aria-rowindex={1} className="vtable-row" key={group.id}>
@@ -363,8 +423,17 @@ function MembersTable({ orgRef, org, members, offline }: { orgRef: OrgRef; org: 
           </div>
           <div role="rowgroup" className="vtable-body" style={{ height: virtualizer.getTotalSize() }}>
             {virtualItems.map((v) => {
-              const row = tableRows[v.index - windowStart]
-              if (!row) return null
+              const member = rowAt(v.index)
+              const row = member && rowsById[member.userId]
+              if (!row) {
+                return (
+                  <div role="row" key={`loading-${v.index}`} aria-rowindex={v.index + 2} aria-busy="true" className="vtable-row" style={{ transform: `translateY(${v.start}px)`, height: v.size }}>
+                    <div role="cell" className="vcell muted">
+                      …
+                    </div>
+                  </div>
+                )
+              }
               return (
                 <div
                   role="row"
@@ -385,14 +454,14 @@ function MembersTable({ orgRef, org, members, offline }: { orgRef: OrgRef; org: 
             })}
           </div>
         </div>
-        {rows.length === 0 && (
-          <EmptyState title={members.length === 0 ? 'No members yet' : 'No members match'}>
-            {members.length > 0 && <p>Try another name, email or role.</p>}
+        {matched === 0 && (
+          <EmptyState title={total === 0 ? 'No members yet' : 'No members match'}>
+            {total > 0 && <p>Try another name, email or role.</p>}
           </EmptyState>
         )}
       </div>
-      {dialog?.kind === 'role' && <RoleEditorDialog orgRef={orgRef} org={org} members={dialog.members} onClose={closeDialog} />}
-      {dialog?.kind === 'remove' && <RemoveMemberDialog orgRef={orgRef} org={org} members={dialog.members} onClose={closeDialog} />}
+      {dialog?.kind === 'role' && <RoleEditorDialog orgRef={orgRef} org={org} members={dialog.members} me={me} onClose={closeDialog} />}
+      {dialog?.kind === 'remove' && <RemoveMemberDialog orgRef={orgRef} org={org} members={dialog.members} me={me} onClose={closeDialog} />}
     </>
   )
 }

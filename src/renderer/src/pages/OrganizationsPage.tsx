@@ -1,5 +1,6 @@
 /** Every organization of every account: role, size, and leaving. */
 import { useState } from 'react'
+import { seatsOf, seatsText } from '../../../shared/seats'
 import { LeaveOrgDialog } from '../components/LeaveOrgDialog'
 import { OFFLINE_REASON, useOffline } from '../components/OfflineBanner'
 import { EmptyState, ErrorMessage, RoleBadge, Skeleton } from '../components/ui'
@@ -16,7 +17,7 @@ export function OrganizationsPage() {
       </div>
       {isLoading && <Skeleton label="Loading organizations" />}
       {groups.map((g) => (
-        <div key={g.account.id} className="card stack" role="region" aria-label={`Organizations of ${g.account.email}`}>
+        <div key={g.account.id} className="card stack" role="region" aria-label={`Organizations of ${g.account.email} on ${g.account.baseUrl}`}>
           <h2>
             {g.account.email} <span className="muted">· {g.account.baseUrl}</span>
           </h2>
@@ -28,8 +29,9 @@ export function OrganizationsPage() {
                 <tr>
                   <th scope="col">Organization</th>
                   <th scope="col">Your role</th>
-                  <th scope="col">Members</th>
-                  <th scope="col">Owners</th>
+                  <th scope="col" className="num">Members</th>
+                  <th scope="col" className="num">Seats used</th>
+                  <th scope="col" className="num">Owners</th>
                   <th scope="col">
                     <span className="sr-only">Actions</span>
                   </th>
@@ -53,6 +55,7 @@ function OrgRow({ entry, onLeave }: { entry: OrgEntry; onLeave: (e: OrgEntry) =>
   const selectOrg = useUi((s) => s.selectOrg)
   const offline = useOffline(entry.account.id)
   const { org } = entry
+  const seats = seatsOf(org)
   const soleOwner = org.myRole === 'owner' && org.ownerCount === 1
   const reasonId = `leave-reason-${entry.account.id}-${org.id}`
   return (
@@ -70,10 +73,11 @@ function OrgRow({ entry, onLeave }: { entry: OrgEntry; onLeave: (e: OrgEntry) =>
       <td>
         <RoleBadge role={org.myRole} />
       </td>
-      <td>
-        {org.memberCount} <span className="muted">/ {org.memberLimit}</span>
+      <td className="num">{org.memberCount}</td>
+      <td className="num" title={seatsText(org)}>
+        {seats.used} <span className="muted">/ {seats.limit}</span>
       </td>
-      <td>{org.ownerCount}</td>
+      <td className="num">{org.ownerCount}</td>
       <td className="cell-actions">
         <button
           className="btn btn-sm btn-danger"

@@ -16,11 +16,14 @@ interface UiState {
   current: OrgRef | null
   page: Page
   paletteOpen: boolean
-  /** Most recently used first; drives the switcher order. */
+  /** On narrow windows the sidebar is folded away and opens over the page. */
+  sidebarOpen: boolean
+  /** Most recently used first; orders Ctrl+K's list (the sidebar keeps the server's order). */
   recent: OrgRef[]
   selectOrg(ref: OrgRef): void
   setPage(page: Page): void
   setPaletteOpen(open: boolean): void
+  setSidebarOpen(open: boolean): void
   forgetAccount(accountId: string): void
 }
 
@@ -32,16 +35,19 @@ export const useUi = create<UiState>()(
       current: null,
       page: 'members',
       paletteOpen: false,
+      sidebarOpen: false,
       recent: [],
       selectOrg: (ref) =>
         set((s) => ({
           current: ref,
           paletteOpen: false,
+          sidebarOpen: false,
           page: s.page === 'accounts' || s.page === 'organizations' || s.page === 'inbox' ? 'members' : s.page,
           recent: [ref, ...s.recent.filter((r) => !sameOrg(r, ref))].slice(0, 50),
         })),
-      setPage: (page) => set({ page }),
+      setPage: (page) => set({ page, sidebarOpen: false }),
       setPaletteOpen: (paletteOpen) => set({ paletteOpen }),
+      setSidebarOpen: (sidebarOpen) => set({ sidebarOpen }),
       forgetAccount: (accountId) =>
         set((s) => ({
           current: s.current?.accountId === accountId ? null : s.current,

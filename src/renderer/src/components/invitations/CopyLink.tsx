@@ -1,7 +1,7 @@
 /** Copies an invitation link and always shows it, since a clipboard may be refused. */
 import { useEffect, useState } from 'react'
 
-export function CopyLink({ url, label = 'Invitation link' }: { url: string; label?: string }) {
+export function CopyLink({ url, label = 'Invitation link', onDismiss }: { url: string; label?: string; onDismiss?: () => void }) {
   const [copied, setCopied] = useState<boolean | null>(null)
   useEffect(() => {
     let live = true
@@ -22,6 +22,11 @@ export function CopyLink({ url, label = 'Invitation link' }: { url: string; labe
       <span role="status" className="muted">
         {copied === true ? 'Link copied' : copied === false ? 'Copy the link above' : ''}
       </span>
+      {onDismiss && (
+        <button type="button" className="btn btn-sm btn-ghost" onClick={onDismiss}>
+          Dismiss link
+        </button>
+      )}
     </div>
   )
 }

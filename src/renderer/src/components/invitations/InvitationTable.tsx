@@ -6,8 +6,8 @@ import { ROLE_LABELS } from '../../../../shared/roles'
 import { call, orgAdmin, qk } from '../../lib/bridge'
 import type { OrgRef } from '../../stores/ui'
 import { Dialog, EmptyState, ErrorMessage, formatDate, useNow } from '../ui'
-import { CopyLink } from './CopyLink'
 import { DeliveryBadge } from './DeliveryBadge'
+import type { ShownLink } from './InviteForm'
 
 function timeLeft(expiresAt: string, now: number): { text: string; urgent: boolean } {
   const ms = new Date(expiresAt).getTime() - now
@@ -22,6 +22,7 @@ export function InvitationTable({
   status,
   canManage,
   blocked,
+  onLink,
 }: {
   orgRef: OrgRef
   items: Invitation[]
@@ -30,11 +31,11 @@ export function InvitationTable({
   canManage: (inv: Invitation) => string | null
   /** Why no action is possible right now (offline), or null. */
   blocked: string | null
+  /** Show a link in the page's one link panel. */
+  onLink: (link: ShownLink) => void
 }) {
   const client = useQueryClient()
   const now = useNow()
-  /** `replaced`: the link came from Resend, so the one sent before no longer works. */
-  const [link, setLink] = useState<{ email: string; url: string; replaced: boolean } | null>(null)
   const [revoking, setRevoking] = useState<Invitation | null>(null)
   const refresh = () => {
     void client.invalidateQueries({ queryKey: qk.invitations(orgRef.accountId, orgRef.orgId) })
@@ -43,11 +44,11 @@ export function InvitationTable({
   }
   const resend = useMutation({
     mutationFn: (inv: Invitation) => call(orgAdmin().invitations.resend({ ...orgRef, invitationId: inv.id })),
-    onSuccess: (l, inv) => (setLink({ email: inv.email, url: l.url, replaced: inv.status === 'pending' }), refresh()),
+    onSuccess: (l, inv) => (onLink({ email: inv.email, url: l.url, replaced: inv.status === 'pending' }), refresh()),
   })
   const copy = useMutation({
     mutationFn: (inv: Invitation) => call(orgAdmin().invitations.link({ ...orgRef, invitationId: inv.id })),
-    onSuccess: (l, inv) => setLink({ email: inv.email, url: l.url, replaced: false }),
+    onSuccess: (l, inv) => onLink({ email: inv.email, url: l.url }),
   })
   const revoke = useMutation({
     mutationFn: (inv: Invitation) => call(orgAdmin().invitations.revoke({ ...orgRef, invitationId: inv.id })),
@@ -58,8 +59,6 @@ export function InvitationTable({
   return (
     <div className="stack">
       <ErrorMessage error={resend.error ?? copy.error} />
-      {link && <CopyLink url={link.url} label={`Invitation link for ${link.email}`} />}
-      {link?.replaced && <p className="muted">This new link replaces the one sent before, which no longer works.</p>}
       <table className="simple" aria-label={`${status} invitations`}>
         <thead>
           <tr>

@@ -1,0 +1,93 @@
+/** Windowed reads of a cached member list: search, role filter, sort, direction and offset. */
+import { describe, expect, it } from 'vitest'
+import { applyUpdates } from '../../src/main/services/cache'
+import { MemberIndex, memberIndex } from '../../src/main/services/member-index'
+import type { Member } from '../../src/shared/api'
+import { memberQuerySchema, type MemberQuery } from '../../src/shared/ipc'
+
+const ROLES = ['member', 'member', 'billing_admin', 'owner'] as const
+const member = (i: number): Member => ({
+  userId: `u${i}`,
+  email: `user${String(i).padStart(4, '0')}@big.test`,
+  // Names out of allocation order, so sorting has work to do.
+  displayName: `${['Zoe', 'Ada', 'Max', 'Bea'][i % 4]} ${String(999 - i).padStart(4, '0')}`,
+  role: ROLES[i % 4]!,
+  joinedAt: new Date(Date.UTC(2026, 0, 1) + ((i * 7919) % 1000) * 86_400_000).toISOString(),
+  updatedAt: '2026-01-01T00:00:00.000Z',
+  workspaceCount: i % 5,
+})
+const members = Array.from({ length: 1000 }, (_, i) => member(i))
+const query = (q: Partial<MemberQuery>) => memberQuerySchema.parse(q)
+const ids = (ms: Member[]) => ms.map((m) => m.userId)
+
+/** The same answer computed the slow, obvious way. */
+function expected(q: MemberQuery): Member[] {
+  const needle = q.q.trim().toLowerCase()
+  const key = (m: Member) =>
+    ({ name: [m.displayName.toLowerCase()], email: [m.email], role: [['owner', 'billing_admin', 'member'].indexOf(m.role), m.displayName.toLowerCase()], joined: [m.joinedAt], workspaces: [m.workspaceCount, m.displayName.toLowerCase()] })[q.sort]
+  const cmp = (a: Member, b: Member) => {
+    const [x, y] = [key(a), key(b)]
+    for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return x[i]! < y[i]! ? -1 : 1
+    return 0
+  }
+  const out = members
+    .filter((m) => (!q.role || m.role === q.role) && `${m.displayName}\n${m.email}`.toLowerCase().includes(needle))
+    .sort(cmp)
+  return q.desc ? out.reverse() : out
+}
+
+describe('MemberIndex', () => {
+  const index = new MemberIndex(members)
+
+  it.each([
+    { sort: 'name' },
+    { sort: 'email', desc: true },
+    { sort: 'role', q: 'ADA' },
+    { sort: 'joined', role: 'owner' },
+    { sort: 'workspaces', desc: true, q: '@big', role: 'billing_admin' },
+    { q: '  user01 ' },
+  ] as Partial<MemberQuery>[])('returns the right window for %o at every offset', (q) => {
+    const all = expected(query(q))
+    for (const offset of [0, 37, all.length - 5]) {
+      const w = index.window(query({ ...q, offset: Math.max(0, offset), limit: 50 }))
+      expect(w.matched).toBe(all.length)
+      expect(ids(w.members)).toEqual(ids(all.slice(Math.max(0, offset), Math.max(0, offset) + 50)))
+    }
+  })
+
+  it('answers the same query twice the same way (the cached matches), and a different one differently', () => {
+    const a = index.window(query({ q: 'zoe', limit: 1000 }))
+    expect(index.window(query({ q: 'zoe', limit: 1000 }))).toEqual(a)
+    expect(index.window(query({ q: 'zoe', role: 'owner', limit: 1000 })).matched).toBe(0) // every Zoe is a Member
+    expect(a.matched).toBe(250)
+  })
+
+  it('picks members by email in any case, and nothing for unknown addresses', () => {
+    const w = index.window(query({ emails: ['USER0005@big.test', 'nobody@big.test', 'user0007@big.test'], limit: 10 }))
+    expect(ids(w.members).sort()).toEqual(['u5', 'u7'])
+    expect(index.window(query({ emails: [], limit: 10 })).matched).toBe(0)
+  })
+
+  it('an index derived from the previous list after a few updates answers like one built afresh', () => {
+    const next = applyUpdates(
+      members,
+      new Map<string, Member | null>([
+        ['u3', null],
+        ['u10', { ...member(10), displayName: 'Aaron First' }],
+        ['u500', { ...member(500), role: 'owner' }],
+        ['u2000', { ...member(2000), displayName: 'Zed Last' }],
+      ]),
+    )
+    memberIndex(members)
+    const derived = memberIndex(next, members)
+    const fresh = new MemberIndex(next)
+    for (const q of [{}, { q: 'zed' }, { role: 'owner' }, { sort: 'email', desc: true }] as Partial<MemberQuery>[]) {
+      expect(derived.window(query({ ...q, limit: 1000 }))).toEqual(fresh.window(query({ ...q, limit: 1000 })))
+    }
+    expect(derived.window(query({ limit: 1 })).members[0]!.displayName).toBe('Aaron First')
+  })
+
+  it('past the end returns no rows but still the count', () => {
+    expect(index.window(query({ offset: 5000 }))).toEqual({ members: [], matched: 1000 })
+  })
+})
