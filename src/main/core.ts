@@ -8,6 +8,7 @@ import { createRouter, type Router, type SenderInfo } from './ipc/router'
 import { AccountService } from './services/accounts'
 import type { FetchLike } from './services/api-client'
 import { CacheService } from './services/cache'
+import { InboxActions } from './services/inbox'
 import { OrgActions } from './services/org-actions'
 import type { SecretBox } from './services/secret-box'
 import { EncryptedStore } from './services/store'
@@ -59,6 +60,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     maxSyncBytes: opts.maxSyncBytes,
   })
   const actions = new OrgActions({ accounts, sync })
-  const router = createRouter({ accounts, sync, actions, isTrustedSender: opts.isTrustedSender })
+  const inbox = new InboxActions({ accounts, sync })
+  const router = createRouter({ accounts, sync, actions, inbox, isTrustedSender: opts.isTrustedSender })
   return { router, events, accounts, sync, store }
 }

@@ -4,6 +4,7 @@ import { routes } from '../shared/api'
 import { installErrorHandling, Router } from './http'
 import { openApiDocument } from './openapi'
 import { registerRoutes } from './routes'
+import { registerVerifyPage } from './routes/account'
 import { LoginLimiter } from './services/auth'
 import type { Ctx } from './services/context'
 
@@ -14,6 +15,7 @@ export function buildApp(ctx: Ctx, opts: { logger?: boolean } = {}): FastifyInst
   installErrorHandling(app)
   const router = new Router(app, ctx)
   registerRoutes(router, ctx, new LoginLimiter(ctx))
+  registerVerifyPage(app, ctx)
   const doc = openApiDocument(router.routes)
   app.get(routes.openapi(), async () => doc)
   return app

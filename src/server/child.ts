@@ -4,6 +4,7 @@
  * start, ready and stop cross the boundary; the app then talks HTTP on loopback as to any
  * server.
  */
+import { dirname, join } from 'node:path'
 import { startServer, type RunningServer } from './index'
 
 export type ToServer = { type: 'start'; dataDir: string; port: number } | { type: 'stop' }
@@ -22,7 +23,9 @@ const onMessage = (cb: (msg: ToServer) => void) =>
 let server: RunningServer | null = null
 onMessage((msg) => {
   if (msg.type === 'start') {
-    startServer({ dataDir: msg.dataDir, seed: true, port: msg.port }).then(
+    // No mail server needed: the demo's email lands as .eml files beside its data (README: "Reading the demo's email").
+    const mail = { dir: join(dirname(msg.dataDir), 'demo-mail') }
+    startServer({ dataDir: msg.dataDir, seed: true, port: msg.port, mail, dnsServer: process.env.DNS_SERVER }).then(
       (s) => {
         server = s
         send({ type: 'ready', url: s.url })

@@ -22,7 +22,7 @@ export interface RouteSpec<P extends Schema | undefined, Q extends Schema | unde
   tag: string
   /** false: public route (login, refresh, invitation preview/accept). */
   auth?: boolean
-  /** Counts attempts (LoginLimiter) and may answer 429. */
+  /** Counts attempts in `rate_limits` (LoginLimiter, services/rate-limit.ts) and may answer 429. */
   rateLimited?: boolean
   params?: P
   query?: Q

@@ -4,7 +4,11 @@ import { buildApp } from './app'
 import { systemClock, type Clock } from './clock'
 import { openDatabase, type Db } from './db/client'
 import { isEmpty, seedDemo } from './seed'
-import type { ServerConfig } from './services/context'
+import type { Ctx, ServerConfig } from './services/context'
+import { systemDns, type DnsResolver } from './services/dns'
+import { folderMailer, smtpMailer, type Mailer } from './services/mailer'
+import { deliverDue } from './services/outbox'
+import { queueReminders } from './services/invitations'
 
 export { ManualClock, systemClock, type Clock } from './clock'
 export { addMember, bulkMembers, createOrg, createUser } from './provision'
@@ -27,6 +31,13 @@ export interface ServerOptions {
   /** Base URL for invitation links (default: the listening URL). */
   publicUrl?: string
   rateLimit?: Partial<ServerConfig['rateLimit']>
+  /** Where email goes: an SMTP URL (nodemailer), a folder of .eml files, or a Mailer; none: it waits in the outbox. */
+  mail?: { smtpUrl?: string; dir?: string; from?: string; mailer?: Mailer }
+  /** How often the outbox is delivered and reminders are queued; 0: only when `mailTick()` is called (tests). */
+  mailIntervalMs?: number
+  /** The DNS server (host or host:port) domain verification asks; default: the system's. */
+  dnsServer?: string
+  dns?: DnsResolver
 }
 
 export interface RunningServer {
@@ -34,7 +45,20 @@ export interface RunningServer {
   clock: Clock
   db: Db
   app: FastifyInstance
+  ctx: Ctx
+  /** Queues due reminders, then delivers due email once. */
+  mailTick(): Promise<{ sent: number; failed: number }>
   close(): Promise<void>
+}
+
+const DEFAULT_FROM = 'Org Admin <no-reply@org-admin.invalid>'
+
+function mailerFor(mail: ServerOptions['mail'] = {}): Mailer | null {
+  const from = mail.from ?? DEFAULT_FROM
+  if (mail.mailer) return mail.mailer
+  if (mail.smtpUrl) return smtpMailer(mail.smtpUrl, from)
+  if (mail.dir) return folderMailer(mail.dir, from)
+  return null
 }
 
 export async function startServer(opts: ServerOptions = {}): Promise<RunningServer> {
@@ -48,20 +72,32 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
       publicUrl: opts.publicUrl ?? '',
       rateLimit: { windowMs: 15 * 60_000, maxFailuresPerAccount: 10, maxAttemptsPerIp: 100, ...opts.rateLimit },
     }
-    const app = buildApp({ db: database.db, clock, config }, { logger: opts.logger })
+    const ctx: Ctx = { db: database.db, clock, config, mailer: mailerFor(opts.mail), dns: opts.dns ?? systemDns(opts.dnsServer) }
+    const app = buildApp(ctx, { logger: opts.logger })
     const address = await app.listen({ host: opts.host ?? '127.0.0.1', port: opts.port ?? 0 })
     const url = address.replace('[::1]', 'localhost')
     // Links must name the address people reach; known only once listening.
     config.publicUrl ||= url
     let closing: Promise<void> | null = null
+    const mailTick = async () => (await queueReminders(ctx), deliverDue(ctx))
+    let ticking: Promise<unknown> = Promise.resolve()
+    const interval = opts.mailIntervalMs ?? 2_000
+    // One round at a time; a failed round is logged and the next one retries.
+    const timer = interval > 0 && ctx.mailer
+      ? setInterval(() => (ticking = ticking.then(mailTick).catch((err) => app.log.error(err))), interval)
+      : null
     return {
       url,
       clock,
       db: database.db,
       app,
+      ctx,
+      mailTick,
       // Safe to call twice (a test may stop the server before its fixture does).
       close: () =>
         (closing ??= (async () => {
+          if (timer) clearInterval(timer)
+          await ticking
           await app.close()
           await database.close()
         })()),

@@ -66,7 +66,7 @@ export function openApiDocument(routes: RegisteredRoute[]) {
       version: '1.0.0',
       description:
         'Organizations, members, roles, invitations, trusted domains, workspaces, activity and billing. ' +
-        'Inviting an address in a trusted domain adds an existing account at once; other addresses get a 48-hour invitation.',
+        'Every invitation lasts 48 hours and is emailed; nobody joins without accepting. Trusted domains count once verified (DNS TXT) and only for verified addresses.',
       license: { name: 'Proprietary', identifier: 'LicenseRef-Proprietary' },
     },
     servers: [{ url: '/', description: 'The server that serves this document' }],

@@ -1,7 +1,7 @@
 /**
  * Creating users, organizations and memberships directly, for the demo seed, the
- * benchmark generator and test fixtures. The HTTP API has no "create organization"
- * or open sign-up: people arrive through invitations.
+ * benchmark generator and test fixtures. The HTTP API has no "create organization";
+ * people arrive through sign-up (unverified until they prove the address) or invitations.
  */
 import { eq, sql } from 'drizzle-orm'
 import { DEFAULT_MEMBER_LIMIT, type Role } from '../shared/roles'
@@ -20,12 +20,15 @@ export interface Handle {
 
 export async function createUser(
   h: Handle,
-  u: { email: string; displayName: string; password?: string; passwordHash?: string },
+  u: { email: string; displayName: string; password?: string; passwordHash?: string; emailVerified?: boolean },
 ): Promise<{ id: string; email: string; displayName: string }> {
   const passwordHash = u.passwordHash ?? (await hashPassword(u.password ?? newId()))
+  const now = h.clock.now()
+  // Provisioned by the operator, so the address counts as verified unless said otherwise.
+  const emailVerifiedAt = u.emailVerified === false ? null : now
   const [row] = await h.db
     .insert(users)
-    .values({ id: newId(), email: u.email.toLowerCase(), displayName: u.displayName, passwordHash, createdAt: h.clock.now() })
+    .values({ id: newId(), email: u.email.toLowerCase(), displayName: u.displayName, passwordHash, createdAt: now, emailVerifiedAt })
     .returning()
   return { id: row!.id, email: row!.email, displayName: row!.displayName }
 }

@@ -37,7 +37,7 @@ export async function seedDemo(h: Handle): Promise<void> {
     const at = h.clock.now()
     const made = await h.db
       .insert(users)
-      .values(Array.from({ length: count }, (_, i) => ({ id: newId(), createdAt: at, ...person(i, domain) })))
+      .values(Array.from({ length: count }, (_, i) => ({ id: newId(), createdAt: at, emailVerifiedAt: at, ...person(i, domain) })))
       .returning()
     await h.db.insert(memberships).values(
       made.map((u, i) => ({ orgId, userId: u.id, email: u.email, displayName: u.displayName, role: roleOf(i), joinedAt: new Date(at.getTime() - (count - i) * DAY), updatedAt: at })),
@@ -51,7 +51,9 @@ export async function seedDemo(h: Handle): Promise<void> {
   const acme = await createOrg(h, { name: 'Acme Corp', ownerUserId: dana.id })
   await addMember(h, { orgId: acme.id, userId: omar.id, role: 'owner' })
   const acmePeople = await populate(acme.id, 'acme.test', 90, (i) => (i % 30 === 7 ? 'billing_admin' : 'member'))
-  await h.db.insert(trustedDomains).values({ orgId: acme.id, domain: 'acme.test', addedBy: dana.id, createdAt: new Date(now.getTime() - 40 * DAY) })
+  // Seeded as approved by the server operator, so the demo's trusted domain has effect without DNS.
+  const domainAddedAt = new Date(now.getTime() - 40 * DAY)
+  await h.db.insert(trustedDomains).values({ orgId: acme.id, domain: 'acme.test', addedBy: dana.id, createdAt: domainAddedAt, verifiedAt: domainAddedAt, verifiedBy: 'operator' })
   for (const [first, last] of [['Nora', 'Lindqvist'], ['Pablo', 'Reyes'], ['Ines', 'Duarte'], ['Theo', 'Marsh']] as const) {
     await createUser(h, { email: `${first}.${last}@acme.test`.toLowerCase(), displayName: `${first} ${last}`, passwordHash })
   }

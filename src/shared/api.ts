@@ -33,6 +33,21 @@ export type TokenPair = z.infer<typeof tokenPairSchema>
 
 export const refreshRequestSchema = z.object({ refreshToken: z.string().min(1).max(512) })
 
+/** The signed-in person; domain rules only ever use a verified address. */
+export const meSchema = userSchema.extend({ emailVerified: z.boolean() })
+export type Me = z.infer<typeof meSchema>
+
+/** Self sign-up: the account starts unverified and a code and link go to the address. */
+export const registerRequestSchema = z
+  .object({
+    email: emailSchema,
+    displayName: z.string().trim().min(1).max(120),
+    password: z.string().min(8, 'Use at least 8 characters').max(1024),
+  })
+  .strict()
+export type RegisterRequest = z.infer<typeof registerRequestSchema>
+export const confirmEmailRequestSchema = z.object({ code: z.string().trim().regex(/^\d{6}$/, 'Enter the 6-digit code') }).strict()
+
 // ── Organizations ──────────────────────────────────────────────────────
 export const orgSummarySchema = z.object({
   id,
@@ -94,9 +109,13 @@ export type MemberPage = z.infer<typeof memberPageSchema>
 export const changeRoleRequestSchema = z.object({ role: roleSchema }).strict()
 
 // ── Invitations ────────────────────────────────────────────────────────
-export const INVITATION_STATUSES = ['pending', 'accepted', 'expired', 'revoked'] as const
+export const INVITATION_STATUSES = ['pending', 'accepted', 'declined', 'expired', 'revoked'] as const
 export const invitationStatusSchema = z.enum(INVITATION_STATUSES)
 export type InvitationStatus = z.infer<typeof invitationStatusSchema>
+
+export const DELIVERY_STATES = ['queued', 'sent', 'failed'] as const
+export const deliveryStateSchema = z.enum(DELIVERY_STATES)
+export type DeliveryState = z.infer<typeof deliveryStateSchema>
 
 export const invitationSchema = z.object({
   id,
@@ -108,8 +127,12 @@ export const invitationSchema = z.object({
   expiresAt: timestamp,
   acceptedAt: timestamp.nullable(),
   revokedAt: timestamp.nullable(),
-  /** The address is in one of the organization's trusted domains. */
+  /** The address is in one of the organization's verified domains. */
   trustedDomain: z.boolean(),
+  /** The invitation email: waiting in the outbox, delivered to the mail server, or its last attempt failed (retried). */
+  delivery: deliveryStateSchema,
+  /** Made by the domain's automatic-invitation mode rather than by a person. */
+  automatic: z.boolean(),
 })
 export type Invitation = z.infer<typeof invitationSchema>
 export const invitationListSchema = z.object({ items: z.array(invitationSchema) })
@@ -131,9 +154,8 @@ export const invitationLinkSchema = z.object({ invitationId: id, url: z.string()
 export type InvitationLink = z.infer<typeof invitationLinkSchema>
 
 export const createInvitationsResponseSchema = z.object({
+  /** Every accepted address gets a pending invitation and an email; nobody joins without accepting. */
   invited: z.array(z.object({ invitation: invitationSchema, link: invitationLinkSchema })),
-  /** Existing users in a trusted domain join at once, without an email round-trip. */
-  added: z.array(memberSchema),
   rejected: z.array(z.object({ email: z.string(), reason: inviteRejectionSchema, message: z.string() })),
 })
 export type CreateInvitationsResponse = z.infer<typeof createInvitationsResponseSchema>
@@ -161,13 +183,69 @@ export type AcceptInvitationRequest = z.infer<typeof acceptInvitationRequestSche
 export const acceptInvitationResponseSchema = z.object({ orgId: id, tokens: tokenPairSchema })
 
 // ── Trusted domains, discovery ─────────────────────────────────────────
-export const trustedDomainSchema = z.object({ domain: z.string(), createdAt: timestamp, addedBy: userSchema.nullable() })
+export const DOMAIN_STATUSES = ['pending', 'verified'] as const
+/** What a verified domain does for people with a verified address in it; every mode leaves them to accept. */
+export const ENROLLMENT_MODES = ['manual', 'automatic_invitation', 'automatic_suggestion'] as const
+export const enrollmentModeSchema = z.enum(ENROLLMENT_MODES)
+export type EnrollmentMode = z.infer<typeof enrollmentModeSchema>
+export const ENROLLMENT_LABELS: Record<EnrollmentMode, string> = {
+  manual: 'Manual invitation',
+  automatic_invitation: 'Automatic invitation',
+  automatic_suggestion: 'Automatic suggestion',
+}
+
+export const trustedDomainSchema = z.object({
+  domain: z.string(),
+  status: z.enum(DOMAIN_STATUSES),
+  createdAt: timestamp,
+  addedBy: userSchema.nullable(),
+  verifiedAt: timestamp.nullable(),
+  /** dns: the TXT record was found; operator: approved from the server CLI. */
+  verifiedBy: z.enum(['dns', 'operator']).nullable(),
+  /** The TXT record to create to prove the organization controls the domain. */
+  record: z.object({ type: z.literal('TXT'), name: z.string(), value: z.string() }),
+  enrollment: enrollmentModeSchema,
+})
 export type TrustedDomain = z.infer<typeof trustedDomainSchema>
 export const trustedDomainListSchema = z.object({ items: z.array(trustedDomainSchema) })
 export const addDomainRequestSchema = z.object({ domain: domainSchema }).strict()
+export const updateDomainRequestSchema = z.object({ enrollment: enrollmentModeSchema }).strict()
 
 export const discoverableQuerySchema = z.object({ q: z.string().trim().max(200).default('') })
-export const discoverableUsersSchema = z.object({ items: z.array(userSchema) })
+/** Name and email only: discovery never reveals more about people outside the organization. */
+export const discoverableUserSchema = z.object({ email: z.string(), displayName: z.string() })
+export const discoverableUsersSchema = z.object({ items: z.array(discoverableUserSchema) })
+
+// ── Inbox: what is addressed to the signed-in person ───────────────────
+export const inboxInvitationSchema = z.object({
+  id,
+  orgId: id,
+  orgName: z.string(),
+  role: roleSchema,
+  invitedBy: userSchema.nullable(),
+  expiresAt: timestamp,
+  automatic: z.boolean(),
+})
+export const inboxSuggestionSchema = z.object({
+  orgId: id,
+  orgName: z.string(),
+  domain: z.string(),
+  /** A request to join is waiting for an Owner. */
+  requested: z.boolean(),
+})
+export const inboxSchema = z.object({
+  /** Empty until the address is verified: nothing domain- or address-based reaches an unproven mailbox. */
+  emailVerified: z.boolean(),
+  invitations: z.array(inboxInvitationSchema),
+  suggestions: z.array(inboxSuggestionSchema),
+})
+export type Inbox = z.infer<typeof inboxSchema>
+export type InboxInvitation = z.infer<typeof inboxInvitationSchema>
+export type InboxSuggestion = z.infer<typeof inboxSuggestionSchema>
+
+export const joinRequestSchema = z.object({ id, user: userSchema, domain: z.string(), createdAt: timestamp })
+export type JoinRequest = z.infer<typeof joinRequestSchema>
+export const joinRequestListSchema = z.object({ items: z.array(joinRequestSchema) })
 
 // ── Workspaces ─────────────────────────────────────────────────────────
 export const WORKSPACE_ROLES = ['admin', 'editor', 'viewer'] as const
@@ -196,6 +274,12 @@ export const ACTIVITY_ACTIONS = [
   'invitation.accepted',
   'domain.added',
   'domain.removed',
+  'domain.verified',
+  'domain.enrollment_changed',
+  'invitation.declined',
+  'join_request.created',
+  'join_request.approved',
+  'join_request.declined',
 ] as const
 export const activityEventSchema = z.object({
   id,
@@ -254,11 +338,25 @@ export const routes = {
   acceptInvitation: (token: string) => `/v1/invitations/${e(token)}/accept`,
   domains: (orgId: string) => `/v1/orgs/${e(orgId)}/trusted-domains`,
   domain: (orgId: string, domain: string) => `/v1/orgs/${e(orgId)}/trusted-domains/${e(domain)}`,
+  verifyDomain: (orgId: string, domain: string) => `/v1/orgs/${e(orgId)}/trusted-domains/${e(domain)}/verify`,
   discoverable: (orgId: string) => `/v1/orgs/${e(orgId)}/discoverable-users`,
+  joinRequests: (orgId: string) => `/v1/orgs/${e(orgId)}/join-requests`,
+  approveJoinRequest: (orgId: string, reqId: string) => `/v1/orgs/${e(orgId)}/join-requests/${e(reqId)}/approve`,
+  declineJoinRequest: (orgId: string, reqId: string) => `/v1/orgs/${e(orgId)}/join-requests/${e(reqId)}/decline`,
+  register: () => '/v1/auth/register',
+  emailVerification: () => '/v1/me/email-verification',
+  confirmEmail: () => '/v1/me/email-verification/confirm',
+  inbox: () => '/v1/me/inbox',
+  acceptMine: (invId: string) => `/v1/me/invitations/${e(invId)}/accept`,
+  declineMine: (invId: string) => `/v1/me/invitations/${e(invId)}/decline`,
+  requestToJoin: (orgId: string) => `/v1/me/suggestions/${e(orgId)}/request`,
   workspaces: (orgId: string) => `/v1/orgs/${e(orgId)}/workspaces`,
   activity: (orgId: string) => `/v1/orgs/${e(orgId)}/activity`,
   billing: (orgId: string) => `/v1/orgs/${e(orgId)}/billing`,
 } as const
+
+/** Opened from the verification email in a browser (an HTML page, not part of /v1): one button, so link scanners verify nothing. */
+export const VERIFY_EMAIL_PAGE = '/verify-email'
 
 /** Accept links look like `<server>/invite#<token>`; the app and the server both parse them. */
 export function invitationUrl(baseUrl: string, token: string): string {

@@ -10,6 +10,10 @@ import {
   createInvitationsResponseSchema,
   discoverableUsersSchema,
   domainSchema,
+  emailSchema,
+  meSchema,
+  enrollmentModeSchema,
+  inboxSchema,
   invitationLinkSchema,
   invitationListSchema,
   invitationPreviewSchema,
@@ -17,6 +21,7 @@ import {
   orgDetailSchema,
   orgSummarySchema,
   trustedDomainListSchema,
+  trustedDomainSchema,
   updateOrgRequestSchema,
   workspaceListSchema,
 } from './api'
@@ -132,6 +137,13 @@ export const channels = {
       .strict(),
     accountSummarySchema,
   ),
+  /** Sign up on a server: the account starts unverified; the server emails a code to the address. */
+  'accounts.register': channel(
+    z.object({ baseUrl: backendUrl, email: emailSchema, displayName: z.string().trim().min(1).max(120), password: z.string().min(8).max(1024), allowInsecureHttp }).strict(),
+    accountSummarySchema,
+  ),
+  'accounts.verifyEmail': channel(z.object({ ...scope, code: z.string().trim().regex(/^\d{6}$/) }).strict(), meSchema),
+  'accounts.resendVerification': channel(z.object(scope).strict(), z.object({ ok: z.literal(true) })),
   /** The server to propose when adding an account: the one in use (embedded demo), else the last added. */
   'accounts.suggestServer': channel(z.object({}).strict(), z.object({ url: z.string().nullable() })),
   'accounts.rename': channel(z.object({ ...scope, name: accountNameSchema }).strict(), accountSummarySchema),
@@ -174,9 +186,18 @@ export const channels = {
   ),
 
   'domains.list': channel(z.object(orgScope).strict(), cached(trustedDomainListSchema)),
-  'domains.add': channel(z.object({ ...orgScope, domain: domainSchema }).strict(), z.object({ ok: z.literal(true) })),
+  'domains.add': channel(z.object({ ...orgScope, domain: domainSchema }).strict(), trustedDomainSchema),
   'domains.remove': channel(z.object({ ...orgScope, domain: domainSchema }).strict(), z.object({ ok: z.literal(true) })),
+  /** Look the TXT record up now; a failure's message carries the resolver's answer. */
+  'domains.verify': channel(z.object({ ...orgScope, domain: domainSchema }).strict(), trustedDomainSchema),
+  'domains.setEnrollment': channel(z.object({ ...orgScope, domain: domainSchema, enrollment: enrollmentModeSchema }).strict(), trustedDomainSchema),
   'users.discover': channel(z.object({ ...orgScope, q: z.string().max(200) }).strict(), discoverableUsersSchema),
+
+  /** What is addressed to the signed-in person of one account: invitations and suggested organizations. */
+  'inbox.list': channel(z.object(scope).strict(), inboxSchema),
+  'inbox.accept': channel(z.object({ ...scope, invitationId: id }).strict(), z.object({ orgId: id })),
+  'inbox.decline': channel(z.object({ ...scope, invitationId: id }).strict(), z.object({ ok: z.literal(true) })),
+  'inbox.requestToJoin': channel(z.object(orgScope).strict(), z.object({ ok: z.literal(true) })),
 
   'workspaces.list': channel(z.object(orgScope).strict(), cached(workspaceListSchema)),
   /** The first page is cached like the rest (readable offline); later pages come from the server. */

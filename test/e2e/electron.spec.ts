@@ -58,7 +58,7 @@ test.describe('Electron app', () => {
       expect(isolation.require).toBe('undefined')
       expect(isolation.process).toBe('undefined')
       expect(isolation.groups).toEqual(
-        ['accounts', 'activity', 'billing', 'domains', 'invitations', 'members', 'on', 'orgs', 'users', 'workspaces'].sort(),
+        ['accounts', 'activity', 'billing', 'domains', 'inbox', 'invitations', 'members', 'on', 'orgs', 'users', 'workspaces'].sort(),
       )
 
       expect(await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows().length)).toBe(1)

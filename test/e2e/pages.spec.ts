@@ -8,17 +8,17 @@ const nav = (app: Page, page: string) => app.getByRole('button', { name: page, e
 
 test('trusted domains: an Owner adds and removes one, and the activity log tells', async ({ app }) => {
   await nav(app, 'Trusted domains')
-  await expect(app.getByRole('row', { name: 'acme.test' })).toBeVisible()
+  await expect(app.getByRole('article', { name: 'acme.test' })).toBeVisible()
   await app.getByLabel('Domain', { exact: true }).fill('not a domain')
   await expect(app.getByText('Enter a domain such as example.com')).toBeVisible()
   await app.getByLabel('Domain', { exact: true }).fill('Partners.Example')
   await app.getByRole('button', { name: 'Add domain' }).click()
-  await expect(app.getByRole('row', { name: 'partners.example' })).toBeVisible()
+  await expect(app.getByRole('article', { name: 'partners.example' })).toBeVisible()
   await screenshot(app, 'domains')
 
   await app.getByRole('button', { name: 'Remove partners.example' }).click()
   await app.getByRole('dialog', { name: 'Remove partners.example?' }).getByRole('button', { name: 'Remove' }).click()
-  await expect(app.getByRole('row', { name: 'partners.example' })).toHaveCount(0)
+  await expect(app.getByRole('article', { name: 'partners.example' })).toHaveCount(0)
 
   await nav(app, 'Activity')
   const log = app.getByRole('list', { name: 'Activity' })

@@ -20,16 +20,16 @@ afterAll(() => server.close())
 
 describe('organization pages', () => {
   it('adds, lists and removes trusted domains, and validates them', async () => {
-    expect((await api.call('POST', routes.domains(acme), { token: dana, body: { domain: 'Example.ORG' } })).status).toBe(201)
-    const dup = await api.call('POST', routes.domains(acme), { token: dana, body: { domain: 'example.org' } })
+    expect((await api.call('POST', routes.domains(acme), { token: dana, body: { domain: 'Widgets.TEST' } })).status).toBe(201)
+    const dup = await api.call('POST', routes.domains(acme), { token: dana, body: { domain: 'widgets.test' } })
     expect(dup.status).toBe(409)
     const bad = await api.call('POST', routes.domains(acme), { token: dana, body: { domain: 'not a domain' } })
     expect(bad.status).toBe(400)
     expect(bad.body.error.message).toContain('Enter a domain')
     const listed = await api.call('GET', routes.domains(acme), { token: dana })
-    expect(listed.body.items.map((d: { domain: string }) => d.domain)).toEqual(['acme.test', 'example.org'])
-    expect((await api.call('DELETE', routes.domain(acme, 'example.org'), { token: dana })).status).toBe(200)
-    expect((await api.call('DELETE', routes.domain(acme, 'example.org'), { token: dana })).status).toBe(404)
+    expect(listed.body.items.map((d: { domain: string; status: string }) => [d.domain, d.status])).toEqual([['acme.test', 'verified'], ['widgets.test', 'pending']])
+    expect((await api.call('DELETE', routes.domain(acme, 'widgets.test'), { token: dana })).status).toBe(200)
+    expect((await api.call('DELETE', routes.domain(acme, 'widgets.test'), { token: dana })).status).toBe(404)
   })
 
   it('suggests only non-members of trusted domains', async () => {

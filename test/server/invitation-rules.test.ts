@@ -223,19 +223,3 @@ describe('accepting with an existing account checks its password like sign-in do
     }
   })
 })
-
-describe('trusted domains', () => {
-  it('adds existing users of a trusted domain at once and marks other invitations', async () => {
-    const { orgId, token } = await ownOrg()
-    await createUser(server, { email: 'known@trusted.test', displayName: 'Known Person', password: 'known-password' })
-    expect((await api.call('POST', routes.domains(orgId), { token, body: { domain: 'trusted.test' } })).status).toBe(201)
-    const found = await api.call('GET', `${routes.discoverable(orgId)}?q=known`, { token })
-    expect(found.body.items.map((u: { email: string }) => u.email)).toEqual(['known@trusted.test'])
-
-    const r = createInvitationsResponseSchema.parse((await invite(token, orgId, ['known@trusted.test', 'unknown@trusted.test', 'x@other.test'])).body)
-    expect(r.added.map((m) => [m.email, m.role])).toEqual([['known@trusted.test', 'member']])
-    expect(r.invited.map((i) => [i.invitation.email, i.invitation.trustedDomain])).toEqual([['unknown@trusted.test', true], ['x@other.test', false]])
-    // Now a member, so no longer discoverable.
-    expect((await api.call('GET', `${routes.discoverable(orgId)}?q=known`, { token })).body.items).toEqual([])
-  })
-})

@@ -14,7 +14,7 @@ export const usePostgres = () => process.env.ORG_TEST_DB === 'postgres' && !!pro
 export async function startTestServer(opts: Partial<ServerOptions> = {}): Promise<TestServer> {
   const clock = opts.clock instanceof ManualClock ? opts.clock : new ManualClock()
   if (!usePostgres()) {
-    return (await startServer({ ...opts, clock, port: 0 })) as TestServer
+    return (await startServer({ mailIntervalMs: 0, ...opts, clock, port: 0 })) as TestServer
   }
   const admin = new URL(process.env.DATABASE_URL!)
   const name = `org_test_${randomBytes(6).toString('hex')}`
@@ -30,7 +30,7 @@ export async function startTestServer(opts: Partial<ServerOptions> = {}): Promis
   await run(`CREATE DATABASE ${name}`)
   const url = new URL(admin)
   url.pathname = `/${name}`
-  const server = await startServer({ ...opts, clock, port: 0, databaseUrl: url.toString() })
+  const server = await startServer({ mailIntervalMs: 0, ...opts, clock, port: 0, databaseUrl: url.toString() })
   return {
     ...server,
     clock,

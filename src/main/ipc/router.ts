@@ -8,6 +8,7 @@ import { z } from 'zod'
 import { AppError } from '../../shared/errors'
 import { channels, type ChannelName, type Channels, type IpcResult } from '../../shared/ipc'
 import type { AccountService } from '../services/accounts'
+import type { InboxActions } from '../services/inbox'
 import type { OrgActions } from '../services/org-actions'
 import type { SyncService } from '../services/sync'
 
@@ -18,6 +19,7 @@ export interface RouterDeps {
   accounts: AccountService
   sync: SyncService
   actions: OrgActions
+  inbox: InboxActions
   isTrustedSender(sender: SenderInfo): boolean
 }
 
@@ -30,10 +32,14 @@ type Handlers = { [C in ChannelName]: (req: z.output<Channels[C]['request']>) =>
 const MAX_MESSAGE = 2_000
 
 export function createRouter(deps: RouterDeps): Router {
-  const { accounts, sync, actions } = deps
+  const { accounts, sync, actions, inbox } = deps
   const handlers: Handlers = {
     'accounts.list': async () => accounts.list(),
     'accounts.add': (r) => accounts.add(r.baseUrl, r.email, r.password, r.allowInsecureHttp),
+    'accounts.register': (r) =>
+      accounts.register(r.baseUrl, { email: r.email, displayName: r.displayName, password: r.password }, r.allowInsecureHttp),
+    'accounts.verifyEmail': (r) => accounts.verifyEmail(r.accountId, r.code),
+    'accounts.resendVerification': (r) => accounts.resendVerification(r.accountId),
     'accounts.rename': (r) => accounts.rename(r.accountId, r.name),
     'accounts.suggestServer': async () => ({ url: accounts.suggestServer() }),
     'accounts.signIn': (r) => accounts.signIn(r.accountId, r.password),
@@ -64,7 +70,14 @@ export function createRouter(deps: RouterDeps): Router {
     'domains.list': (r) => sync.org(r.accountId, r.orgId, 'domains'),
     'domains.add': (r) => actions.addDomain(r.accountId, r.orgId, r.domain),
     'domains.remove': (r) => actions.removeDomain(r.accountId, r.orgId, r.domain),
+    'domains.verify': (r) => actions.verifyDomain(r.accountId, r.orgId, r.domain),
+    'domains.setEnrollment': (r) => actions.setEnrollment(r.accountId, r.orgId, r.domain, r.enrollment),
     'users.discover': (r) => actions.discover(r.accountId, r.orgId, r.q),
+
+    'inbox.list': (r) => inbox.list(r.accountId),
+    'inbox.accept': (r) => inbox.accept(r.accountId, r.invitationId),
+    'inbox.decline': (r) => inbox.decline(r.accountId, r.invitationId),
+    'inbox.requestToJoin': (r) => inbox.requestToJoin(r.accountId, r.orgId),
 
     'workspaces.list': (r) => sync.org(r.accountId, r.orgId, 'workspaces'),
     'activity.list': (r) => (r.cursor ? actions.activity(r.accountId, r.orgId, r.cursor) : sync.org(r.accountId, r.orgId, 'activity')),

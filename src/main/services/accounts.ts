@@ -10,7 +10,7 @@
  */
 import { randomUUID } from 'node:crypto'
 import { z } from 'zod'
-import { routes, tokenPairSchema, userSchema, type TokenPair } from '../../shared/api'
+import { meSchema, routes, tokenPairSchema, userSchema, type RegisterRequest, type TokenPair } from '../../shared/api'
 import { AppError } from '../../shared/errors'
 import type { AccountState, AccountSummary } from '../../shared/ipc'
 import { isInsecureRemote, serverLabel } from '../../shared/servers'
@@ -97,6 +97,20 @@ export class AccountService {
     assertTransport(baseUrl, allowInsecureHttp)
     const tokens = await this.anonymous(baseUrl).post(routes.login(), tokenPairSchema, { email, password })
     return this.adopt(baseUrl, tokens)
+  }
+
+  /** Self sign-up: the server answers with tokens, so the new account is kept like a login. */
+  async register(baseUrl: string, req: RegisterRequest, allowInsecureHttp = false): Promise<AccountSummary> {
+    assertTransport(baseUrl, allowInsecureHttp)
+    return this.adopt(baseUrl, await this.anonymous(baseUrl).post(routes.register(), tokenPairSchema, req))
+  }
+
+  verifyEmail(accountId: string, code: string) {
+    return this.client(accountId).post(routes.confirmEmail(), meSchema, { code })
+  }
+
+  resendVerification(accountId: string) {
+    return this.client(accountId).post(routes.emailVerification(), z.object({ ok: z.literal(true) }))
   }
 
   suggestServer(): string | null {

@@ -16,6 +16,8 @@ import {
   orgDetailSchema,
   parseInvitationUrl,
   routes,
+  trustedDomainSchema,
+  type EnrollmentMode,
   type ActivityPage,
   type UpdateOrgRequest,
 } from '../../shared/api'
@@ -92,8 +94,21 @@ export class OrgActions {
   }
 
   async addDomain(accountId: string, orgId: string, domain: string) {
-    const result = await this.client(accountId).post(routes.domains(orgId), done, { domain })
+    const result = await this.client(accountId).post(routes.domains(orgId), trustedDomainSchema, { domain })
     this.refresh(accountId, orgId, ['domains'])
+    return result
+  }
+
+  async verifyDomain(accountId: string, orgId: string, domain: string) {
+    const result = await this.client(accountId).post(routes.verifyDomain(orgId, domain), trustedDomainSchema)
+    this.refresh(accountId, orgId, ['domains'])
+    return result
+  }
+
+  async setEnrollment(accountId: string, orgId: string, domain: string, enrollment: EnrollmentMode) {
+    const result = await this.client(accountId).patch(routes.domain(orgId, domain), trustedDomainSchema, { enrollment })
+    // Automatic invitation may have invited people already in the domain.
+    this.refresh(accountId, orgId, ['domains', 'invitations', 'org'])
     return result
   }
 

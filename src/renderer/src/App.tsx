@@ -18,6 +18,7 @@ import { AccountsPage } from './pages/AccountsPage'
 import { ActivityPage } from './pages/ActivityPage'
 import { BillingPage } from './pages/BillingPage'
 import { DomainsPage } from './pages/DomainsPage'
+import { InboxPage } from './pages/InboxPage'
 import { InvitationsPage } from './pages/InvitationsPage'
 import { MembersPage } from './pages/MembersPage'
 import { OrganizationsPage } from './pages/OrganizationsPage'
@@ -96,6 +97,7 @@ function effectivePage(page: Page, selected: OrgEntry | null): Page {
 function renderPage(page: Page, selected: OrgEntry | null, loading: boolean) {
   if (page === 'organizations') return <OrganizationsPage />
   if (page === 'accounts') return <AccountsPage />
+  if (page === 'inbox') return <InboxPage />
   if (!selected) {
     return loading ? (
       <Skeleton label="Loading organizations" />

@@ -202,4 +202,66 @@ CREATE TABLE "server_secrets" (
 ALTER TABLE "invitations" ADD COLUMN "link_version" integer DEFAULT 0 NOT NULL;
 `,
   },
+  {
+    // Issue 9 (same change as the PostgreSQL 0004): proven domains, verified addresses, consent, the email outbox.
+    id: '0004_domains_consent_email',
+    sql: `
+ALTER TABLE "users" ADD COLUMN "email_verified_at" integer;
+ALTER TABLE "orgs" ADD COLUMN "domain_challenge" text;
+ALTER TABLE "trusted_domains" ADD COLUMN "verified_at" integer;
+ALTER TABLE "trusted_domains" ADD COLUMN "verified_by" text;
+ALTER TABLE "trusted_domains" ADD COLUMN "enrollment" text DEFAULT 'manual' NOT NULL;
+ALTER TABLE "invitations" ADD COLUMN "email_token_hash" text;
+ALTER TABLE "invitations" ADD COLUMN "automatic" integer DEFAULT false NOT NULL;
+ALTER TABLE "invitations" ADD COLUMN "delivery" text DEFAULT 'queued' NOT NULL;
+ALTER TABLE "invitations" ADD COLUMN "declined_at" integer;
+ALTER TABLE "invitations" ADD COLUMN "reminder_queued_at" integer;
+CREATE UNIQUE INDEX "invitations_email_token_hash_unique" ON "invitations" ("email_token_hash");
+CREATE TABLE "outbox" (
+	"id" text PRIMARY KEY NOT NULL,
+	"kind" text NOT NULL,
+	"to_email" text NOT NULL,
+	"subject" text NOT NULL,
+	"text_body" text NOT NULL,
+	"html_body" text NOT NULL,
+	"invitation_id" text,
+	"created_at" integer NOT NULL,
+	"attempts" integer DEFAULT 0 NOT NULL,
+	"next_attempt_at" integer NOT NULL,
+	"locked_until" integer,
+	"sent_at" integer,
+	"last_error" text,
+	FOREIGN KEY ("invitation_id") REFERENCES "invitations"("id") ON UPDATE no action ON DELETE set null
+);
+CREATE INDEX "outbox_due" ON "outbox" ("sent_at","next_attempt_at");
+CREATE TABLE "email_verifications" (
+	"id" text PRIMARY KEY NOT NULL,
+	"user_id" text NOT NULL,
+	"email" text NOT NULL,
+	"code_hash" text NOT NULL,
+	"link_token_hash" text NOT NULL,
+	"created_at" integer NOT NULL,
+	"expires_at" integer NOT NULL,
+	"attempts" integer DEFAULT 0 NOT NULL,
+	"used_at" integer,
+	FOREIGN KEY ("user_id") REFERENCES "users"("id") ON UPDATE no action ON DELETE cascade
+);
+CREATE UNIQUE INDEX "email_verifications_link_token_hash_unique" ON "email_verifications" ("link_token_hash");
+CREATE INDEX "email_verifications_user" ON "email_verifications" ("user_id");
+CREATE TABLE "join_requests" (
+	"id" text PRIMARY KEY NOT NULL,
+	"org_id" text NOT NULL,
+	"user_id" text NOT NULL,
+	"domain" text NOT NULL,
+	"created_at" integer NOT NULL,
+	"decided_at" integer,
+	"decision" text,
+	"decided_by" text,
+	FOREIGN KEY ("org_id") REFERENCES "orgs"("id") ON UPDATE no action ON DELETE cascade,
+	FOREIGN KEY ("user_id") REFERENCES "users"("id") ON UPDATE no action ON DELETE cascade,
+	FOREIGN KEY ("decided_by") REFERENCES "users"("id") ON UPDATE no action ON DELETE set null
+);
+CREATE INDEX "join_requests_org" ON "join_requests" ("org_id","decided_at");
+`,
+  },
 ]

@@ -199,4 +199,68 @@ CREATE TABLE "server_secrets" (
 ALTER TABLE "invitations" ADD COLUMN "link_version" integer DEFAULT 0 NOT NULL;
 `,
   },
+  {
+    // Issue 9: domains are proven before they count, email is delivered through an outbox,
+    // addresses are verified, and people join only by accepting. Existing addresses stay
+    // unverified: nothing proved them. Existing domains stay pending until verified.
+    id: '0004_domains_consent_email',
+    sql: `
+ALTER TABLE "users" ADD COLUMN "email_verified_at" timestamp with time zone;
+ALTER TABLE "orgs" ADD COLUMN "domain_challenge" text;
+ALTER TABLE "trusted_domains" ADD COLUMN "verified_at" timestamp with time zone;
+ALTER TABLE "trusted_domains" ADD COLUMN "verified_by" text;
+ALTER TABLE "trusted_domains" ADD COLUMN "enrollment" text DEFAULT 'manual' NOT NULL;
+ALTER TABLE "invitations" ADD COLUMN "email_token_hash" text;
+ALTER TABLE "invitations" ADD COLUMN "automatic" boolean DEFAULT false NOT NULL;
+ALTER TABLE "invitations" ADD COLUMN "delivery" text DEFAULT 'queued' NOT NULL;
+ALTER TABLE "invitations" ADD COLUMN "declined_at" timestamp with time zone;
+ALTER TABLE "invitations" ADD COLUMN "reminder_queued_at" timestamp with time zone;
+ALTER TABLE "invitations" ADD CONSTRAINT "invitations_email_token_hash_unique" UNIQUE("email_token_hash");
+CREATE TABLE "outbox" (
+	"id" text PRIMARY KEY NOT NULL,
+	"kind" text NOT NULL,
+	"to_email" text NOT NULL,
+	"subject" text NOT NULL,
+	"text_body" text NOT NULL,
+	"html_body" text NOT NULL,
+	"invitation_id" text,
+	"created_at" timestamp with time zone NOT NULL,
+	"attempts" integer DEFAULT 0 NOT NULL,
+	"next_attempt_at" timestamp with time zone NOT NULL,
+	"locked_until" timestamp with time zone,
+	"sent_at" timestamp with time zone,
+	"last_error" text
+);
+CREATE TABLE "email_verifications" (
+	"id" text PRIMARY KEY NOT NULL,
+	"user_id" text NOT NULL,
+	"email" text NOT NULL,
+	"code_hash" text NOT NULL,
+	"link_token_hash" text NOT NULL,
+	"created_at" timestamp with time zone NOT NULL,
+	"expires_at" timestamp with time zone NOT NULL,
+	"attempts" integer DEFAULT 0 NOT NULL,
+	"used_at" timestamp with time zone,
+	CONSTRAINT "email_verifications_link_token_hash_unique" UNIQUE("link_token_hash")
+);
+CREATE TABLE "join_requests" (
+	"id" text PRIMARY KEY NOT NULL,
+	"org_id" text NOT NULL,
+	"user_id" text NOT NULL,
+	"domain" text NOT NULL,
+	"created_at" timestamp with time zone NOT NULL,
+	"decided_at" timestamp with time zone,
+	"decision" text,
+	"decided_by" text
+);
+ALTER TABLE "outbox" ADD CONSTRAINT "outbox_invitation_id_invitations_id_fk" FOREIGN KEY ("invitation_id") REFERENCES "public"."invitations"("id") ON DELETE set null ON UPDATE no action;
+ALTER TABLE "email_verifications" ADD CONSTRAINT "email_verifications_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;
+ALTER TABLE "join_requests" ADD CONSTRAINT "join_requests_org_id_orgs_id_fk" FOREIGN KEY ("org_id") REFERENCES "public"."orgs"("id") ON DELETE cascade ON UPDATE no action;
+ALTER TABLE "join_requests" ADD CONSTRAINT "join_requests_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;
+ALTER TABLE "join_requests" ADD CONSTRAINT "join_requests_decided_by_users_id_fk" FOREIGN KEY ("decided_by") REFERENCES "public"."users"("id") ON DELETE set null ON UPDATE no action;
+CREATE INDEX "outbox_due" ON "outbox" USING btree ("sent_at","next_attempt_at");
+CREATE INDEX "email_verifications_user" ON "email_verifications" USING btree ("user_id");
+CREATE INDEX "join_requests_org" ON "join_requests" USING btree ("org_id","decided_at");
+`,
+  },
 ]

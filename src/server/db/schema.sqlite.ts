@@ -15,6 +15,8 @@ export const users = sqliteTable('users', {
   displayName: text('display_name').notNull(),
   passwordHash: text('password_hash').notNull(),
   createdAt: ts('created_at').notNull(),
+  /** Set once the person proved the mailbox; only verified addresses count for anything domain-based. */
+  emailVerifiedAt: ts('email_verified_at'),
 })
 
 export const orgs = sqliteTable('orgs', {
@@ -27,6 +29,8 @@ export const orgs = sqliteTable('orgs', {
   plan: text('plan').notNull().default('Team'),
   currency: text('currency').notNull().default('USD'),
   createdAt: ts('created_at').notNull(),
+  /** The value of the `_org-admin-challenge` TXT record that proves this organization controls a domain. */
+  domainChallenge: text('domain_challenge'),
 })
 
 export const memberships = sqliteTable(
@@ -86,12 +90,19 @@ export const invitations = sqliteTable(
     /** The token is derived from (id, linkVersion) with the server's link secret; resend bumps it. */
     linkVersion: integer('link_version').notNull().default(0),
     invitedBy: text('invited_by').references(() => users.id, { onDelete: 'set null' }),
+    /** sha256 of the token only the emailed link carries: accepting with it proves the mailbox. */
+    emailTokenHash: text('email_token_hash').unique(),
     trustedDomain: bool('trusted_domain').notNull(),
+    automatic: bool('automatic').notNull().default(false),
+    delivery: text('delivery', { enum: ['queued', 'sent', 'failed'] }).notNull().default('queued'),
     createdAt: ts('created_at').notNull(),
     expiresAt: ts('expires_at').notNull(),
     acceptedAt: ts('accepted_at'),
     revokedAt: ts('revoked_at'),
+    declinedAt: ts('declined_at'),
+    reminderQueuedAt: ts('reminder_queued_at'),
   },
+
   (t) => [index('invitations_org').on(t.orgId, t.createdAt)],
 )
 
@@ -102,7 +113,12 @@ export const trustedDomains = sqliteTable(
     domain: text('domain').notNull(),
     addedBy: text('added_by').references(() => users.id, { onDelete: 'set null' }),
     createdAt: ts('created_at').notNull(),
+    /** Pending until set: only verified domains have any effect. */
+    verifiedAt: ts('verified_at'),
+    verifiedBy: text('verified_by', { enum: ['dns', 'operator'] }),
+    enrollment: text('enrollment', { enum: ['manual', 'automatic_invitation', 'automatic_suggestion'] }).notNull().default('manual'),
   },
+
   (t) => [primaryKey({ columns: [t.orgId, t.domain] })],
 )
 
@@ -163,6 +179,62 @@ export const usage = sqliteTable(
     amountCents: integer('amount_cents').notNull(),
   },
   (t) => [primaryKey({ columns: [t.orgId, t.day] })],
+)
+
+/** Emails waiting for delivery, written in the transaction that caused them; a sender delivers and marks them. */
+export const outbox = sqliteTable(
+  'outbox',
+  {
+    id: text('id').primaryKey(),
+    kind: text('kind', { enum: ['invitation', 'reminder', 'verification'] }).notNull(),
+    toEmail: text('to_email').notNull(),
+    subject: text('subject').notNull(),
+    /** Bodies carry one-time links, so they are blanked once delivered. */
+    textBody: text('text_body').notNull(),
+    htmlBody: text('html_body').notNull(),
+    invitationId: text('invitation_id').references(() => invitations.id, { onDelete: 'set null' }),
+    createdAt: ts('created_at').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: ts('next_attempt_at').notNull(),
+    /** A sender claims a row until then, so two server processes never send it twice. */
+    lockedUntil: ts('locked_until'),
+    sentAt: ts('sent_at'),
+    lastError: text('last_error'),
+  },
+  (t) => [index('outbox_due').on(t.sentAt, t.nextAttemptAt)],
+)
+
+export const emailVerifications = sqliteTable(
+  'email_verifications',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    email: text('email').notNull(),
+    codeHash: text('code_hash').notNull(),
+    linkTokenHash: text('link_token_hash').notNull().unique(),
+    createdAt: ts('created_at').notNull(),
+    expiresAt: ts('expires_at').notNull(),
+    /** Wrong codes tried against this one; it dies at the limit. */
+    attempts: integer('attempts').notNull().default(0),
+    usedAt: ts('used_at'),
+  },
+  (t) => [index('email_verifications_user').on(t.userId)],
+)
+
+/** Automatic suggestion: a person asked to join; an Owner decides. */
+export const joinRequests = sqliteTable(
+  'join_requests',
+  {
+    id: text('id').primaryKey(),
+    orgId: text('org_id').notNull().references(() => orgs.id, { onDelete: 'cascade' }),
+    userId: text('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    domain: text('domain').notNull(),
+    createdAt: ts('created_at').notNull(),
+    decidedAt: ts('decided_at'),
+    decision: text('decision', { enum: ['approved', 'declined'] }),
+    decidedBy: text('decided_by').references(() => users.id, { onDelete: 'set null' }),
+  },
+  (t) => [index('join_requests_org').on(t.orgId, t.decidedAt)],
 )
 
 /** Attempt counters per key (account or IP), shared by every server process on the database. */

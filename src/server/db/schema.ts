@@ -39,6 +39,9 @@ export let refreshTokens: Tables['refreshTokens'] = unbound
 export let accessTokens: Tables['accessTokens'] = unbound
 export let invoices: Tables['invoices'] = unbound
 export let usage: Tables['usage'] = unbound
+export let outbox: Tables['outbox'] = unbound
+export let emailVerifications: Tables['emailVerifications'] = unbound
+export let joinRequests: Tables['joinRequests'] = unbound
 export let rateLimits: Tables['rateLimits'] = unbound
 export let serverSecrets: Tables['serverSecrets'] = unbound
 
@@ -50,7 +53,10 @@ export function bindTables(kind: StoreKind): void {
   if (bound) throw new Error(`This process already uses the ${bound} store; it cannot also open ${kind}`)
   // Same shapes (pinned below); the query builder takes either dialect's tables.
   const t = (kind === 'postgres' ? pg : sqlite) as unknown as Tables
-  ;({ users, orgs, memberships, workspaces, workspaceMembers, invitations, trustedDomains, activity, tokenFamilies, refreshTokens, accessTokens, invoices, usage, rateLimits, serverSecrets } = t)
+  ;({
+    users, orgs, memberships, workspaces, workspaceMembers, invitations, trustedDomains, activity, tokenFamilies, refreshTokens,
+    accessTokens, invoices, usage, outbox, emailVerifications, joinRequests, rateLimits, serverSecrets,
+  } = t)
   bound = kind
 }
 

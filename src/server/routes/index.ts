@@ -5,14 +5,10 @@ import {
   acceptInvitationResponseSchema,
   activityPageSchema,
   activityQuerySchema,
-  addDomainRequestSchema,
   billingSummarySchema,
   changeRoleRequestSchema,
   createInvitationsRequestSchema,
   createInvitationsResponseSchema,
-  discoverableQuerySchema,
-  discoverableUsersSchema,
-  domainSchema,
   invitationLinkSchema,
   invitationListSchema,
   invitationPreviewSchema,
@@ -25,9 +21,7 @@ import {
   refreshRequestSchema,
   routes,
   tokenPairSchema,
-  trustedDomainListSchema,
   updateOrgRequestSchema,
-  userSchema,
   workspaceListSchema,
 } from '../../shared/api'
 import type { Router } from '../http'
@@ -35,7 +29,6 @@ import { listActivity } from '../services/activity'
 import { login, logout, refresh, type LoginLimiter } from '../services/auth'
 import { billingSummary } from '../services/billing'
 import type { Ctx } from '../services/context'
-import { addDomain, discoverUsers, listDomains, removeDomain } from '../services/domains'
 import {
   acceptInvitation,
   createInvitations,
@@ -49,15 +42,16 @@ import { changeRole, listMembers, membersVersion, removeMember } from '../servic
 import { getOrg, leaveOrg, listMyOrgs, updateOrg } from '../services/orgs'
 import { listWorkspaces } from '../services/workspaces'
 import { createHash } from 'node:crypto'
+import { registerAccount } from './account'
+import { registerDomains } from './domains'
+import { registerInbox } from './inbox'
+import { registerJoinRequests } from './join-requests'
 
-/** Fastify pattern from a shared route builder: routes.member(':orgId', ':userId') → /v1/orgs/:orgId/members/:userId */
-const path = (built: string) => decodeURIComponent(built)
-const id = z.string().min(1).max(64)
-const org = z.object({ orgId: id })
+import { id, okSchema, org, path } from './params'
 const orgUser = z.object({ orgId: id, userId: id })
 const orgInv = z.object({ orgId: id, invId: id })
 const token = z.object({ token: z.string().min(16).max(256) })
-const ok = z.object({ ok: z.literal(true) })
+const ok = okSchema
 
 export function registerRoutes(r: Router, ctx: Ctx, limiter: LoginLimiter): void {
   // ── Auth
@@ -75,7 +69,6 @@ export function registerRoutes(r: Router, ctx: Ctx, limiter: LoginLimiter): void
     method: 'POST', url: path(routes.logout()), tag: 'auth', summary: 'End this session (the whole token family)',
     handler: async ({ req }) => void (await logout(ctx, req.headers.authorization!.slice('Bearer '.length))),
   })
-  r.route({ method: 'GET', url: path(routes.me()), tag: 'auth', summary: 'The signed-in user', response: userSchema, handler: async ({ user }) => user })
 
   // ── Organizations
   r.route({
@@ -130,7 +123,7 @@ export function registerRoutes(r: Router, ctx: Ctx, limiter: LoginLimiter): void
   })
   r.route({
     method: 'POST', url: path(routes.invitations(':orgId')), tag: 'invitations', status: 201,
-    summary: 'Invite one or more emails with one role; each address is invited, added at once (trusted domain) or rejected with a reason',
+    summary: 'Invite one or more emails with one role; each address gets a pending, emailed invitation or is rejected with a reason',
     params: org, body: createInvitationsRequestSchema, response: createInvitationsResponseSchema,
     handler: ({ user, params, body }) => createInvitations(ctx, user.id, params.orgId, body),
   })
@@ -161,28 +154,10 @@ export function registerRoutes(r: Router, ctx: Ctx, limiter: LoginLimiter): void
     handler: ({ params, body, req }) => acceptInvitation(ctx, limiter, params.token, body, req.ip),
   })
 
-  // ── Trusted domains and discovery
-  r.route({
-    method: 'GET', url: path(routes.domains(':orgId')), tag: 'domains', summary: 'Trusted email domains',
-    params: org, response: trustedDomainListSchema,
-    handler: async ({ user, params }) => ({ items: await listDomains(ctx, user.id, params.orgId) }),
-  })
-  r.route({
-    method: 'POST', url: path(routes.domains(':orgId')), tag: 'domains', summary: 'Add a trusted domain (Owner)', status: 201,
-    params: org, body: addDomainRequestSchema, response: ok,
-    handler: async ({ user, params, body }) => (await addDomain(ctx, user.id, params.orgId, body.domain), { ok: true as const }),
-  })
-  r.route({
-    method: 'DELETE', url: path(routes.domain(':orgId', ':domain')), tag: 'domains', summary: 'Remove a trusted domain (Owner)',
-    params: z.object({ orgId: id, domain: domainSchema }), response: ok,
-    handler: async ({ user, params }) => (await removeDomain(ctx, user.id, params.orgId, params.domain), { ok: true as const }),
-  })
-  r.route({
-    method: 'GET', url: path(routes.discoverable(':orgId')), tag: 'domains',
-    summary: 'Users in a trusted domain who are not members yet, for invite suggestions',
-    params: org, query: discoverableQuerySchema, response: discoverableUsersSchema,
-    handler: async ({ user, params, query }) => ({ items: await discoverUsers(ctx, user.id, params.orgId, query.q) }),
-  })
+  registerDomains(r, ctx)
+  registerJoinRequests(r, ctx)
+  registerInbox(r, ctx)
+  registerAccount(r, ctx)
 
   // ── Workspaces, activity, billing
   r.route({

@@ -17,6 +17,7 @@ import { accessTokens, memberships, orgs, rateLimits, refreshTokens, tokenFamili
 import type { KnownAccess } from './access'
 import type { Ctx } from './context'
 import { hashPassword, newId, newToken, sha256, verifyPassword } from './crypto'
+import { countHit, retryAfterSeconds } from './rate-limit'
 
 export const toUser = (u: { id: string; email: string; displayName: string }): User => ({
   id: u.id,
@@ -34,14 +35,13 @@ export class LoginLimiter {
   constructor(private readonly ctx: Pick<Ctx, 'db' | 'clock' | 'config'>) {}
 
   async check(email: string, ip: string): Promise<void> {
-    const { maxFailuresPerAccount, maxAttemptsPerIp } = this.ctx.config.rateLimit
-    const [account, byIp] = await Promise.all([this.hit(`acct:${email}`), this.hit(`ip:${ip}`)])
+    const { maxFailuresPerAccount, maxAttemptsPerIp, windowMs } = this.ctx.config.rateLimit
+    const [account, byIp] = await Promise.all([countHit(this.ctx, `acct:${email}`, windowMs), countHit(this.ctx, `ip:${ip}`, windowMs)])
     const full = account.hits > maxFailuresPerAccount ? account : byIp.hits > maxAttemptsPerIp ? byIp : null
     if (full) {
-      const retryAfterMs = full.windowStart.getTime() + this.ctx.config.rateLimit.windowMs - this.ctx.clock.now().getTime()
-      const retryAfterSeconds = Math.max(1, Math.ceil(retryAfterMs / 1000))
-      throw new AppError('rate_limited', `Too many sign-in attempts. Try again in ${retryAfterSeconds} s.`, {
-        retryAfterSeconds,
+      const retryAfter = retryAfterSeconds(this.ctx, full.windowStart, windowMs)
+      throw new AppError('rate_limited', `Too many sign-in attempts. Try again in ${retryAfter} s.`, {
+        retryAfterSeconds: retryAfter,
         scope: full === account ? 'account' : 'ip',
       })
     }
@@ -49,24 +49,6 @@ export class LoginLimiter {
 
   async attempt(email: string, _ip: string, ok: boolean): Promise<void> {
     if (ok) await this.ctx.db.delete(rateLimits).where(eq(rateLimits.key, `acct:${email}`))
-  }
-
-  /** Counts one attempt in the key's fixed window (a new window once the old one has passed). */
-  private async hit(key: string): Promise<{ hits: number; windowStart: Date }> {
-    const now = this.ctx.clock.now()
-    const stale = sql`${rateLimits.windowStart} <= ${sql.param(new Date(now.getTime() - this.ctx.config.rateLimit.windowMs), rateLimits.windowStart)}`
-    const [row] = await this.ctx.db
-      .insert(rateLimits)
-      .values({ key, hits: 1, windowStart: now })
-      .onConflictDoUpdate({
-        target: rateLimits.key,
-        set: {
-          hits: sql`case when ${stale} then 1 else ${rateLimits.hits} + 1 end`,
-          windowStart: sql`case when ${stale} then excluded.window_start else ${rateLimits.windowStart} end`,
-        },
-      })
-      .returning({ hits: rateLimits.hits, windowStart: rateLimits.windowStart })
-    return row!
   }
 }
 

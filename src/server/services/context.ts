@@ -1,5 +1,7 @@
 import type { Clock } from '../clock'
 import type { Db } from '../db/client'
+import type { DnsResolver } from './dns'
+import type { Mailer } from './mailer'
 
 export interface ServerConfig {
   accessTokenTtlMs: number
@@ -9,9 +11,12 @@ export interface ServerConfig {
   rateLimit: { windowMs: number; maxFailuresPerAccount: number; maxAttemptsPerIp: number }
 }
 
-/** What every service function gets: the database, the clock and the settings. */
+/** What every service function gets: the database, the clock, the settings, and the two network seams. */
 export interface Ctx {
   db: Db
   clock: Clock
   config: ServerConfig
+  /** null: no transport configured, so email stays queued in the outbox. */
+  mailer: Mailer | null
+  dns: DnsResolver
 }

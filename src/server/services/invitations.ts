@@ -4,17 +4,17 @@
  * as hashes and derived from the invitation (invitation-links.ts), so "copy link" shows the
  * link that was sent and only resend replaces it. Every rule runs under the organization lock.
  *
- * Trusted domains (the seeds: they "affect user discovery when inviting people and how
- * some organization invitations behave"): when the invited address is in one of the
- * organization's trusted domains and an account with that address already exists, the
- * person joins at once with the chosen role — the organization vouches for its domain,
- * so there is no email round-trip. Any other trusted-domain address gets a normal pending
- * invitation marked `trustedDomain`.
+ * Consent: every invitation stays pending until the person accepts it, whatever domain
+ * the address is in. Each one is emailed through the outbox with a token of its own:
+ * accepting with the emailed token proves the mailbox (the address becomes verified),
+ * accepting with a link the inviter copied does not. `trustedDomain` marks addresses in
+ * a *verified* domain; it grants nothing by itself.
  */
-import { and, desc, eq, gt, inArray, isNull, sql } from 'drizzle-orm'
+import { and, desc, eq, gt, inArray, isNotNull, isNull, lte, or, sql } from 'drizzle-orm'
 import { aliasedTable } from 'drizzle-orm'
 import {
   emailSchema,
+  invitationUrl,
   type AcceptInvitationRequest,
   type CreateInvitationsRequest,
   type CreateInvitationsResponse,
@@ -24,38 +24,48 @@ import {
   type InviteRejection,
 } from '../../shared/api'
 import { AppError } from '../../shared/errors'
-import { INVITATION_TTL_MS, invitableRoles, ROLE_LABELS } from '../../shared/roles'
+import { INVITATION_TTL_MS, invitableRoles, ROLE_LABELS, type Role } from '../../shared/roles'
 import type { Db } from '../db/client'
 import { withTx } from '../db/tx'
 import { invitations, memberships, orgs, trustedDomains, users } from '../db/schema'
+import { invitationEmail, reminderEmail } from './emails'
+import { enqueue } from './outbox'
+import { markEmailVerified } from './verification'
 import { assertCan, roleIn } from './access'
 import { record } from './activity'
 import { startSession, toUser, type LoginLimiter } from './auth'
 import type { Ctx } from './context'
-import { hashPassword, newId, sha256, verifyPassword } from './crypto'
+import { hashPassword, newId, newToken, sha256, verifyPassword } from './crypto'
 import { deriveLink, linkSecret } from './invitation-links'
-import { addMembership, getMember } from './members'
+import { addMembership } from './members'
 import { lockOrg } from './org-lock'
 
 type InvitationRow = typeof invitations.$inferSelect
 
-export function statusOf(r: Pick<InvitationRow, 'acceptedAt' | 'revokedAt' | 'expiresAt'>, now: Date): Invitation['status'] {
+const REMINDER_BEFORE_MS = 24 * 3_600_000
+
+export function statusOf(r: Pick<InvitationRow, 'acceptedAt' | 'revokedAt' | 'declinedAt' | 'expiresAt'>, now: Date): Invitation['status'] {
   if (r.acceptedAt) return 'accepted'
   if (r.revokedAt) return 'revoked'
+  if (r.declinedAt) return 'declined'
   return r.expiresAt <= now ? 'expired' : 'pending'
 }
 
-const pendingAt = (now: Date) =>
-  and(isNull(invitations.acceptedAt), isNull(invitations.revokedAt), gt(invitations.expiresAt, now))
+export const pendingAt = (now: Date) =>
+  and(isNull(invitations.acceptedAt), isNull(invitations.revokedAt), isNull(invitations.declinedAt), gt(invitations.expiresAt, now))
 
-/** Members plus pending invitations: what the per-organization cap counts; read it under `lockOrg`. */
-async function seatsTaken(db: Db, orgId: string, now: Date): Promise<{ taken: number; limit: number }> {
+/**
+ * Members plus pending invitations (automatic ones included): what the per-organization cap
+ * counts; read it under `lockOrg`. Join requests do not hold a seat — nobody agreed to them yet,
+ * and outsiders must not be able to fill an organization by asking — so approving one needs a free seat.
+ */
+export async function seatsTaken(db: Db, orgId: string, now: Date): Promise<{ taken: number; limit: number }> {
   const [row] = await db
     .select({
       limit: orgs.memberLimit,
       members: sql<number>`(select count(*) from memberships m where m.org_id = ${orgId} and m.removed_at is null)`,
       pending: sql<number>`(select count(*) from invitations i where i.org_id = ${orgId}
-        and i.accepted_at is null and i.revoked_at is null and i.expires_at > ${now})`,
+        and i.accepted_at is null and i.revoked_at is null and i.declined_at is null and i.expires_at > ${now})`,
     })
     .from(orgs)
     .where(eq(orgs.id, orgId))
@@ -84,6 +94,8 @@ async function loadInvitations(db: Db, where: ReturnType<typeof and>, now: Date)
     acceptedAt: i.acceptedAt?.toISOString() ?? null,
     revokedAt: i.revokedAt?.toISOString() ?? null,
     trustedDomain: i.trustedDomain,
+    delivery: i.delivery,
+    automatic: i.automatic,
   }))
 }
 
@@ -110,7 +122,7 @@ export async function createInvitations(
       })
     }
     const now = ctx.clock.now()
-    const result: CreateInvitationsResponse = { invited: [], added: [], rejected: [] }
+    const result: CreateInvitationsResponse = { invited: [], rejected: [] }
     const reject = (email: string, reason: InviteRejection, message: string) => result.rejected.push({ email, reason, message })
 
     const valid: string[] = []
@@ -120,20 +132,17 @@ export async function createInvitations(
       else if (valid.includes(parsed.data)) reject(parsed.data, 'duplicate', `${parsed.data} is listed more than once`)
       else valid.push(parsed.data)
     }
-    const [members, pending, domains, existing] = valid.length
+    const [members, pending, domains] = valid.length
       ? await Promise.all([
           db.select({ email: memberships.email }).from(memberships)
             .where(and(eq(memberships.orgId, orgId), isNull(memberships.removedAt), inArray(memberships.email, valid))),
           db.select({ email: invitations.email }).from(invitations)
             .where(and(eq(invitations.orgId, orgId), inArray(invitations.email, valid), pendingAt(now))),
-          db.select({ domain: trustedDomains.domain }).from(trustedDomains).where(eq(trustedDomains.orgId, orgId)),
-          db.select().from(users).where(inArray(users.email, valid)),
+          verifiedDomains(db, orgId),
         ])
-      : [[], [], [], []]
+      : [[], [], new Set<string>()]
     const memberSet = new Set(members.map((m) => m.email))
     const pendingSet = new Set(pending.map((p) => p.email))
-    const trusted = new Set(domains.map((d) => d.domain))
-    const userByEmail = new Map(existing.map((u) => [u.email, u]))
     let { taken, limit } = await seatsTaken(db, orgId, now)
 
     for (const email of valid) {
@@ -143,27 +152,79 @@ export async function createInvitations(
         reject(email, 'cap_reached', `${email} was not invited: the organization has reached its limit of ${limit} users (members and pending invitations)`)
       } else {
         taken++
-        const isTrusted = trusted.has(domainOf(email))
-        const user = userByEmail.get(email)
-        if (isTrusted && user) {
-          await addMembership(db, now, { orgId, userId: user.id, email, displayName: user.displayName, role: req.role })
-          await record(db, now, { orgId, actorId, action: 'member.joined', target: email, details: { role: req.role, via: 'trusted_domain' } })
-          result.added.push(await getMember(db, orgId, user.id))
-          continue
-        }
-        const id = newId()
-        const expiresAt = new Date(now.getTime() + INVITATION_TTL_MS)
-        const { link, tokenHash } = deriveLink(ctx, secret, { id, linkVersion: 0, expiresAt })
-        await db.insert(invitations).values({
-          id, orgId, email, role: req.role, tokenHash, invitedBy: actorId, trustedDomain: isTrusted, createdAt: now, expiresAt,
-        })
-        await record(db, now, { orgId, actorId, action: 'invitation.created', target: email, details: { role: req.role } })
-        const [invitation] = await loadInvitations(db, and(eq(invitations.id, id)), now)
-        result.invited.push({ invitation: invitation!, link })
+        const made = await insertInvitation(ctx, db, secret, now, { orgId, email, role: req.role, invitedBy: actorId, trusted: domains.has(domainOf(email)) })
+        result.invited.push(made)
       }
     }
     return result
   })
+}
+
+export async function verifiedDomains(db: Db, orgId: string): Promise<Set<string>> {
+  const rows = await db
+    .select({ domain: trustedDomains.domain })
+    .from(trustedDomains)
+    .where(and(eq(trustedDomains.orgId, orgId), isNotNull(trustedDomains.verifiedAt)))
+  return new Set(rows.map((d) => d.domain))
+}
+
+/** Mints a fresh emailed token and queues the message; the invitation shows the email's delivery state. */
+async function emailInvitation(ctx: Ctx, db: Db, now: Date, row: InvitationRow, kind: 'new' | 'resend' | 'reminder') {
+  const token = newToken()
+  await db.update(invitations).set({ emailTokenHash: sha256(token) }).where(eq(invitations.id, row.id))
+  const [info] = await db
+    .select({ orgName: orgs.name, inviterName: users.displayName })
+    .from(orgs)
+    .leftJoin(users, eq(users.id, row.invitedBy ?? ''))
+    .where(eq(orgs.id, row.orgId))
+  const mail = { to: row.email, orgName: info!.orgName, role: row.role, inviterName: info!.inviterName, url: invitationUrl(ctx.config.publicUrl, token), expiresAt: row.expiresAt }
+  const message = kind === 'reminder' ? reminderEmail(mail) : invitationEmail(mail, kind === 'resend')
+  await enqueue(db, now, kind === 'reminder' ? 'reminder' : 'invitation', message, row.id)
+}
+
+/** A pending invitation, its shareable link (returned to the inviter) and its email (queued in the same transaction). */
+export async function insertInvitation(
+  ctx: Ctx,
+  db: Db,
+  secret: Buffer,
+  now: Date,
+  v: { orgId: string; email: string; role: Role; invitedBy: string | null; trusted: boolean; automatic?: boolean },
+): Promise<{ invitation: Invitation; link: InvitationLink }> {
+  const id = newId()
+  const expiresAt = new Date(now.getTime() + INVITATION_TTL_MS)
+  const { link, tokenHash } = deriveLink(ctx, secret, { id, linkVersion: 0, expiresAt })
+  const [row] = await db
+    .insert(invitations)
+    .values({ id, orgId: v.orgId, email: v.email, role: v.role, tokenHash, invitedBy: v.invitedBy, trustedDomain: v.trusted, automatic: v.automatic ?? false, createdAt: now, expiresAt })
+    .returning()
+  await emailInvitation(ctx, db, now, row!, 'new')
+  await record(db, now, { orgId: v.orgId, actorId: v.invitedBy, action: 'invitation.created', target: v.email, details: { role: v.role, ...(v.automatic ? { automatic: true } : {}) } })
+  const [invitation] = await loadInvitations(db, and(eq(invitations.id, id)), now)
+  return { invitation: invitation!, link }
+}
+
+/** Reminder emails for pending invitations entering their last 24 hours; each invitation gets one. */
+export async function queueReminders(ctx: Ctx): Promise<number> {
+  const now = ctx.clock.now()
+  const due = await ctx.db
+    .select({ id: invitations.id })
+    .from(invitations)
+    .where(and(pendingAt(now), isNull(invitations.reminderQueuedAt), lte(invitations.expiresAt, new Date(now.getTime() + REMINDER_BEFORE_MS))))
+  let queued = 0
+  for (const { id } of due) {
+    await withTx(ctx.db, async (db) => {
+      // Claimed by the update, so two senders never remind twice.
+      const [row] = await db
+        .update(invitations)
+        .set({ reminderQueuedAt: now })
+        .where(and(eq(invitations.id, id), isNull(invitations.reminderQueuedAt)))
+        .returning()
+      if (!row) return
+      await emailInvitation(ctx, db, now, row, 'reminder')
+      queued++
+    })
+  }
+  return queued
 }
 
 /** Revoke, resend and link: Owners for any invitation, others only for the ones they sent. */
@@ -204,7 +265,7 @@ export async function resendInvitation(ctx: Ctx, actorId: string, orgId: string,
     const row = await manageable(db, actorId, orgId, invitationId)
     const now = ctx.clock.now()
     const status = statusOf(row, now)
-    if (status === 'accepted' || status === 'revoked') {
+    if (status === 'accepted' || status === 'revoked' || status === 'declined') {
       throw new AppError('invitation_not_pending', `This invitation is ${status} and cannot be resent`)
     }
     if (status === 'expired') {
@@ -213,7 +274,12 @@ export async function resendInvitation(ctx: Ctx, actorId: string, orgId: string,
     }
     const next = { id: row.id, linkVersion: row.linkVersion + 1, expiresAt: new Date(now.getTime() + INVITATION_TTL_MS) }
     const { link, tokenHash } = deriveLink(ctx, secret, next)
-    await db.update(invitations).set({ tokenHash, linkVersion: next.linkVersion, expiresAt: next.expiresAt }).where(eq(invitations.id, row.id))
+    const [updated] = await db
+      .update(invitations)
+      .set({ tokenHash, linkVersion: next.linkVersion, expiresAt: next.expiresAt, reminderQueuedAt: null })
+      .where(eq(invitations.id, row.id))
+      .returning()
+    await emailInvitation(ctx, db, now, updated!, 'resend')
     await record(db, now, { orgId, actorId, action: 'invitation.resent', target: row.email })
     return link
   })
@@ -236,14 +302,16 @@ export async function invitationLink(ctx: Ctx, actorId: string, orgId: string, i
 
 const NOT_A_LINK = 'This invitation link is not valid (it may have been replaced by a newer one)'
 
+/** The shared link or the emailed one; only the emailed one proves the mailbox. */
 async function byToken(db: Db, token: string) {
+  const hash = sha256(token)
   const [row] = await db
     .select({ i: invitations, orgName: orgs.name })
     .from(invitations)
     .innerJoin(orgs, eq(orgs.id, invitations.orgId))
-    .where(eq(invitations.tokenHash, sha256(token)))
+    .where(or(eq(invitations.tokenHash, hash), eq(invitations.emailTokenHash, hash)))
   if (!row) throw new AppError('not_found', NOT_A_LINK)
-  return row
+  return { ...row, viaEmail: row.i.emailTokenHash === hash }
 }
 
 export async function previewInvitation(ctx: Ctx, token: string): Promise<InvitationPreview> {
@@ -254,13 +322,48 @@ export async function previewInvitation(ctx: Ctx, token: string): Promise<Invita
 
 const notPending = (status: Invitation['status']) => new AppError('invitation_not_pending', `This invitation is ${status}`, { status })
 
+/** Which link an acceptance came through: it must still be the current one when the invitation is claimed. */
+type LinkUsed = { column: 'tokenHash' | 'emailTokenHash'; hash: string }
+
+/**
+ * Flips a pending invitation to accepted under the organization lock. The update is conditional,
+ * so of any number of concurrent acceptances exactly one wins and the others get a 409; with
+ * `used`, a link replaced meanwhile (resend replaces both, a reminder the emailed one) is a 404.
+ */
+async function claimInvitation(db: Db, now: Date, i: InvitationRow, used?: LinkUsed): Promise<void> {
+  await lockOrg(db, i.orgId)
+  const claimed = await db
+    .update(invitations)
+    .set({ acceptedAt: now })
+    .where(and(eq(invitations.id, i.id), pendingAt(now), used && eq(invitations[used.column], used.hash)))
+    .returning({ id: invitations.id })
+  if (claimed.length > 0) return
+  const [current] = await db.select().from(invitations).where(eq(invitations.id, i.id))
+  if (!current || (used && current[used.column] !== used.hash)) throw new AppError('not_found', NOT_A_LINK)
+  throw notPending(statusOf(current, now))
+}
+
+/** After the claim: the person becomes a member with the invitation's role (a throw also undoes the claim). */
+async function admit(db: Db, now: Date, i: InvitationRow, user: { id: string; displayName: string }): Promise<void> {
+  const [already] = await db
+    .select({ role: memberships.role })
+    .from(memberships)
+    .where(and(eq(memberships.orgId, i.orgId), eq(memberships.userId, user.id), isNull(memberships.removedAt)))
+  // Accepting must never silently change the role someone already has.
+  if (already) throw new AppError('conflict', `${i.email} is already a member of this organization`)
+  // The pending invitation already holds its seat, so the cap cannot be exceeded here.
+  await addMembership(db, now, { orgId: i.orgId, userId: user.id, email: i.email, displayName: user.displayName, role: i.role })
+  await record(db, now, { orgId: i.orgId, actorId: user.id, action: 'invitation.accepted', target: i.email, details: { role: i.role } })
+}
+
 /**
  * Sign in (existing account, rate-limited like login) or register, then join. The password work
- * happens before the transaction; inside it, flipping the invitation to accepted is conditional,
- * so of any number of concurrent requests exactly one joins and the others get a 409.
+ * happens before the transaction; inside it, claiming the invitation is conditional, so of any
+ * number of concurrent requests exactly one joins and the others get a 409. Only the emailed
+ * link verifies the address; an account made through a copied link starts unverified.
  */
 export async function acceptInvitation(ctx: Ctx, limiter: LoginLimiter, token: string, req: AcceptInvitationRequest, ip: string) {
-  const { i } = await byToken(ctx.db, token)
+  const { i, viaEmail } = await byToken(ctx.db, token)
   if (statusOf(i, ctx.clock.now()) !== 'pending') throw notPending(statusOf(i, ctx.clock.now()))
   await limiter.check(i.email, ip)
   const [existing] = await ctx.db.select().from(users).where(eq(users.email, i.email))
@@ -272,19 +375,11 @@ export async function acceptInvitation(ctx: Ctx, limiter: LoginLimiter, token: s
     throw new AppError('validation_failed', 'Enter your name to create your account')
   }
   const passwordHash = existing ? null : await hashPassword(req.password)
+  // Verifying the address may invite it automatically elsewhere, which derives links.
+  const secret = await linkSecret(ctx.db)
   return withTx(ctx.db, async (db) => {
     const now = ctx.clock.now()
-    await lockOrg(db, i.orgId)
-    const claimed = await db
-      .update(invitations)
-      .set({ acceptedAt: now })
-      .where(and(eq(invitations.id, i.id), eq(invitations.tokenHash, i.tokenHash), pendingAt(now)))
-      .returning({ id: invitations.id })
-    if (claimed.length === 0) {
-      const [current] = await db.select().from(invitations).where(eq(invitations.id, i.id))
-      if (!current || current.tokenHash !== i.tokenHash) throw new AppError('not_found', NOT_A_LINK) // resent meanwhile
-      throw notPending(statusOf(current, now))
-    }
+    await claimInvitation(db, now, i, { column: viaEmail ? 'emailTokenHash' : 'tokenHash', hash: sha256(token) })
     const [user] = existing
       ? [existing]
       : await db
@@ -293,15 +388,14 @@ export async function acceptInvitation(ctx: Ctx, limiter: LoginLimiter, token: s
           .onConflictDoNothing()
           .returning()
     if (!user) throw new AppError('conflict', `An account for ${i.email} was just created; open the link again and sign in with its password`)
-    const [already] = await db
-      .select({ role: memberships.role })
-      .from(memberships)
-      .where(and(eq(memberships.orgId, i.orgId), eq(memberships.userId, user.id), isNull(memberships.removedAt)))
-    // Accepting must never silently change the role someone already has (the throw also undoes the claim).
-    if (already) throw new AppError('conflict', `${i.email} is already a member of this organization`)
-    // The pending invitation already holds its seat, so the cap cannot be exceeded here.
-    await addMembership(db, now, { orgId: i.orgId, userId: user.id, email: i.email, displayName: user.displayName, role: i.role })
-    await record(db, now, { orgId: i.orgId, actorId: user.id, action: 'invitation.accepted', target: i.email, details: { role: i.role } })
+    await admit(db, now, i, user)
+    if (viaEmail) await markEmailVerified(ctx, db, secret, user.id)
     return { orgId: i.orgId, tokens: await startSession(ctx, db, toUser(user)) }
   })
+}
+
+/** Accepted without a link (the inbox of a verified address): claim under the lock, then join. */
+export async function joinThroughInvitation(db: Db, now: Date, i: InvitationRow, user: { id: string; displayName: string }): Promise<void> {
+  await claimInvitation(db, now, i)
+  await admit(db, now, i, user)
 }

@@ -1,7 +1,8 @@
 /**
- * Sign in to an organization server; used on the welcome screen and the Accounts page.
- * Proposes the server in use, warns before sending a password unencrypted to another
- * machine, and lands on the new account's first organization.
+ * Sign in to an organization server, or sign up on it; used on the welcome screen and the
+ * Accounts page. Proposes the server in use, warns before sending a password unencrypted to
+ * another machine, and lands on the new account's first organization (a new sign-up, which
+ * has none yet, on the Inbox page, where the emailed code is asked for).
  */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { useState, type FormEvent } from 'react'
@@ -17,9 +18,16 @@ export function AddAccountForm() {
   const baseUrl = typed ?? suggested.data?.url ?? ''
   const [email, setEmail] = useState('')
   const [password, setPassword] = useState('')
+  // Set: sign up with this name (the server emails a code to verify the address).
+  const [newName, setNewName] = useState<string | null>(null)
   const [insecureUrl, setInsecureUrl] = useState<string | null>(null)
   const add = useMutation({
-    mutationFn: (allowInsecureHttp: boolean) => call(orgAdmin().accounts.add({ baseUrl, email, password, allowInsecureHttp })),
+    mutationFn: (allowInsecureHttp: boolean) =>
+      call(
+        newName === null
+          ? orgAdmin().accounts.add({ baseUrl, email, password, allowInsecureHttp })
+          : orgAdmin().accounts.register({ baseUrl, email, password, displayName: newName, allowInsecureHttp }),
+      ),
     onSuccess: async (account) => {
       setPassword('')
       // Land on the account's first organization: its list is known before the shell shows it,
@@ -29,6 +37,8 @@ export function AddAccountForm() {
       await client.invalidateQueries({ queryKey: qk.accounts })
       const first = orgs?.data[0]
       if (first) useUi.getState().selectOrg({ accountId: account.id, orgId: first.id })
+      // A new account's next step is the code in its mailbox, asked for on the Inbox page.
+      if (newName !== null) useUi.getState().setPage('inbox')
     },
     onError: (err) => {
       if (err instanceof BridgeError && err.code === 'insecure_http') setInsecureUrl(baseUrl)
@@ -51,6 +61,12 @@ export function AddAccountForm() {
           onChange={(e) => setTyped(e.target.value)}
         />
       </label>
+      {newName !== null && (
+        <label className="field">
+          <span>Your name</span>
+          <input className="input" required autoComplete="name" value={newName} onChange={(e) => setNewName(e.target.value)} />
+        </label>
+      )}
       <label className="field">
         <span>Email</span>
         <input className="input" type="email" required autoComplete="username" value={email} onChange={(e) => setEmail(e.target.value)} />
@@ -59,7 +75,10 @@ export function AddAccountForm() {
       {!insecureUrl && <ErrorMessage error={add.error} />}
       <div className="row">
         <button className="btn btn-primary" type="submit" disabled={add.isPending}>
-          {add.isPending ? 'Signing in…' : 'Add account'}
+          {newName !== null ? (add.isPending ? 'Creating…' : 'Create account') : add.isPending ? 'Signing in…' : 'Add account'}
+        </button>
+        <button type="button" className="btn" onClick={() => setNewName(newName === null ? '' : null)}>
+          {newName === null ? 'New here? Create an account' : 'I already have an account'}
         </button>
       </div>
       {insecureUrl && (
@@ -79,7 +98,7 @@ export function AddAccountForm() {
                   add.mutate(true)
                 }}
               >
-                Sign in without encryption
+                {newName === null ? 'Sign in without encryption' : 'Sign up without encryption'}
               </button>
             </>
           }

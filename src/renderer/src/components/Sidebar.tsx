@@ -23,6 +23,7 @@ export const NAV: readonly NavItem[] = [
   { page: 'workspaces', label: 'Workspaces', needsOrg: true },
   { page: 'activity', label: 'Activity', needsOrg: true, privilege: { name: 'activity.view', reason: 'Only an Owner can view activity' } },
   { page: 'billing', label: 'Billing', needsOrg: true, privilege: { name: 'billing.view', reason: 'Only an Owner or a Billing Admin can see billing' } },
+  { page: 'inbox', label: 'Inbox', needsOrg: false },
   { page: 'organizations', label: 'Organizations', needsOrg: false },
   { page: 'accounts', label: 'Accounts', needsOrg: false },
 ]
@@ -85,7 +86,7 @@ export function Sidebar({ myRole, page }: { myRole: Role | null; page: Page }) {
           return (
             <button
               key={item.page}
-              className={`nav-item${item.page === 'organizations' ? ' nav-sep' : ''}`}
+              className={`nav-item${item.page === 'inbox' ? ' nav-sep' : ''}`}
               aria-current={page === item.page ? 'page' : undefined}
               disabled={reason !== null}
               title={reason ?? undefined}

@@ -1,6 +1,6 @@
 /** The activity log as sentences: who did what to whom, newest first (Owners). */
 import { useInfiniteQuery } from '@tanstack/react-query'
-import type { ActivityEvent } from '../../../shared/api'
+import { ENROLLMENT_LABELS, type ActivityEvent, type EnrollmentMode } from '../../../shared/api'
 import { can, ROLE_LABELS, type Role } from '../../../shared/roles'
 import { OfflineBanner, useOffline } from '../components/OfflineBanner'
 import { EmptyState, ErrorMessage, Skeleton } from '../components/ui'
@@ -9,6 +9,7 @@ import { call, orgAdmin, qk } from '../lib/bridge'
 import { useCurrentOrg } from '../stores/ui'
 import '../styles/pages.css'
 
+const enrollment = (m: unknown) => (typeof m === 'string' && m in ENROLLMENT_LABELS ? ENROLLMENT_LABELS[m as EnrollmentMode].toLowerCase() : String(m))
 const role = (r: unknown) => (typeof r === 'string' && r in ROLE_LABELS ? ROLE_LABELS[r as Role] : String(r))
 
 function describeEvent(e: ActivityEvent): string {
@@ -27,6 +28,12 @@ function describeEvent(e: ActivityEvent): string {
     case 'invitation.accepted': return `${t} accepted the invitation${e.details.role ? ` as ${role(e.details.role)}` : ''}`
     case 'domain.added': return `${who} added the trusted domain ${t}`
     case 'domain.removed': return `${who} removed the trusted domain ${t}`
+    case 'domain.verified': return `${t} was verified${e.details.by === 'operator' ? ' by the server operator' : ' through its DNS record'}`
+    case 'domain.enrollment_changed': return `${who} set ${t} to ${enrollment(e.details.to)}`
+    case 'invitation.declined': return `${t} declined the invitation`
+    case 'join_request.created': return `${t} asked to join`
+    case 'join_request.approved': return `${who} approved ${t}'s request to join`
+    case 'join_request.declined': return `${who} declined ${t}'s request to join`
   }
 }
 

@@ -10,7 +10,7 @@ import { useAccount, useInvitations, useOrg } from '../hooks/queries'
 import { useCurrentOrg } from '../stores/ui'
 import '../styles/pages.css'
 
-const TAB_LABEL: Record<Invitation['status'], string> = { pending: 'Pending', expired: 'Expired', revoked: 'Revoked', accepted: 'Accepted' }
+const TAB_LABEL: Record<Invitation['status'], string> = { pending: 'Pending', expired: 'Expired', revoked: 'Revoked', declined: 'Declined', accepted: 'Accepted' }
 
 export function InvitationsPage() {
   const ref = useCurrentOrg()

@@ -4,7 +4,7 @@
 import { create } from 'zustand'
 import { persist } from 'zustand/middleware'
 
-export const PAGES = ['members', 'invitations', 'domains', 'workspaces', 'activity', 'billing', 'organizations', 'accounts'] as const
+export const PAGES = ['members', 'invitations', 'domains', 'workspaces', 'activity', 'billing', 'inbox', 'organizations', 'accounts'] as const
 export type Page = (typeof PAGES)[number]
 
 export interface OrgRef {
@@ -42,7 +42,7 @@ export const useUi = create<UiState>()(
           current: ref,
           paletteOpen: false,
           sidebarOpen: false,
-          page: s.page === 'accounts' || s.page === 'organizations' ? 'members' : s.page,
+          page: s.page === 'accounts' || s.page === 'organizations' || s.page === 'inbox' ? 'members' : s.page,
           recent: [ref, ...s.recent.filter((r) => !sameOrg(r, ref))].slice(0, 50),
         })),
       setPage: (page) => set({ page, sidebarOpen: false }),

@@ -6,6 +6,7 @@ import { ROLE_LABELS } from '../../../../shared/roles'
 import { call, orgAdmin, qk } from '../../lib/bridge'
 import type { OrgRef } from '../../stores/ui'
 import { Dialog, EmptyState, ErrorMessage, formatDate, useNow } from '../ui'
+import { DeliveryBadge } from './DeliveryBadge'
 import type { ShownLink } from './InviteForm'
 
 function timeLeft(expiresAt: string, now: number): { text: string; urgent: boolean } {
@@ -77,10 +78,11 @@ export function InvitationTable({
             return (
               <tr key={inv.id} aria-label={inv.email}>
                 <td>
-                  {inv.email} {inv.trustedDomain && <span className="badge">trusted domain</span>}
+                  {inv.email} {inv.trustedDomain && <span className="badge">trusted domain</span>}{' '}
+                  {status === 'pending' && <DeliveryBadge state={inv.delivery} />}
                 </td>
                 <td>{ROLE_LABELS[inv.role]}</td>
-                <td className="muted">{inv.invitedBy?.displayName ?? '—'}</td>
+                <td className="muted">{inv.invitedBy?.displayName ?? (inv.automatic ? 'Automatic (verified domain)' : '—')}</td>
                 <td>
                   {status === 'pending' ? (
                     <span className={left.urgent ? 'badge badge-warning' : 'muted'}>{left.text}</span>

@@ -152,7 +152,7 @@ export function InviteForm({
       {suggested.length > 0 && (
         <ul id={listId} role="listbox" aria-label="Suggestions" className="suggestions">
           {suggested.map((u, i) => (
-            <li key={u.id} id={`${listId}-${i}`} role="option" aria-selected={i === activeIndex} onMouseDown={(e) => e.preventDefault()} onClick={() => pick(u.email)}>
+            <li key={u.email} id={`${listId}-${i}`} role="option" aria-selected={i === activeIndex} onMouseDown={(e) => e.preventDefault()} onClick={() => pick(u.email)}>
               <strong>{u.displayName}</strong> <span className="muted">{u.email}</span>
               <span className="badge">trusted domain</span>
             </li>
@@ -237,18 +237,6 @@ function InviteOutcome({ result, onLink }: { result: CreateInvitationsResponse; 
                 <button type="button" className="btn btn-sm" aria-label={`Copy link for ${invitation.email}`} onClick={() => onLink({ email: invitation.email, url: link.url })}>
                   Copy link
                 </button>
-              </li>
-            ))}
-          </ul>
-        </div>
-      )}
-      {result.added.length > 0 && (
-        <div role="status">
-          <strong>Added at once (trusted domain)</strong>
-          <ul className="compact-list">
-            {result.added.map((m) => (
-              <li key={m.userId}>
-                {m.displayName} · {m.email}
               </li>
             ))}
           </ul>
