@@ -39,7 +39,7 @@ test('invitations and the revoke dialog', async ({ app }) => {
 
 test('domains, workspaces, activity, billing, organizations, accounts and their dialogs', async ({ app }) => {
   await nav(app, 'Trusted domains')
-  await expect(app.getByRole('row', { name: 'acme.test' })).toBeVisible()
+  await expect(app.getByRole('article', { name: 'acme.test' })).toBeVisible()
   await expectAccessible(app, 'Trusted domains')
   await checkDialog(app, 'Remove acme.test?', () => app.getByRole('button', { name: 'Remove acme.test' }).click())
 

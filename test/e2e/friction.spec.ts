@@ -132,7 +132,7 @@ test('typing: a half-typed address waits; one link panel; tabs and suggestions b
   await expect(app.getByRole('tab', { name: /^Accepted/ })).toBeFocused()
   await expect(app.getByRole('tab', { name: /^Accepted/ })).toHaveAttribute('aria-selected', 'true')
   await app.keyboard.press('ArrowRight')
-  await expect(app.getByRole('table', { name: 'expired invitations' })).toBeVisible()
+  await expect(app.getByRole('tab', { name: /^Declined/ })).toHaveAttribute('aria-selected', 'true')
   await app.keyboard.press('End')
   await expect(app.getByRole('tab', { name: /^Revoked/ })).toBeFocused()
   await app.keyboard.press('ArrowRight')
