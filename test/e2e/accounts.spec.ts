@@ -94,5 +94,13 @@ test.describe('adding an account', () => {
     await warning.getByRole('button', { name: 'Cancel' }).click()
     await expect(warning).toHaveCount(0)
     await expect(app.getByRole('heading', { name: 'Welcome to Org Admin' })).toBeVisible()
+
+    // An invitation link to such a server is not even looked at until the warning is ticked.
+    await app.getByRole('button', { name: 'I have an invitation link' }).click()
+    const accept = app.getByRole('dialog', { name: 'Accept an invitation' })
+    await accept.getByLabel('Invitation link').fill('http://orgs.example.test/invite#abcdefghijklmnopqrstuvwx')
+    await expect(accept.getByRole('checkbox', { name: /not encrypted/ })).not.toBeChecked()
+    await expect(accept.getByLabel('Invitation details')).toHaveCount(0)
+    await expect(accept.getByRole('alert')).toHaveCount(0)
   })
 })

@@ -1,11 +1,14 @@
 /**
  * Accept an invitation link as the invitee: look at what it offers, then sign in to the
  * existing account or register a new one; main adds that account and the app opens the org.
+ * A link to a plain-http server on another machine is opened only once the person ticks the
+ * warning (main refuses it otherwise).
  */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { useState } from 'react'
 import { parseInvitationUrl } from '../../../shared/api'
 import { ROLE_LABELS } from '../../../shared/roles'
+import { isInsecureRemote, serverLabel } from '../../../shared/servers'
 import { call, orgAdmin, qk } from '../lib/bridge'
 import { useUi } from '../stores/ui'
 import { Dialog, ErrorMessage, formatRelative, PasswordField } from './ui'
@@ -15,17 +18,22 @@ export function AcceptInvitationDialog({ onClose }: { onClose(): void }) {
   const [url, setUrl] = useState('')
   const [name, setName] = useState('')
   const [password, setPassword] = useState('')
-  const valid = parseInvitationUrl(url) !== null
+  const link = parseInvitationUrl(url)
+  const valid = link !== null
+  const insecure = link !== null && isInsecureRemote(link.baseUrl)
+  const [allowInsecureHttp, setAllowInsecureHttp] = useState(false)
   const preview = useQuery({
-    queryKey: ['invitation-preview', url.trim()],
-    queryFn: () => call(orgAdmin().invitations.preview({ url: url.trim() })),
-    enabled: valid,
+    queryKey: ['invitation-preview', url.trim(), allowInsecureHttp],
+    queryFn: () => call(orgAdmin().invitations.preview({ url: url.trim(), allowInsecureHttp })),
+    enabled: valid && (!insecure || allowInsecureHttp),
     retry: false,
   })
   const p = preview.data
   const accept = useMutation({
     mutationFn: () =>
-      call(orgAdmin().invitations.accept({ url: url.trim(), password, ...(p?.userExists ? {} : { displayName: name }) })),
+      call(
+        orgAdmin().invitations.accept({ url: url.trim(), password, allowInsecureHttp, ...(p?.userExists ? {} : { displayName: name }) }),
+      ),
     onSuccess: async ({ account, orgId }) => {
       await client.invalidateQueries({ queryKey: qk.accounts })
       useUi.getState().selectOrg({ accountId: account.id, orgId })
@@ -55,6 +63,15 @@ export function AcceptInvitationDialog({ onClose }: { onClose(): void }) {
           <input className="input" value={url} onChange={(e) => setUrl(e.target.value)} placeholder="https://server/invite#…" autoFocus />
         </label>
         {url.trim() && !valid && <p className="field-error">This does not look like an invitation link.</p>}
+        {insecure && (
+          <label className="alert alert-warning row">
+            <input type="checkbox" checked={allowInsecureHttp} onChange={(e) => setAllowInsecureHttp(e.target.checked)} />
+            <span>
+              {serverLabel(link.baseUrl)} is not encrypted (plain http:// on another machine): the link and your password would
+              cross the network readable by others. Tick to continue anyway.
+            </span>
+          </label>
+        )}
         <ErrorMessage error={preview.error} />
         {p && (
           <div className="card" aria-label="Invitation details">
