@@ -15,7 +15,7 @@ async function checkDialog(app: Page, name: string | RegExp, open: () => Promise
   await open()
   const dialog = app.getByRole('dialog', { name })
   await expect(dialog).toBeVisible()
-  await expectAccessible(app, `dialog ${String(name)}`)
+  await expectAccessible(app, `dialog ${String(name)}`, '[role=dialog]')
   await app.keyboard.press('Escape')
   await expect(dialog).toHaveCount(0)
 }

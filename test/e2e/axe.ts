@@ -6,10 +6,12 @@ import AxeBuilder from '@axe-core/playwright'
 import type { Page } from '@playwright/test'
 import { expect } from './fixtures'
 
-export async function expectAccessible(page: Page, what: string): Promise<void> {
+/** `within`: a selector to check only that part (a dialog; the page under it is checked on its own). */
+export async function expectAccessible(page: Page, what: string, within?: string): Promise<void> {
   for (const colorScheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme })
-    const { violations } = await new AxeBuilder({ page }).analyze()
+    const builder = new AxeBuilder({ page })
+    const { violations } = await (within ? builder.include(within) : builder).analyze()
     const found = violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(' | ')}`)
     expect(found, `axe violations on ${what}, ${colorScheme} theme`).toEqual([])
   }
