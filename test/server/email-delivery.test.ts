@@ -124,6 +124,22 @@ describe('invitation email', () => {
     expect(accepted.status).toBe(200)
     expect((await api.call('GET', routes.invitations(orgId), { token: await signIn() })).body.items[0].status).toBe('accepted')
   })
+
+  it("the reminder carries the first email's link, so the link already in the inbox keeps working", async () => {
+    const { orgId, token } = await ownOrg()
+    await invite(token, orgId, 'ria@guest.test')
+    await server.mailTick()
+    const first = linkIn(mailTo('ria@guest.test')[0]!.text!)
+    server.clock.advance(24 * HOUR + 60_000)
+    await server.mailTick()
+    await server.mailTick()
+    const [reminder] = mailTo('ria@guest.test').filter((m) => m.subject!.includes('expires in 24 hours'))
+    expect(linkIn(reminder!.text!)).toBe(first)
+    const accepted = await api.call('POST', routes.acceptInvitation(parseInvitationUrl(first)!.token), { body: { password: 'ria-password', displayName: 'Ria' } })
+    expect(accepted.status).toBe(200)
+    // Accepting through the emailed link still proves the mailbox.
+    expect((await api.call('GET', routes.me(), { token: accepted.body.tokens.accessToken })).body.emailVerified).toBe(true)
+  })
 })
 
 describe('self sign-up with email verification', () => {

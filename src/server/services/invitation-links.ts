@@ -35,6 +35,14 @@ export function linkSecret(db: Db): Promise<Buffer> {
 export const linkToken = (secret: Buffer, invitationId: string, linkVersion: number): string =>
   hmacToken(secret, `invitation:${invitationId}:${linkVersion}`)
 
+/**
+ * The emailed link, derived the same way under another label: the first email and its reminder
+ * carry one link (a reminder never kills the link already in the inbox); resend bumps the version
+ * and so replaces both. It differs from the shared link because only it proves the mailbox.
+ */
+export const emailLinkToken = (secret: Buffer, invitationId: string, linkVersion: number): string =>
+  hmacToken(secret, `invitation-email:${invitationId}:${linkVersion}`)
+
 export function deriveLink(
   ctx: Ctx,
   secret: Buffer,

@@ -35,8 +35,8 @@ import { assertCan, roleIn } from './access'
 import { record } from './activity'
 import { startSession, toUser, type LoginLimiter } from './auth'
 import type { Ctx } from './context'
-import { hashPassword, newId, newToken, sha256, verifyPassword } from './crypto'
-import { deriveLink, linkSecret } from './invitation-links'
+import { hashPassword, newId, sha256, verifyPassword } from './crypto'
+import { deriveLink, emailLinkToken, linkSecret } from './invitation-links'
 import { addMembership } from './members'
 import { lockOrg } from './org-lock'
 
@@ -168,9 +168,9 @@ export async function verifiedDomains(db: Db, orgId: string): Promise<Set<string
   return new Set(rows.map((d) => d.domain))
 }
 
-/** Mints a fresh emailed token and queues the message; the invitation shows the email's delivery state. */
-async function emailInvitation(ctx: Ctx, db: Db, now: Date, row: InvitationRow, kind: 'new' | 'resend' | 'reminder') {
-  const token = newToken()
+/** Queues the email with the link of this link version; the invitation shows the email's delivery state. */
+async function emailInvitation(ctx: Ctx, db: Db, secret: Buffer, now: Date, row: InvitationRow, kind: 'new' | 'resend' | 'reminder') {
+  const token = emailLinkToken(secret, row.id, row.linkVersion)
   await db.update(invitations).set({ emailTokenHash: sha256(token) }).where(eq(invitations.id, row.id))
   const [info] = await db
     .select({ orgName: orgs.name, inviterName: users.displayName })
@@ -197,7 +197,7 @@ export async function insertInvitation(
     .insert(invitations)
     .values({ id, orgId: v.orgId, email: v.email, role: v.role, tokenHash, invitedBy: v.invitedBy, trustedDomain: v.trusted, automatic: v.automatic ?? false, createdAt: now, expiresAt })
     .returning()
-  await emailInvitation(ctx, db, now, row!, 'new')
+  await emailInvitation(ctx, db, secret, now, row!, 'new')
   await record(db, now, { orgId: v.orgId, actorId: v.invitedBy, action: 'invitation.created', target: v.email, details: { role: v.role, ...(v.automatic ? { automatic: true } : {}) } })
   const [invitation] = await loadInvitations(db, and(eq(invitations.id, id)), now)
   return { invitation: invitation!, link }
@@ -205,6 +205,7 @@ export async function insertInvitation(
 
 /** Reminder emails for pending invitations entering their last 24 hours; each invitation gets one. */
 export async function queueReminders(ctx: Ctx): Promise<number> {
+  const secret = await linkSecret(ctx.db)
   const now = ctx.clock.now()
   const due = await ctx.db
     .select({ id: invitations.id })
@@ -220,7 +221,7 @@ export async function queueReminders(ctx: Ctx): Promise<number> {
         .where(and(eq(invitations.id, id), isNull(invitations.reminderQueuedAt)))
         .returning()
       if (!row) return
-      await emailInvitation(ctx, db, now, row, 'reminder')
+      await emailInvitation(ctx, db, secret, now, row, 'reminder')
       queued++
     })
   }
@@ -279,7 +280,7 @@ export async function resendInvitation(ctx: Ctx, actorId: string, orgId: string,
       .set({ tokenHash, linkVersion: next.linkVersion, expiresAt: next.expiresAt, reminderQueuedAt: null })
       .where(eq(invitations.id, row.id))
       .returning()
-    await emailInvitation(ctx, db, now, updated!, 'resend')
+    await emailInvitation(ctx, db, secret, now, updated!, 'resend')
     await record(db, now, { orgId, actorId, action: 'invitation.resent', target: row.email })
     return link
   })
@@ -308,7 +309,7 @@ async function byToken(db: Db, token: string) {
   const [row] = await db
     .select({ i: invitations, orgName: orgs.name })
     .from(invitations)
-    .innerJoin(orgs, eq(orgs.id, invitations.orgId))
+    .innerJoin(orgs, and(eq(orgs.id, invitations.orgId), isNull(orgs.deletedAt)))
     .where(or(eq(invitations.tokenHash, hash), eq(invitations.emailTokenHash, hash)))
   if (!row) throw new AppError('not_found', NOT_A_LINK)
   return { ...row, viaEmail: row.i.emailTokenHash === hash }
@@ -328,7 +329,7 @@ type LinkUsed = { column: 'tokenHash' | 'emailTokenHash'; hash: string }
 /**
  * Flips a pending invitation to accepted under the organization lock. The update is conditional,
  * so of any number of concurrent acceptances exactly one wins and the others get a 409; with
- * `used`, a link replaced meanwhile (resend replaces both, a reminder the emailed one) is a 404.
+ * `used`, a link replaced meanwhile (resend replaces both) is a 404.
  */
 async function claimInvitation(db: Db, now: Date, i: InvitationRow, used?: LinkUsed): Promise<void> {
   await lockOrg(db, i.orgId)
