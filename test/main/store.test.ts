@@ -22,6 +22,28 @@ afterEach(() => rm(dir, { recursive: true, force: true }))
 const valueSchema = z.object({ n: z.number(), payload: z.string(), check: z.number() })
 
 describe('EncryptedStore', () => {
+  it("orders a folder's removal and the writes around it, so none renames into a folder being deleted", async () => {
+    // The box runs inside each write (after mkdir, before the temp file and the rename): the log
+    // shows where each write ran relative to the removal.
+    const box = nodeSecretBox(randomBytes(32))
+    const log: string[] = []
+    const logging = {
+      encrypt: (plain: Buffer | string) => (log.push(`write ${JSON.parse(String(plain)).n}`), box.encrypt(plain)),
+      decrypt: (data: Buffer) => box.decrypt(data),
+    }
+    const store = new EncryptedStore(dir, logging, quiet)
+    const members = ['cache', 'acct', 'org', 'o1', 'members.enc']
+    const before = store.write(members, { n: 1 })
+    const removal = store.remove(['cache', 'acct', 'org', 'o1']).then(() => void log.push('removed'))
+    const after = store.write(members, { n: 2 })
+    const elsewhere = store.write(['cache', 'acct', 'org', 'o2', 'members.enc'], { n: 3 })
+    await Promise.all([before, removal, after, elsewhere])
+    expect(log.indexOf('write 1')).toBeLessThan(log.indexOf('removed'))
+    expect(log.indexOf('removed')).toBeLessThan(log.indexOf('write 2'))
+    expect(await store.read(members, z.object({ n: z.number() }))).toEqual({ n: 2 })
+    expect(await readdir(store.path('cache', 'acct', 'org', 'o1'))).toEqual(['members.enc'])
+  })
+
   it('round-trips values and keeps them unreadable on disk', async () => {
     const store = new EncryptedStore(dir, nodeSecretBox(randomBytes(32)), quiet)
     await store.write(['a', 'secret.enc'], { email: 'alice@acme.test', token: 'rt_123456' })

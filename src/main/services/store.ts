@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises'
-import { dirname, join } from 'node:path'
+import { dirname, join, sep } from 'node:path'
 import type { z } from 'zod'
 import type { SecretBox } from './secret-box'
 
@@ -17,6 +17,12 @@ export type Logger = { warn(message: string): void }
 export class EncryptedStore {
   /** One write chain per file, so two writes of the same file land in call order. */
   private readonly chains = new Map<string, Promise<void>>()
+  /**
+   * Removals under way, by path. Removal and writes under its path are ordered: it waits for
+   * the writes asked before it, and writes asked meanwhile wait for it, so a write never
+   * renames into a folder being deleted (ENOENT) nor is undone by a later removal.
+   */
+  private readonly removals = new Map<string, Promise<void>>()
 
   constructor(
     readonly dir: string,
@@ -52,7 +58,7 @@ export class EncryptedStore {
   write(segments: string[], value: unknown): Promise<void> {
     const file = this.path(...segments)
     const previous = this.chains.get(file) ?? Promise.resolve()
-    const next = previous.catch(() => undefined).then(() => this.writeNow(file, value))
+    const next = Promise.all([previous.catch(() => undefined), this.removalsOver(file)]).then(() => this.writeNow(file, value))
     this.chains.set(file, next)
     void next.finally(() => {
       if (this.chains.get(file) === next) this.chains.delete(file)
@@ -61,9 +67,20 @@ export class EncryptedStore {
   }
 
   /** Delete a file or a whole directory of them (e.g. everything cached for an account). */
-  async remove(segments: string[]): Promise<void> {
-    await Promise.allSettled(this.chains.values())
-    await rm(this.path(...segments), { recursive: true, force: true })
+  remove(segments: string[]): Promise<void> {
+    const target = this.path(...segments)
+    const writes = [...this.chains].filter(([file]) => isUnder(file, target)).map(([, p]) => p)
+    const run = Promise.allSettled([...writes, this.removalsOver(target)]).then(() => rm(target, { recursive: true, force: true }))
+    this.removals.set(target, run)
+    void run.finally(() => {
+      if (this.removals.get(target) === run) this.removals.delete(target)
+    }).catch(() => undefined)
+    return run
+  }
+
+  /** Settles once every removal under way of `path` or a folder holding it is done. */
+  private removalsOver(path: string): Promise<unknown> {
+    return Promise.allSettled([...this.removals].filter(([dir]) => isUnder(path, dir)).map(([, p]) => p))
   }
 
   /** Temp files left by a crash mid-write are garbage: the real file was never replaced. */
@@ -121,6 +138,8 @@ async function syncDir(dir: string): Promise<void> {
     // Windows: directories cannot be opened for fsync; NTFS orders the rename anyway.
   }
 }
+
+const isUnder = (path: string, dir: string) => path === dir || path.startsWith(dir + sep)
 
 function safeSegment(segment: string): string {
   if (/^[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}$/.test(segment) && !segment.endsWith(TEMP_SUFFIX)) return segment
