@@ -1,9 +1,10 @@
 /**
  * Creating users, organizations and memberships directly, for the demo seed, the
- * benchmark generator and test fixtures. The HTTP API has no "create organization";
+ * benchmark generator and test fixtures (the HTTP API creates organizations in services/orgs.ts);
  * people arrive through sign-up (unverified until they prove the address) or invitations.
  */
 import { eq, sql } from 'drizzle-orm'
+import { slugFromName } from '../shared/api'
 import { DEFAULT_MEMBER_LIMIT, type Role } from '../shared/roles'
 import type { Clock } from './clock'
 import type { Db } from './db/client'
@@ -33,9 +34,6 @@ export async function createUser(
   return { id: row!.id, email: row!.email, displayName: row!.displayName }
 }
 
-const slugify = (name: string) =>
-  name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'org'
-
 export async function createOrg(
   h: Handle,
   o: { name: string; ownerUserId: string; memberLimit?: number },
@@ -45,7 +43,7 @@ export async function createOrg(
   await h.db.insert(orgs).values({
     id,
     name: o.name,
-    slug: `${slugify(o.name)}-${id.slice(0, 8)}`,
+    slug: `${slugFromName(o.name)}-${id.slice(0, 8)}`,
     memberLimit: o.memberLimit ?? DEFAULT_MEMBER_LIMIT,
     createdAt: now,
   })

@@ -66,11 +66,28 @@ export const orgListSchema = z.object({ items: z.array(orgSummarySchema) })
 export const orgDetailSchema = orgSummarySchema.extend({ createdAt: timestamp })
 export type OrgDetail = z.infer<typeof orgDetailSchema>
 
-export const updateOrgRequestSchema = z
-  .object({ name: z.string().trim().min(1).max(120) })
-  .partial()
-  .strict()
+const orgNameSchema = z.string().trim().min(1, 'Enter a name').max(120)
+/** The organization's address-safe short name; unique on the server. */
+export const orgSlugSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^[a-z0-9](?:[a-z0-9-]{0,46}[a-z0-9])?$/, 'Use 1–48 lowercase letters, digits and hyphens, not starting or ending with a hyphen')
+
+/** The slug a name suggests ("Acme Corp" → "acme-corp"); the server adds a suffix when it is taken. */
+export const slugFromName = (name: string): string =>
+  name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40).replace(/-+$/, '') || 'org'
+
+/** Any signed-in person creates an organization and becomes its Owner; the slug defaults from the name. */
+export const createOrgRequestSchema = z.object({ name: orgNameSchema, slug: orgSlugSchema.optional() }).strict()
+export type CreateOrgRequest = z.infer<typeof createOrgRequestSchema>
+
+export const updateOrgRequestSchema = z.object({ name: orgNameSchema, slug: orgSlugSchema }).partial().strict()
 export type UpdateOrgRequest = z.infer<typeof updateOrgRequestSchema>
+
+/** Deleting asks for the organization's name, typed, as the confirmation. */
+export const deleteOrgRequestSchema = z.object({ confirmName: z.string().max(200) }).strict()
+export type DeleteOrgRequest = z.infer<typeof deleteOrgRequestSchema>
 
 // ── Members ────────────────────────────────────────────────────────────
 export const memberSchema = z.object({
@@ -262,7 +279,9 @@ export const workspaceListSchema = z.object({ items: z.array(workspaceSchema) })
 
 // ── Activity ───────────────────────────────────────────────────────────
 export const ACTIVITY_ACTIONS = [
+  'org.created',
   'org.updated',
+  'org.deleted',
   'member.joined',
   'member.role_changed',
   'member.removed',

@@ -21,6 +21,8 @@ export const ERROR_CODES = [
   'verification_failed',
   'email_unverified',
   'payload_too_large',
+  'slug_taken',
+  'confirmation_mismatch',
   'internal',
   // main process / client side
   'offline',
@@ -82,6 +84,8 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   verification_failed: 422,
   email_unverified: 403,
   payload_too_large: 413,
+  slug_taken: 409,
+  confirmation_mismatch: 400,
   internal: 500,
   offline: 503,
   timeout: 504,

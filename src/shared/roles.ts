@@ -17,6 +17,8 @@ export const ROLE_LABELS: Record<Role, string> = {
 export const PRIVILEGES = [
   'org.view',
   'org.settings.update',
+  'org.settings.view',
+  'org.delete',
   'members.view',
   'members.invite',
   'members.editRole',
@@ -36,6 +38,8 @@ export type Privilege = (typeof PRIVILEGES)[number]
 export const PRIVILEGE_LABELS: Record<Privilege, string> = {
   'org.view': 'View the organization and its workspaces',
   'org.settings.update': 'Manage organization settings',
+  'org.settings.view': 'View organization settings',
+  'org.delete': 'Delete the organization',
   'members.view': 'View organization users',
   'members.invite': 'Invite organization users',
   'members.editRole': 'Edit the role of organization users',
@@ -52,6 +56,7 @@ export const PRIVILEGE_LABELS: Record<Privilege, string> = {
 
 const MEMBER: Privilege[] = [
   'org.view',
+  'org.settings.view',
   'members.view',
   'members.invite',
   'invitations.manageOwn',

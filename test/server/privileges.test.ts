@@ -37,6 +37,13 @@ const OPS: Record<string, Op> = {
   'list workspaces': (a, t) => a.call('GET', routes.workspaces(t.orgId), { token: t.token }),
   'view activity': (a, t) => a.call('GET', routes.activity(t.orgId), { token: t.token }),
   'view billing': (a, t) => a.call('GET', routes.billing(t.orgId), { token: t.token }),
+  'create an organization': (a, t) => a.call('POST', routes.orgs(), { token: t.token, body: { name: `New ${t.n}` } }),
+  'change the slug': (a, t) => a.call('PATCH', routes.org(t.orgId), { token: t.token, body: { slug: `slug-${t.n}` } }),
+  // Last: the Owner's call deletes Acme Corp for good.
+  'delete the organization': async (a, t) => {
+    const { name } = (await a.call('GET', routes.org(t.orgId), { token: t.token })).body
+    return a.call('DELETE', routes.org(t.orgId), { token: t.token, body: { confirmName: name ?? 'Acme Corp' } })
+  },
 }
 
 // From the seed: Owner manages everything; Billing Admin manages billing and may invite
@@ -61,6 +68,9 @@ const EXPECTED: Record<string, Record<Who, number>> = {
   'list workspaces': { owner: 200, billing_admin: 200, member: 200, non_member: 404 },
   'view activity': { owner: 200, billing_admin: 403, member: 403, non_member: 404 },
   'view billing': { owner: 200, billing_admin: 200, member: 403, non_member: 404 },
+  'create an organization': { owner: 201, billing_admin: 201, member: 201, non_member: 201 },
+  'change the slug': { owner: 200, billing_admin: 403, member: 403, non_member: 404 },
+  'delete the organization': { owner: 200, billing_admin: 403, member: 403, non_member: 404 },
 }
 
 let server: TestServer

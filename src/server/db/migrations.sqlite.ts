@@ -264,4 +264,11 @@ CREATE TABLE "join_requests" (
 CREATE INDEX "join_requests_org" ON "join_requests" ("org_id","decided_at");
 `,
   },
+  {
+    // Issue 11: an organization is deleted by marking it; everything org-scoped then answers 404.
+    id: '0007_org_lifecycle',
+    sql: `
+ALTER TABLE "orgs" ADD COLUMN "deleted_at" integer;
+`,
+  },
 ]

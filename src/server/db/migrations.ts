@@ -263,4 +263,11 @@ CREATE INDEX "email_verifications_user" ON "email_verifications" USING btree ("u
 CREATE INDEX "join_requests_org" ON "join_requests" USING btree ("org_id","decided_at");
 `,
   },
+  {
+    // Issue 11: an organization is deleted by marking it; everything org-scoped then answers 404.
+    id: '0007_org_lifecycle',
+    sql: `
+ALTER TABLE "orgs" ADD COLUMN "deleted_at" timestamp with time zone;
+`,
+  },
 ]

@@ -26,6 +26,8 @@ export const orgs = pgTable('orgs', {
   createdAt: ts('created_at').notNull(),
   /** The value of the `_org-admin-challenge` TXT record that proves this organization controls a domain. */
   domainChallenge: text('domain_challenge'),
+  /** Set when an Owner deletes the organization: from then on it answers 404 to everyone. */
+  deletedAt: ts('deleted_at'),
 })
 
 export const memberships = pgTable(

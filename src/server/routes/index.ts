@@ -9,6 +9,8 @@ import {
   changeRoleRequestSchema,
   createInvitationsRequestSchema,
   createInvitationsResponseSchema,
+  createOrgRequestSchema,
+  deleteOrgRequestSchema,
   invitationLinkSchema,
   invitationListSchema,
   invitationPreviewSchema,
@@ -39,7 +41,7 @@ import {
   revokeInvitation,
 } from '../services/invitations'
 import { changeRole, listMembers, membersVersion, removeMember } from '../services/members'
-import { getOrg, leaveOrg, listMyOrgs, updateOrg } from '../services/orgs'
+import { createOrg, deleteOrg, getOrg, leaveOrg, listMyOrgs, updateOrg } from '../services/orgs'
 import { listWorkspaces } from '../services/workspaces'
 import { createHash } from 'node:crypto'
 import { registerAccount } from './account'
@@ -80,9 +82,21 @@ export function registerRoutes(r: Router, ctx: Ctx, limiter: LoginLimiter): void
     handler: ({ user, params }) => getOrg(ctx, user.id, params.orgId),
   })
   r.route({
-    method: 'PATCH', url: path(routes.org(':orgId')), tag: 'orgs', summary: 'Update settings (Owner)',
+    method: 'POST', url: path(routes.orgs()), tag: 'orgs', status: 201,
+    summary: 'Create an organization; the caller becomes its Owner (a taken slug is a 409, creations per person are rate-limited)',
+    body: createOrgRequestSchema, response: orgDetailSchema,
+    handler: ({ user, body }) => createOrg(ctx, user.id, body),
+  })
+  r.route({
+    method: 'PATCH', url: path(routes.org(':orgId')), tag: 'orgs', summary: 'Update name and slug (Owner; a taken slug is a 409)',
     params: org, body: updateOrgRequestSchema, response: orgDetailSchema,
     handler: ({ user, params, body }) => updateOrg(ctx, user.id, params.orgId, body),
+  })
+  r.route({
+    method: 'DELETE', url: path(routes.org(':orgId')), tag: 'orgs',
+    summary: "Delete the organization (Owner; the body repeats its name): everyone loses access at once, pending invitations and requests end",
+    params: org, body: deleteOrgRequestSchema, response: ok,
+    handler: async ({ user, params, body }) => (await deleteOrg(ctx, user.id, params.orgId, body.confirmName), { ok: true as const }),
   })
   r.route({
     method: 'POST', url: path(routes.leave(':orgId')), tag: 'orgs', summary: 'Leave the organization (not as its only Owner)',

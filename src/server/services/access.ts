@@ -4,7 +4,7 @@ import { and, eq, isNull } from 'drizzle-orm'
 import { AppError } from '../../shared/errors'
 import { can, type Privilege, type Role } from '../../shared/roles'
 import type { Db } from '../db/client'
-import { memberships } from '../db/schema'
+import { memberships, orgs } from '../db/schema'
 
 const NOT_FOUND = 'Organization not found'
 
@@ -37,6 +37,7 @@ export async function roleIn(db: Db, orgId: string, userId: string): Promise<Rol
   const [row] = await db
     .select({ role: memberships.role })
     .from(memberships)
+    .innerJoin(orgs, and(eq(orgs.id, memberships.orgId), isNull(orgs.deletedAt)))
     .where(and(eq(memberships.orgId, orgId), eq(memberships.userId, userId), isNull(memberships.removedAt)))
   if (!row) throw new AppError('not_found', NOT_FOUND)
   return row.role

@@ -178,11 +178,12 @@ export async function authenticateIn(ctx: Ctx, accessToken: string, orgId: strin
     .innerJoin(users, eq(users.id, accessTokens.userId))
     .innerJoin(tokenFamilies, eq(tokenFamilies.id, accessTokens.familyId))
     .leftJoin(memberships, and(eq(memberships.orgId, orgId), eq(memberships.userId, accessTokens.userId), isNull(memberships.removedAt)))
-    .leftJoin(orgs, eq(orgs.id, memberships.orgId))
+    // A deleted organization joins no row here, so its members get the 404 a stranger gets.
+    .leftJoin(orgs, and(eq(orgs.id, memberships.orgId), isNull(orgs.deletedAt)))
     .where(liveAccessToken(ctx, accessToken))
   if (!row) throw new AppError('unauthorized', SIGN_IN_AGAIN)
   const user = toUser(row.user)
-  return { user, access: { db: ctx.db, userId: user.id, orgId, role: row.role, membersVersion: row.version ?? 0 } }
+  return { user, access: { db: ctx.db, userId: user.id, orgId, role: row.version === null ? null : row.role, membersVersion: row.version ?? 0 } }
 }
 
 export async function authenticate(ctx: Ctx, accessToken: string): Promise<User> {

@@ -21,6 +21,7 @@ export const LIMITS = {
   verificationEmail: { max: 5, windowMs: 60 * 60_000, what: 'verification emails' },
   verificationCode: { max: 10, windowMs: 15 * 60_000, what: 'verification code attempts' },
   registration: { max: 20, windowMs: 60 * 60_000, what: 'sign-ups from this address' },
+  orgCreation: { max: 10, windowMs: 60 * 60_000, what: 'new organizations' },
 } satisfies Record<string, Limit>
 
 /** Counts one hit in the key's fixed window (a new window once the old one has passed). */

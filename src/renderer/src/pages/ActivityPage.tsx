@@ -16,7 +16,9 @@ function describeEvent(e: ActivityEvent): string {
   const who = e.actor?.displayName ?? 'Someone'
   const t = e.target ?? ''
   switch (e.action) {
+    case 'org.created': return `${who} created the organization ${t}`
     case 'org.updated': return `${who} updated the organization settings`
+    case 'org.deleted': return `${who} deleted the organization ${t}`
     case 'member.joined': return `${t} joined as ${role(e.details.role)}${e.details.via === 'trusted_domain' ? ' (trusted domain)' : ''}`
     case 'member.role_changed': return `${who} changed ${t}'s role from ${role(e.details.from)} to ${role(e.details.to)}`
     case 'member.removed': return `${who} removed ${t}`
