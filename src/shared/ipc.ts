@@ -8,6 +8,8 @@ import {
   activityPageSchema,
   billingSummarySchema,
   createInvitationsResponseSchema,
+  createOrgRequestSchema,
+  deleteOrgRequestSchema,
   discoverableUsersSchema,
   domainSchema,
   emailSchema,
@@ -17,6 +19,7 @@ import {
   invitationLinkSchema,
   invitationListSchema,
   invitationPreviewSchema,
+  joinRequestListSchema,
   memberSchema,
   orgDetailSchema,
   orgSummarySchema,
@@ -155,6 +158,15 @@ export const channels = {
   'orgs.get': channel(z.object(orgScope).strict(), cached(orgDetailSchema)),
   'orgs.update': channel(z.object({ ...orgScope, patch: updateOrgRequestSchema }).strict(), orgDetailSchema),
   'orgs.leave': channel(z.object(orgScope).strict(), z.object({ ok: z.literal(true) })),
+  /** The signed-in person of the account creates an organization and becomes its Owner. */
+  'orgs.create': channel(z.object({ ...scope, ...createOrgRequestSchema.shape }).strict(), orgDetailSchema),
+  /** Owner: delete with the name typed; main drops it from every account's cache. */
+  'orgs.delete': channel(z.object({ ...orgScope, ...deleteOrgRequestSchema.shape }).strict(), z.object({ ok: z.literal(true) })),
+
+  /** Pending requests to join (automatic suggestion), cached for offline reading like invitations. */
+  'joinRequests.list': channel(z.object(orgScope).strict(), cached(joinRequestListSchema)),
+  'joinRequests.approve': channel(z.object({ ...orgScope, requestId: id }).strict(), z.object({ ok: z.literal(true) })),
+  'joinRequests.decline': channel(z.object({ ...orgScope, requestId: id }).strict(), z.object({ ok: z.literal(true) })),
 
   'members.list': channel(z.object({ ...orgScope, ...memberQuerySchema.shape }).strict(), cached(memberWindowSchema)),
   /** Pull from the server now (progress arrives as `sync.progress` events), then read like members.list. */
@@ -227,7 +239,7 @@ export const events = {
   connectivity: z.object({ ...scope, online: z.boolean() }),
   'session.expired': z.object(scope),
   /** A background refresh replaced cached data: the renderer refetches the matching queries. */
-  'cache.updated': z.object({ ...scope, orgId: id.nullable(), kind: z.enum(['orgs', 'org', 'members', 'invitations', 'domains', 'workspaces', 'billing', 'activity']) }),
+  'cache.updated': z.object({ ...scope, orgId: id.nullable(), kind: z.enum(['orgs', 'org', 'members', 'invitations', 'domains', 'workspaces', 'billing', 'activity', 'joinRequests']) }),
   'accounts.changed': z.object({}),
 } as const
 export type Events = { [K in keyof typeof events]: z.infer<(typeof events)[K]> }

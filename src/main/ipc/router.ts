@@ -53,6 +53,11 @@ export function createRouter(deps: RouterDeps): Router {
     'orgs.get': (r) => sync.org(r.accountId, r.orgId, 'org'),
     'orgs.update': (r) => actions.updateOrg(r.accountId, r.orgId, r.patch),
     'orgs.leave': (r) => actions.leave(r.accountId, r.orgId),
+    'orgs.create': ({ accountId, ...req }) => actions.createOrg(accountId, req),
+    'orgs.delete': (r) => actions.deleteOrg(r.accountId, r.orgId, r.confirmName),
+    'joinRequests.list': (r) => sync.org(r.accountId, r.orgId, 'joinRequests'),
+    'joinRequests.approve': (r) => actions.decideJoinRequest(r.accountId, r.orgId, r.requestId, true),
+    'joinRequests.decline': (r) => actions.decideJoinRequest(r.accountId, r.orgId, r.requestId, false),
 
     'members.list': ({ accountId, orgId, ...query }) => sync.members(accountId, orgId, query),
     'members.sync': ({ accountId, orgId, ...query }) => sync.syncMembers(accountId, orgId, query),

@@ -103,8 +103,8 @@ export class ApiClient {
   patch<S extends z.ZodType>(path: string, schema: S, json?: unknown) {
     return this.call('patch', path, schema, { json })
   }
-  delete<S extends z.ZodType>(path: string, schema: S) {
-    return this.call('delete', path, schema, {})
+  delete<S extends z.ZodType>(path: string, schema: S, json?: unknown) {
+    return this.call('delete', path, schema, { json })
   }
 
   private async call<S extends z.ZodType>(

@@ -8,7 +8,7 @@ import { memberChangeSchema, type MemberChange } from '../../shared/ipc'
 import { memberSchema, type Member } from '../../shared/api'
 import type { EncryptedStore } from './store'
 
-export type CacheKind = 'orgs' | 'org' | 'members' | 'invitations' | 'domains' | 'workspaces' | 'billing' | 'activity'
+export type CacheKind = 'orgs' | 'org' | 'members' | 'invitations' | 'domains' | 'workspaces' | 'billing' | 'activity' | 'joinRequests'
 
 export type CacheEntry<T> = { syncedAt: string; data: T }
 
@@ -114,6 +114,13 @@ export class CacheService {
   async forgetAccount(accountId: string): Promise<void> {
     for (const key of [...this.memo.keys()]) if (key.startsWith(`cache/${accountId}/`)) this.forget(key)
     await this.store.remove(['cache', accountId])
+  }
+
+  /** Everything cached for one organization of one account (it was deleted, or the account left it). */
+  async forgetOrg(accountId: string, orgId: string): Promise<void> {
+    const prefix = ['cache', accountId, 'org', orgId, ''].join('/')
+    for (const key of [...this.memo.keys()]) if (key.startsWith(prefix)) this.forget(key)
+    await this.store.remove(['cache', accountId, 'org', orgId])
   }
 
   private memberKey(accountId: string, orgId: string): string {

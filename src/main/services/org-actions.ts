@@ -19,6 +19,7 @@ import {
   trustedDomainSchema,
   type EnrollmentMode,
   type ActivityPage,
+  type CreateOrgRequest,
   type UpdateOrgRequest,
 } from '../../shared/api'
 import type { Cached } from '../../shared/ipc'
@@ -49,9 +50,28 @@ export class OrgActions {
     return org
   }
 
+  async createOrg(accountId: string, req: CreateOrgRequest) {
+    const org = await this.client(accountId).post(routes.orgs(), orgDetailSchema, req)
+    this.refresh(accountId, null, ['orgs'])
+    return org
+  }
+
   async leave(accountId: string, orgId: string) {
     const result = await this.client(accountId).post(routes.leave(orgId), done)
-    this.refresh(accountId, null, ['orgs'])
+    await this.deps.sync.orgGone(accountId, orgId)
+    return result
+  }
+
+  /** Gone for everyone: every account on this server that listed it re-reads its list and drops it. */
+  async deleteOrg(accountId: string, orgId: string, confirmName: string) {
+    const result = await this.client(accountId).delete(routes.org(orgId), done, { confirmName })
+    await this.deps.sync.orgGone(accountId, orgId)
+    return result
+  }
+
+  async decideJoinRequest(accountId: string, orgId: string, requestId: string, approve: boolean) {
+    const result = await this.client(accountId).post((approve ? routes.approveJoinRequest : routes.declineJoinRequest)(orgId, requestId), done)
+    this.refresh(accountId, orgId, approve ? ['joinRequests', 'members', 'org', 'orgs'] : ['joinRequests'])
     return result
   }
 

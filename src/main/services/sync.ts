@@ -13,6 +13,7 @@ import {
   activityPageSchema,
   billingSummarySchema,
   invitationListSchema,
+  joinRequestListSchema,
   memberPageSchema,
   orgDetailSchema,
   orgListSchema,
@@ -63,6 +64,11 @@ const orgResources = {
   workspaces: { kind: 'workspaces', schema: workspaceListSchema, fetch: (c, orgId) => c.get(routes.workspaces(orgId), workspaceListSchema) },
   billing: { kind: 'billing', schema: billingSummarySchema, fetch: (c, orgId) => c.get(routes.billing(orgId), billingSummarySchema) },
   activity: { kind: 'activity', schema: activityPageSchema, fetch: (c, orgId) => c.get(routes.activity(orgId), activityPageSchema) },
+  joinRequests: {
+    kind: 'joinRequests',
+    schema: joinRequestListSchema,
+    fetch: (c, orgId) => c.get(routes.joinRequests(orgId), joinRequestListSchema),
+  },
 } satisfies Record<string, Resource<unknown>>
 export type OrgResource = keyof typeof orgResources
 type ResourceData<R extends OrgResource> = z.output<(typeof orgResources)[R]['schema']>
@@ -77,6 +83,8 @@ export class SyncService {
   private readonly edits = new Map<string, { seq: number; edit: MemberEdit }[]>()
   private editSeq = 0
   private readonly views = new Map<string, { base: Member[]; pending: unknown; members: Member[] }>()
+  /** Organizations dropped per account (JSON [accountId, orgId]): a fetch still in flight writes nothing back. */
+  private readonly gone = new Set<string>()
 
   constructor(private readonly opts: SyncServiceOptions) {}
 
@@ -91,6 +99,43 @@ export class SyncService {
   org<R extends OrgResource>(accountId: string, orgId: string, resource: R): Promise<Cached<ResourceData<R>>> {
     const r = orgResources[resource] as unknown as Resource<ResourceData<R>>
     return this.cachedRead(accountId, orgId, r.kind, r.schema, (c) => r.fetch(c, orgId))
+  }
+
+  /**
+   * An organization this account can no longer see (deleted, left, removed): its cache goes at
+   * once, and every account on the same server that lists it re-reads its organizations, which
+   * drops it there too if it is gone for them (a list without it drops it, see fetchAndStore).
+   */
+  async orgGone(accountId: string, orgId: string): Promise<void> {
+    await this.dropOrgCache(accountId, orgId)
+    const { baseUrl } = this.opts.accounts.get(accountId)
+    const others = this.opts.accounts.list().filter((a) => a.baseUrl === baseUrl && a.status === 'signed_in')
+    await Promise.allSettled(
+      others.map(async (a) => {
+        const list = await this.opts.cache.read(a.id, null, 'orgs', orgsSchema)
+        if (a.id === accountId || list?.data.some((o) => o.id === orgId)) await this.refreshNow(a.id, null, 'orgs')
+      }),
+    )
+  }
+
+  private async dropOrgCache(accountId: string, orgId: string): Promise<void> {
+    this.gone.add(JSON.stringify([accountId, orgId]))
+    this.edits.delete(this.key(accountId, orgId, 'members'))
+    await this.opts.cache.forgetOrg(accountId, orgId)
+  }
+
+  /** An org-scoped call answering 404 means the organization is gone for this account. */
+  private async orgCall<T>(accountId: string, orgId: string, task: () => Promise<T>): Promise<T> {
+    try {
+      return await task()
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'not_found') await this.orgGone(accountId, orgId)
+      throw err
+    }
+  }
+
+  private isGone(accountId: string, orgId: string | null): boolean {
+    return orgId !== null && this.gone.has(JSON.stringify([accountId, orgId]))
   }
 
   /** After a mutation: bring the affected caches up to date (the renderer hears `cache.updated`). */
@@ -136,7 +181,7 @@ export class SyncService {
     this.opts.accounts.get(accountId)
     try {
       const key = this.key(accountId, orgId, 'members')
-      const pull = () => this.pullMembers(accountId, orgId, changes)
+      const pull = () => this.orgCall(accountId, orgId, () => this.pullMembers(accountId, orgId, changes))
       const entry = await (mode === 'join' ? this.once(key, pull) : this.fresh(key, pull))
       return memberWindow(this.shown(accountId, orgId, entry), query, 'network', false)
     } catch (err) {
@@ -230,6 +275,7 @@ export class SyncService {
       },
     }
     this.opts.accounts.get(accountId) // forgotten meanwhile: write nothing back
+    if (this.isGone(accountId, orgId)) throw new AppError('not_found', 'This organization is no longer available to this account')
     await this.opts.cache.writeMembers(accountId, orgId, entry, updates)
     memberIndex(members, base) // sorted now, so the first read after a sync answers at once
     this.lastFetched.set(key, this.now())
@@ -280,15 +326,25 @@ export class SyncService {
     fetch: Fetcher<T>,
     previous: CacheEntry<T> | null,
   ): Promise<CacheEntry<T>> {
-    const data = await fetch(this.opts.accounts.client(accountId))
+    const client = this.opts.accounts.client(accountId)
+    const data = orgId === null ? await fetch(client) : await this.orgCall(accountId, orgId, () => fetch(client))
     this.opts.accounts.get(accountId) // forgotten meanwhile: write nothing back
     const entry = { syncedAt: new Date(this.now()).toISOString(), data }
+    if (this.isGone(accountId, orgId)) throw new AppError('not_found', 'This organization is no longer available to this account')
+    if (kind === 'orgs') await this.dropUnlisted(accountId, previous as CacheEntry<OrgList> | null, data as OrgList)
     await this.opts.cache.write(accountId, orgId, kind, entry)
     this.lastFetched.set(this.key(accountId, orgId, kind), this.now())
     if (previous && JSON.stringify(previous.data) !== JSON.stringify(data)) {
       this.opts.events.emit('cache.updated', { accountId, orgId, kind })
     }
     return entry
+  }
+
+  /** The organization list no longer has some the cache had: their caches go; listed ones count again. */
+  private async dropUnlisted(accountId: string, previous: CacheEntry<OrgList> | null, list: OrgList): Promise<void> {
+    const listed = new Set(list.map((o) => o.id))
+    for (const id of listed) this.gone.delete(JSON.stringify([accountId, id]))
+    for (const o of previous?.data ?? []) if (!listed.has(o.id)) await this.dropOrgCache(accountId, o.id)
   }
 
   /** Concurrent reads of the same data share one request. */

@@ -26,6 +26,7 @@ const kindKey = {
   workspaces: (a: string, o: string) => qk.workspaces(a, o),
   billing: (a: string, o: string) => qk.billing(a, o),
   activity: (a: string, o: string) => qk.activity(a, o),
+  joinRequests: (a: string, o: string) => qk.joinRequests(a, o),
 } as const
 
 export function useBridgeEvents(): void {

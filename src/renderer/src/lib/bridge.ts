@@ -21,5 +21,6 @@ export const qk = {
   workspaces: (accountId: string, orgId: string) => ['workspaces', accountId, orgId] as const,
   activity: (accountId: string, orgId: string) => ['activity', accountId, orgId] as const,
   billing: (accountId: string, orgId: string) => ['billing', accountId, orgId] as const,
+  joinRequests: (accountId: string, orgId: string) => ['joinRequests', accountId, orgId] as const,
   inbox: (accountId: string) => ['inbox', accountId] as const,
 }
