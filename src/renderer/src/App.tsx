@@ -21,7 +21,9 @@ import { DomainsPage } from './pages/DomainsPage'
 import { InboxPage } from './pages/InboxPage'
 import { InvitationsPage } from './pages/InvitationsPage'
 import { MembersPage } from './pages/MembersPage'
+import { NewOrgDialog } from './components/NewOrgDialog'
 import { OrganizationsPage } from './pages/OrganizationsPage'
+import { SettingsPage } from './pages/SettingsPage'
 import { WorkspacesPage } from './pages/WorkspacesPage'
 import { useUi, type Page } from './stores/ui'
 
@@ -32,6 +34,7 @@ const ORG_PAGES = {
   workspaces: WorkspacesPage,
   activity: ActivityPage,
   billing: BillingPage,
+  settings: SettingsPage,
 } as const
 
 export function App() {
@@ -40,6 +43,7 @@ export function App() {
   const current = useUi((s) => s.current)
   const page = useUi((s) => s.page)
   const paletteOpen = useUi((s) => s.paletteOpen)
+  const newOrgOpen = useUi((s) => s.newOrgOpen)
   const sidebarOpen = useUi((s) => s.sidebarOpen)
   const selected = entries.find((e) => e.ref.accountId === current?.accountId && e.ref.orgId === current.orgId) ?? null
 
@@ -82,6 +86,7 @@ export function App() {
         </main>
       </div>
       {paletteOpen && <CommandPalette />}
+      {newOrgOpen && <NewOrgDialog />}
       <SessionExpiredDialog />
       <ReconnectedNotice />
     </div>

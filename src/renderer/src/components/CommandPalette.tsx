@@ -88,6 +88,9 @@ export function CommandPalette() {
           ))}
         </ul>
         {results.length === 0 && <p className="muted">No organization matches “{query}”.</p>}
+        <button className="btn palette-new" onClick={() => useUi.getState().setNewOrgOpen(true)}>
+          New organization…
+        </button>
       </div>
     </Dialog>
   )

@@ -23,6 +23,7 @@ export const NAV: readonly NavItem[] = [
   { page: 'workspaces', label: 'Workspaces', needsOrg: true },
   { page: 'activity', label: 'Activity', needsOrg: true, privilege: { name: 'activity.view', reason: 'Only an Owner can view activity' } },
   { page: 'billing', label: 'Billing', needsOrg: true, privilege: { name: 'billing.view', reason: 'Only an Owner or a Billing Admin can see billing' } },
+  { page: 'settings', label: 'Settings', needsOrg: true, privilege: { name: 'org.settings.view', reason: 'Your role cannot view the settings' } },
   { page: 'inbox', label: 'Inbox', needsOrg: false },
   { page: 'organizations', label: 'Organizations', needsOrg: false },
   { page: 'accounts', label: 'Accounts', needsOrg: false },

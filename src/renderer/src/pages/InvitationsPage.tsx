@@ -1,7 +1,9 @@
 /** Invite people, and follow every invitation: pending (with time left), expired, revoked, accepted. */
 import { useId, useRef, useState, type KeyboardEvent } from 'react'
 import { INVITATION_STATUSES, type Invitation } from '../../../shared/api'
+import { can } from '../../../shared/roles'
 import { InvitationTable } from '../components/invitations/InvitationTable'
+import { JoinRequests } from '../components/invitations/JoinRequests'
 import { CopyLink } from '../components/invitations/CopyLink'
 import { InviteForm, type ShownLink } from '../components/invitations/InviteForm'
 import { OFFLINE_REASON, OfflineBanner, useOffline } from '../components/OfflineBanner'
@@ -42,6 +44,7 @@ export function InvitationsPage() {
           {link.replaced && <p className="muted">This new link replaces the one sent before, which no longer works.</p>}
         </div>
       )}
+      {detail && can(detail.myRole, 'joinRequests.decide') && <JoinRequests orgRef={ref} orgName={detail.name} offline={offline} />}
       <div className="card stack">
         <StatusTabs tab={tab} onChange={setTab} count={(s) => items.filter((i) => i.status === s).length} panelId={panelId} />
         <div role="tabpanel" id={panelId} aria-labelledby={`${panelId}-${tab}`} tabIndex={0}>

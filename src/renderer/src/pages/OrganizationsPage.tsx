@@ -14,6 +14,9 @@ export function OrganizationsPage() {
     <section className="stack" aria-labelledby="orgs-title">
       <div className="page-header">
         <h1 id="orgs-title">Organizations</h1>
+        <button className="btn btn-primary" onClick={() => useUi.getState().setNewOrgOpen(true)}>
+          New organization…
+        </button>
       </div>
       {isLoading && <Skeleton label="Loading organizations" />}
       {groups.map((g) => (
@@ -66,7 +69,7 @@ function OrgRow({ entry, onLeave }: { entry: OrgEntry; onLeave: (e: OrgEntry) =>
         </button>
         {soleOwner && (
           <p id={reasonId} className="muted reason">
-            You are the only Owner of {org.name}. Make someone else an Owner before you leave.
+            You are the only Owner of {org.name}: hand it to another member to leave.
           </p>
         )}
       </th>
@@ -81,13 +84,13 @@ function OrgRow({ entry, onLeave }: { entry: OrgEntry; onLeave: (e: OrgEntry) =>
       <td className="cell-actions">
         <button
           className="btn btn-sm btn-danger"
-          aria-label={`Leave ${org.name}`}
-          disabled={soleOwner || offline}
+          aria-label={soleOwner ? `Hand off and leave ${org.name}` : `Leave ${org.name}`}
+          disabled={offline || (soleOwner && org.memberCount < 2)}
           aria-describedby={soleOwner ? reasonId : undefined}
-          title={offline ? OFFLINE_REASON : soleOwner ? `You are the only Owner of ${org.name}` : undefined}
+          title={offline ? OFFLINE_REASON : undefined}
           onClick={() => onLeave(entry)}
         >
-          Leave
+          {soleOwner ? 'Hand off and leave…' : 'Leave'}
         </button>
       </td>
     </tr>

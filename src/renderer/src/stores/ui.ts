@@ -4,7 +4,7 @@
 import { create } from 'zustand'
 import { persist } from 'zustand/middleware'
 
-export const PAGES = ['members', 'invitations', 'domains', 'workspaces', 'activity', 'billing', 'inbox', 'organizations', 'accounts'] as const
+export const PAGES = ['members', 'invitations', 'domains', 'workspaces', 'activity', 'billing', 'settings', 'inbox', 'organizations', 'accounts'] as const
 export type Page = (typeof PAGES)[number]
 
 export interface OrgRef {
@@ -18,12 +18,15 @@ interface UiState {
   paletteOpen: boolean
   /** On narrow windows the sidebar is folded away and opens over the page. */
   sidebarOpen: boolean
+  /** The "New organization" dialog (from Organizations or Ctrl+K). */
+  newOrgOpen: boolean
   /** Most recently used first; orders Ctrl+K's list (the sidebar keeps the server's order). */
   recent: OrgRef[]
   selectOrg(ref: OrgRef): void
   setPage(page: Page): void
   setPaletteOpen(open: boolean): void
   setSidebarOpen(open: boolean): void
+  setNewOrgOpen(open: boolean): void
   forgetAccount(accountId: string): void
 }
 
@@ -36,6 +39,7 @@ export const useUi = create<UiState>()(
       page: 'members',
       paletteOpen: false,
       sidebarOpen: false,
+      newOrgOpen: false,
       recent: [],
       selectOrg: (ref) =>
         set((s) => ({
@@ -48,6 +52,7 @@ export const useUi = create<UiState>()(
       setPage: (page) => set({ page, sidebarOpen: false }),
       setPaletteOpen: (paletteOpen) => set({ paletteOpen }),
       setSidebarOpen: (sidebarOpen) => set({ sidebarOpen }),
+      setNewOrgOpen: (newOrgOpen) => set({ newOrgOpen, paletteOpen: false }),
       forgetAccount: (accountId) =>
         set((s) => ({
           current: s.current?.accountId === accountId ? null : s.current,
