@@ -55,10 +55,21 @@ test('domains, workspaces, activity, billing, organizations, accounts and their 
   await expect(app.getByRole('table', { name: 'Invoices' })).toBeVisible()
   await expectAccessible(app, 'Billing')
 
+  await nav(app, 'Settings')
+  await expect(app.getByRole('form', { name: 'General' })).toBeVisible()
+  await expectAccessible(app, 'Settings')
+  await checkDialog(app, 'Delete Acme Corp?', () => app.getByRole('button', { name: 'Delete organization…' }).click())
+
+  await nav(app, 'Invitations')
+  await expect(app.getByRole('region', { name: /Requests to join/ })).toBeVisible()
+  await expectAccessible(app, 'Invitations with requests to join')
+
   await nav(app, 'Organizations')
   await expect(app.getByRole('row', { name: 'Initech' })).toBeVisible()
   await expectAccessible(app, 'Organizations')
   await checkDialog(app, 'Leave Initech?', () => app.getByRole('button', { name: 'Leave Initech' }).click())
+  await checkDialog(app, 'Hand off Globex and leave', () => app.getByRole('button', { name: 'Hand off and leave Globex' }).click())
+  await checkDialog(app, 'New organization', () => app.getByRole('button', { name: 'New organization…' }).click())
 
   await nav(app, 'Accounts')
   await expect(app.getByRole('listitem', { name: 'admin@demo.test' })).toBeVisible()

@@ -1,4 +1,4 @@
-/** Organizations and Accounts pages: leaving (refused for the only Owner), and account actions. */
+/** Organizations and Accounts pages: leaving (a hand-off for the only Owner), and account actions. */
 import type { Harness } from '../../src/main/harness/host'
 import type { OrgSummary } from '../../src/shared/api'
 import type { Cached } from '../../src/shared/ipc'
@@ -12,14 +12,14 @@ async function orgId(harness: Harness, accountId: string, name: string) {
   return org.id
 }
 
-test('the only Owner cannot leave; a Member leaves Initech', async ({ app }) => {
+test('the only Owner is offered a hand-off; a Member leaves Initech', async ({ app }) => {
   await expect(app.getByTestId('current-org')).toHaveText('Acme Corp')
   await app.getByRole('button', { name: 'Organizations' }).click()
   await expect(app.getByRole('heading', { name: 'Organizations', level: 1 })).toBeVisible()
 
   const globex = app.getByRole('row', { name: 'Globex' })
-  await expect(globex).toContainText('You are the only Owner of Globex. Make someone else an Owner before you leave.')
-  await expect(globex.getByRole('button', { name: 'Leave Globex' })).toBeDisabled()
+  await expect(globex).toContainText('You are the only Owner of Globex: hand it to another member to leave.')
+  await expect(globex.getByRole('button', { name: 'Hand off and leave Globex' })).toBeEnabled()
   // Acme Corp has two Owners: leaving is allowed.
   await expect(app.getByRole('button', { name: 'Leave Acme Corp' })).toBeEnabled()
   await screenshot(app, 'organizations')

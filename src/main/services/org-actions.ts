@@ -52,7 +52,7 @@ export class OrgActions {
 
   async createOrg(accountId: string, req: CreateOrgRequest) {
     const org = await this.client(accountId).post(routes.orgs(), orgDetailSchema, req)
-    this.refresh(accountId, null, ['orgs'])
+    await this.deps.sync.refreshOrgs(accountId)
     return org
   }
 

@@ -118,6 +118,11 @@ export class SyncService {
     )
   }
 
+  /** Re-read the account's organizations now (after creating one, so the list the renderer reads has it). */
+  refreshOrgs(accountId: string): Promise<void> {
+    return this.refreshNow(accountId, null, 'orgs')
+  }
+
   private async dropOrgCache(accountId: string, orgId: string): Promise<void> {
     this.gone.add(JSON.stringify([accountId, orgId]))
     this.edits.delete(this.key(accountId, orgId, 'members'))

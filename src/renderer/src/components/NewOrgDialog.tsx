@@ -48,9 +48,12 @@ export function NewOrgDialog() {
           <span>Name</span>
           <input className="input" value={name} maxLength={120} required onChange={(e) => setName(e.target.value)} />
         </label>
-        <label className="field">
-          <span>Slug (optional)</span>
+        <div className="field">
+          <label htmlFor={`${id}-slug`}>
+            <span>Slug (optional)</span>
+          </label>
           <input
+            id={`${id}-slug`}
             className="input"
             value={slug}
             maxLength={48}
@@ -62,7 +65,7 @@ export function NewOrgDialog() {
           <span id={`${id}-slug-help`} className={slugError ? 'field-error' : 'muted'}>
             {slugError ?? 'Left empty, it is made from the name.'}
           </span>
-        </label>
+        </div>
         {accounts.length > 1 && (
           <label className="field">
             <span>Create it as</span>

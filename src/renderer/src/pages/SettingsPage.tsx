@@ -32,7 +32,7 @@ export function SettingsPage() {
       {org.isLoading && <Skeleton label="Loading settings" rows={4} />}
       {detail && (
         <>
-          {owner ? <GeneralForm key={`${detail.id}:${detail.name}:${detail.slug}`} orgRef={ref} org={detail} offline={offline} /> : <GeneralView org={detail} />}
+          {owner ? <GeneralForm key={detail.id} orgRef={ref} org={detail} offline={offline} /> : <GeneralView org={detail} />}
           <div className="card stack" role="region" aria-label="Seats and dates">
             <h2>Seats</h2>
             <dl className="settings-facts">
@@ -107,9 +107,12 @@ function GeneralForm({ orgRef, org, offline }: { orgRef: OrgRef; org: OrgDetail;
         <span>Name</span>
         <input className="input" value={name} maxLength={120} required onChange={(e) => setName(e.target.value)} />
       </label>
-      <label className="field">
-        <span>Slug</span>
+      <div className="field">
+        <label htmlFor="settings-slug">
+          <span>Slug</span>
+        </label>
         <input
+          id="settings-slug"
           className="input"
           value={slug}
           maxLength={48}
@@ -120,7 +123,7 @@ function GeneralForm({ orgRef, org, offline }: { orgRef: OrgRef; org: OrgDetail;
         <span id="slug-help" className={slugError ? 'field-error' : 'muted'}>
           {slugError ?? 'A short name unique on this server: lowercase letters, digits and hyphens.'}
         </span>
-      </label>
+      </div>
       <ErrorMessage error={update.error} />
       {update.isSuccess && !changed && <p className="alert alert-success" role="status">Settings saved.</p>}
       <div className="row">
