@@ -1,10 +1,11 @@
 /** Create an organization on one of the accounts' servers; that account becomes its Owner. */
 import { useId, useState } from 'react'
-import { orgSlugSchema, slugFromName } from '../../../shared/api'
+import { slugFromName } from '../../../shared/api'
 import { useCreateOrg } from '../hooks/orgs'
 import { useAccounts } from '../hooks/queries'
 import { useUi } from '../stores/ui'
 import { accountLine } from './AccountLabel'
+import { SlugField, slugProblem } from './SlugField'
 import { Dialog, ErrorMessage } from './ui'
 
 export function NewOrgDialog() {
@@ -16,11 +17,9 @@ export function NewOrgDialog() {
   const [name, setName] = useState('')
   const [slug, setSlug] = useState('')
   const create = useCreateOrg()
-  const slugCheck = slug.trim() ? orgSlugSchema.safeParse(slug) : null
-  const slugError = slugCheck && !slugCheck.success ? slugCheck.error.issues[0]!.message : null
-  const ready = !!accountId && name.trim().length > 0 && !slugError && !create.isPending
+  const ready = !!accountId && name.trim().length > 0 && !slugProblem(slug, true) && !create.isPending
   const submit = () =>
-    ready && create.mutate({ accountId, name: name.trim(), ...(slugCheck?.success ? { slug: slugCheck.data } : {}) }, { onSuccess: close })
+    ready && create.mutate({ accountId, name: name.trim(), ...(slug.trim() ? { slug: slug.trim().toLowerCase() } : {}) }, { onSuccess: close })
   return (
     <Dialog
       title="New organization"
@@ -48,24 +47,14 @@ export function NewOrgDialog() {
           <span>Name</span>
           <input className="input" value={name} maxLength={120} required onChange={(e) => setName(e.target.value)} />
         </label>
-        <div className="field">
-          <label htmlFor={`${id}-slug`}>
-            <span>Slug (optional)</span>
-          </label>
-          <input
-            id={`${id}-slug`}
-            className="input"
-            value={slug}
-            maxLength={48}
-            placeholder={name.trim() ? slugFromName(name) : 'acme-corp'}
-            aria-invalid={slugError ? true : undefined}
-            aria-describedby={`${id}-slug-help`}
-            onChange={(e) => setSlug(e.target.value)}
-          />
-          <span id={`${id}-slug-help`} className={slugError ? 'field-error' : 'muted'}>
-            {slugError ?? 'Left empty, it is made from the name.'}
-          </span>
-        </div>
+        <SlugField
+          label="Slug (optional)"
+          value={slug}
+          onChange={setSlug}
+          optional
+          placeholder={name.trim() ? slugFromName(name) : 'acme-corp'}
+          help="Left empty, it is made from the name."
+        />
         {accounts.length > 1 && (
           <label className="field">
             <span>Create it as</span>

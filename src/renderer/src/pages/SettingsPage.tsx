@@ -3,10 +3,11 @@
  * date, and for Owners a danger zone to delete the organization with its name typed.
  */
 import { useState } from 'react'
-import { orgSlugSchema, type OrgDetail } from '../../../shared/api'
+import type { OrgDetail } from '../../../shared/api'
 import { can } from '../../../shared/roles'
 import { seatsText } from '../../../shared/seats'
 import { DeleteOrgDialog } from '../components/DeleteOrgDialog'
+import { SlugField, slugProblem } from '../components/SlugField'
 import { OFFLINE_REASON, OfflineBanner, useOffline } from '../components/OfflineBanner'
 import { ErrorMessage, formatDate, Skeleton } from '../components/ui'
 import { useUpdateOrg } from '../hooks/orgs'
@@ -88,9 +89,9 @@ function GeneralForm({ orgRef, org, offline }: { orgRef: OrgRef; org: OrgDetail;
   const [name, setName] = useState(org.name)
   const [slug, setSlug] = useState(org.slug)
   const update = useUpdateOrg(orgRef)
-  const slugCheck = orgSlugSchema.safeParse(slug)
-  const slugError = slugCheck.success ? null : slugCheck.error.issues[0]!.message
-  const patch = { ...(name.trim() !== org.name ? { name: name.trim() } : {}), ...(slugCheck.success && slugCheck.data !== org.slug ? { slug: slugCheck.data } : {}) }
+  const slugError = slugProblem(slug)
+  const cleanSlug = slug.trim().toLowerCase()
+  const patch = { ...(name.trim() !== org.name ? { name: name.trim() } : {}), ...(!slugError && cleanSlug !== org.slug ? { slug: cleanSlug } : {}) }
   const changed = Object.keys(patch).length > 0
   const valid = name.trim().length > 0 && !slugError
   return (
@@ -107,23 +108,7 @@ function GeneralForm({ orgRef, org, offline }: { orgRef: OrgRef; org: OrgDetail;
         <span>Name</span>
         <input className="input" value={name} maxLength={120} required onChange={(e) => setName(e.target.value)} />
       </label>
-      <div className="field">
-        <label htmlFor="settings-slug">
-          <span>Slug</span>
-        </label>
-        <input
-          id="settings-slug"
-          className="input"
-          value={slug}
-          maxLength={48}
-          aria-invalid={slugError ? true : undefined}
-          aria-describedby="slug-help"
-          onChange={(e) => setSlug(e.target.value)}
-        />
-        <span id="slug-help" className={slugError ? 'field-error' : 'muted'}>
-          {slugError ?? 'A short name unique on this server: lowercase letters, digits and hyphens.'}
-        </span>
-      </div>
+      <SlugField label="Slug" value={slug} onChange={setSlug} help="A short name unique on this server: lowercase letters, digits and hyphens." />
       <ErrorMessage error={update.error} />
       {update.isSuccess && !changed && <p className="alert alert-success" role="status">Settings saved.</p>}
       <div className="row">
