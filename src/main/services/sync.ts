@@ -336,8 +336,8 @@ export class SyncService {
     this.opts.accounts.get(accountId) // forgotten meanwhile: write nothing back
     const entry = { syncedAt: new Date(this.now()).toISOString(), data }
     if (this.isGone(accountId, orgId)) throw new AppError('not_found', 'This organization is no longer available to this account')
-    if (kind === 'orgs') await this.dropUnlisted(accountId, previous as CacheEntry<OrgList> | null, data as OrgList)
     await this.opts.cache.write(accountId, orgId, kind, entry)
+    if (kind === 'orgs') await this.dropUnlisted(accountId, previous as CacheEntry<OrgList> | null, data as OrgList)
     this.lastFetched.set(this.key(accountId, orgId, kind), this.now())
     if (previous && JSON.stringify(previous.data) !== JSON.stringify(data)) {
       this.opts.events.emit('cache.updated', { accountId, orgId, kind })
