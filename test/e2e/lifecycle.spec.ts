@@ -117,3 +117,15 @@ test('a person asks to join from their inbox; the Owner approves and they are a 
   await app.getByLabel('Search members').fill('rae@acme.test')
   await expect(app.getByRole('table', { name: 'Members of Acme Corp' })).toContainText('Rae Asker')
 })
+
+test('an organization deleted elsewhere: the app leaves it for another one', async ({ app, server }) => {
+  await expect(app.getByTestId('current-org')).toHaveText('Acme Corp')
+  const api = client(server)
+  const owner2 = (await api.login('owner2@demo.test')).accessToken
+  const acme = await api.orgId(owner2, 'Acme Corp')
+  expect((await api.call('DELETE', routes.org(acme), { token: owner2, body: { confirmName: 'Acme Corp' } })).status).toBe(200)
+  // The next look at Acme answers 404: main drops it, and the shell selects another organization.
+  await nav(app, 'Invitations')
+  await expect(app.getByTestId('current-org')).not.toHaveText('Acme Corp', { timeout: 15_000 })
+  await expect(sidebarOrg(app, 'Acme Corp')).toHaveCount(0)
+})
