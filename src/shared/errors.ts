@@ -20,6 +20,7 @@ export const ERROR_CODES = [
   'domain_unverified',
   'verification_failed',
   'email_unverified',
+  'workspace_name_taken',
   'payload_too_large',
   'internal',
   // main process / client side
@@ -81,6 +82,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   domain_unverified: 409,
   verification_failed: 422,
   email_unverified: 403,
+  workspace_name_taken: 409,
   payload_too_large: 413,
   internal: 500,
   offline: 503,

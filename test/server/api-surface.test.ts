@@ -59,7 +59,7 @@ describe('organization pages', () => {
     expect(billing.usage).toHaveLength(30)
     const ws = workspaceListSchema.parse((await api.call('GET', routes.workspaces(acme), { token: dana })).body)
     expect(ws.items.map((w) => w.name)).toEqual(['Analytics', 'Production', 'Research'])
-    expect(ws.items[0]!.members.find((m) => m.email === 'admin@demo.test')?.role).toBe('admin')
+    expect(ws.items[0]!.members!.find((m) => m.email === 'admin@demo.test')?.role).toBe('admin')
     const dana_ = (await api.call('GET', `${routes.members(acme)}?q=admin%40demo`, { token: dana })).body.items[0]
     expect(dana_.workspaceCount).toBe(3)
   })

@@ -4,9 +4,9 @@ import { OfflineBanner, useOffline } from '../components/OfflineBanner'
 import { EmptyState, ErrorMessage, formatDate, Skeleton } from '../components/ui'
 import { useWorkspaces } from '../hooks/queries'
 import { useCurrentOrg } from '../stores/ui'
+import { WORKSPACE_ROLE_LABELS as WS_ROLE } from '../../../shared/roles'
 import '../styles/pages.css'
 
-const WS_ROLE = { admin: 'Admin', editor: 'Editor', viewer: 'Viewer' } as const
 
 export function WorkspacesPage() {
   const ref = useCurrentOrg()
@@ -19,7 +19,7 @@ export function WorkspacesPage() {
     () =>
       items.map((w) => ({
         ...w,
-        matches: needle ? w.members.filter((m) => `${m.displayName} ${m.email}`.toLowerCase().includes(needle)) : w.members,
+        matches: (w.members ?? []).filter((m) => !needle || `${m.displayName} ${m.email}`.toLowerCase().includes(needle)),
       })),
     [items, needle],
   )
@@ -43,7 +43,7 @@ export function WorkspacesPage() {
             <div className="row">
               <h2 style={{ margin: 0 }}>{w.name}</h2>
               <span className="spacer" />
-              <span className="muted">{w.members.length} members · since {formatDate(w.createdAt)}</span>
+              <span className="muted">{w.memberCount} members · since {formatDate(w.createdAt)}</span>
             </div>
             {w.matches.length === 0 ? (
               <p className="muted">No members match.</p>
