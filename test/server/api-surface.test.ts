@@ -113,9 +113,10 @@ describe('OpenAPI', () => {
     const expected = new Set(
       Object.entries(routes)
         .filter(([name]) => name !== 'openapi')
-        .map(([, build]) => decodeURIComponent((build as (...a: string[]) => string)(':a', ':b')).replace(/:(a|b)/g, '{$1}')),
+        .map(([, build]) => decodeURIComponent((build as (...a: string[]) => string)(':a', ':b', ':c')).replace(/:(a|b|c)/g, '{$1}')),
     )
-    const documented = new Set(Object.keys(doc.paths).map((p) => p.replace(/\{\w+\}/g, (_m, i, s: string) => (s.slice(0, i).includes('{') ? '{b}' : '{a}'))))
+    // The n-th path parameter becomes {a}, {b}, {c}, whatever its name.
+    const documented = new Set(Object.keys(doc.paths).map((p) => p.replace(/\{\w+\}/g, (_m, i, s: string) => `{${'abc'[s.slice(0, i).split('{').length - 1]}}`)))
     expect([...expected].filter((p) => !documented.has(p))).toEqual([])
     expect(doc.paths['/v1/orgs/{orgId}/members'].get.parameters.map((p: { name: string }) => p.name)).toEqual(
       expect.arrayContaining(['orgId', 'cursor', 'limit', 'q', 'role', 'since']),
