@@ -13,7 +13,7 @@ const enrollment = (m: unknown) => (typeof m === 'string' && m in ENROLLMENT_LAB
 const role = (r: unknown) => (typeof r === 'string' && r in ROLE_LABELS ? ROLE_LABELS[r as Role] : String(r))
 const wsRole = (r: unknown) => (typeof r === 'string' && r in WORKSPACE_ROLE_LABELS ? WORKSPACE_ROLE_LABELS[r as WorkspaceRole] : String(r))
 
-function describeEvent(e: ActivityEvent): string {
+export function describeEvent(e: ActivityEvent): string {
   const who = e.actor?.displayName ?? 'Someone'
   const t = e.target ?? ''
   switch (e.action) {

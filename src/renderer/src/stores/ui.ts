@@ -20,6 +20,9 @@ interface UiState {
   sidebarOpen: boolean
   /** Most recently used first; orders Ctrl+K's list (the sidebar keeps the server's order). */
   recent: OrgRef[]
+  /** The member whose detail panel is open on the members page. */
+  memberPanel: string | null
+  openMemberPanel(userId: string | null): void
   selectOrg(ref: OrgRef): void
   setPage(page: Page): void
   setPaletteOpen(open: boolean): void
@@ -37,9 +40,12 @@ export const useUi = create<UiState>()(
       paletteOpen: false,
       sidebarOpen: false,
       recent: [],
+      memberPanel: null,
+      openMemberPanel: (memberPanel) => set({ memberPanel }),
       selectOrg: (ref) =>
         set((s) => ({
           current: ref,
+          memberPanel: null,
           paletteOpen: false,
           sidebarOpen: false,
           page: s.page === 'accounts' || s.page === 'organizations' || s.page === 'inbox' ? 'members' : s.page,
