@@ -52,7 +52,7 @@ test('domains, workspaces, activity, billing, organizations, accounts and their 
   await checkDialog(app, 'New workspace', () => app.getByRole('button', { name: 'New workspace' }).click())
   await checkDialog(app, 'Rename Research', () => app.getByRole('button', { name: 'Rename Research' }).click())
   await checkDialog(app, 'Delete Research?', () => app.getByRole('button', { name: 'Delete Research' }).click())
-  await checkDialog(app, 'Add a member to Research', () => app.getByRole('button', { name: 'Add a member to Research' }).click())
+  await checkDialog(app, 'Add a member to Research', () => app.getByRole('button', { name: 'Add member to Research' }).click())
   await app.getByRole('tab', { name: 'Recycle bin' }).click()
   await expect(app.getByRole('table', { name: 'Deleted workspaces' })).toBeVisible()
   await expectAccessible(app, 'Recycle bin')

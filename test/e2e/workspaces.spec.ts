@@ -36,7 +36,7 @@ test('an Owner creates, renames, staffs, deletes, restores and purges a workspac
   await expect(app.getByRole('article', { name: 'Workspace Platform team' })).toBeVisible()
 
   // Add a member: search the organization, pick, choose a role with its privileges listed.
-  await app.getByRole('button', { name: 'Add a member to Platform team' }).click()
+  await app.getByRole('button', { name: 'Add member to Platform team' }).click()
   dialog = app.getByRole('dialog', { name: 'Add a member to Platform team' })
   await dialog.getByLabel('Find a member of the organization').fill('owner2')
   await dialog.getByRole('radio', { name: /Omar/ }).check()

@@ -115,7 +115,7 @@ function WorkspaceCard({ ws, org, offline, onOpen }: { ws: Workspace; org: OrgSu
       </div>
       <div className="row row-actions">
         <ReasonButton label="Rename" name={`Rename ${ws.name}`} reason={renameReason} onClick={() => onOpen({ kind: 'rename', ws })} />
-        <ReasonButton label="Add member" name={`Add a member to ${ws.name}`} reason={manageReason} onClick={() => onOpen({ kind: 'member', ws, person: null })} />
+        <ReasonButton label="Add member" name={`Add member to ${ws.name}`} reason={manageReason} onClick={() => onOpen({ kind: 'member', ws, person: null })} />
         <ReasonButton label="Delete" name={`Delete ${ws.name}`} reason={deleteReason} danger onClick={() => onOpen({ kind: 'delete', ws })} />
       </div>
       {ws.members === null ? (
