@@ -3,7 +3,7 @@
  * them); Owners create, rename, delete and choose who works where, workspace Admins rename theirs
  * and manage its members. Deleted workspaces wait in the recycle bin for 30 days.
  */
-import { useId, useMemo, useState } from 'react'
+import { useId, useMemo, useState, type ReactNode } from 'react'
 import type { BinnedWorkspace, OrgSummary, Workspace, WorkspaceMember } from '../../../shared/api'
 import { can, canInWorkspace, RECYCLE_BIN_DAYS, WORKSPACE_ROLE_LABELS, type WorkspacePrivilege } from '../../../shared/roles'
 import { OFFLINE_REASON, OfflineBanner, useOffline } from '../components/OfflineBanner'
@@ -30,6 +30,7 @@ export function WorkspacesPage() {
   const offline = useOffline(ref.accountId, workspaces.data)
   const [view, setView] = useState<View>('live')
   const [open, setOpen] = useState<Open>(null)
+  const [q, setQ] = useState('')
   const isOwner = org ? can(org.myRole, 'workspaces.manage') : false
   const createReason = offline ? OFFLINE_REASON : isOwner ? null : 'Only an Owner can create workspaces'
   const panelId = useId()
@@ -38,6 +39,12 @@ export function WorkspacesPage() {
       <div className="page-header">
         <h1 id="ws-title">Workspaces</h1>
         <span className="spacer" />
+        {view === 'live' && (
+          <label className="field">
+            <span>Search workspace members</span>
+            <input className="input" type="search" value={q} onChange={(e) => setQ(e.target.value)} placeholder="Name or email" />
+          </label>
+        )}
         <button className="btn btn-primary" disabled={createReason !== null} title={createReason ?? undefined} onClick={() => setOpen({ kind: 'create' })}>
           New workspace
         </button>
@@ -77,7 +84,7 @@ export function WorkspacesPage() {
             )}
             {org && (
               <div className="ws-grid">
-                {workspaces.data?.data.items.map((w) => <WorkspaceCard key={w.id} ws={w} org={org} offline={offline} onOpen={setOpen} />)}
+                {workspaces.data?.data.items.map((w) => <WorkspaceCard key={w.id} ws={w} org={org} offline={offline} needle={q.trim().toLowerCase()} onOpen={setOpen} />)}
               </div>
             )}
           </>
@@ -94,8 +101,9 @@ export function WorkspacesPage() {
   )
 }
 
-function WorkspaceCard({ ws, org, offline, onOpen }: { ws: Workspace; org: OrgSummary; offline: boolean; onOpen: (o: Open) => void }) {
+function WorkspaceCard({ ws, org, offline, needle, onOpen }: { ws: Workspace; org: OrgSummary; offline: boolean; needle: string; onOpen: (o: Open) => void }) {
   const ref = useCurrentOrg()
+  const shown = useMemo(() => ws.members?.filter((m) => !needle || `${m.displayName} ${m.email}`.toLowerCase().includes(needle)) ?? [], [ws.members, needle])
   const { removeMember } = useWorkspaceMutations(ref)
   const reason = (p: WorkspacePrivilege, who: string) => (offline ? OFFLINE_REASON : canInWorkspace(org.myRole, ws.myRole, p) ? null : who)
   const renameReason = reason('workspace.rename', 'Only an Owner or an Admin of this workspace can rename it')
@@ -122,10 +130,12 @@ function WorkspaceCard({ ws, org, offline, onOpen }: { ws: Workspace; org: OrgSu
         <p className="muted">Only Owners and this workspace's Admins and Members see who works here.</p>
       ) : ws.members.length === 0 ? (
         <p className="muted">Nobody works here yet.</p>
+      ) : shown.length === 0 ? (
+        <p className="muted">No members match.</p>
       ) : (
         <table className="simple" aria-label={`Members of ${ws.name}`}>
           <tbody>
-            {ws.members.slice(0, 50).map((m) => (
+            {shown.slice(0, 50).map((m) => (
               <tr key={m.id}>
                 <td>
                   {m.displayName}
@@ -151,7 +161,7 @@ function WorkspaceCard({ ws, org, offline, onOpen }: { ws: Workspace; org: OrgSu
           </tbody>
         </table>
       )}
-      {ws.members && ws.members.length > 50 && <p className="muted">and {ws.members.length - 50} more</p>}
+      {shown.length > 50 && <p className="muted">and {shown.length - 50} more — search to narrow down</p>}
       <ErrorMessage error={removeMember.error} />
     </article>
   )
@@ -197,48 +207,57 @@ function NameDialog({ orgRef, ws, onClose }: { orgRef: OrgRef; ws: Workspace | n
 function DeleteDialog({ orgRef, ws, onClose }: { orgRef: OrgRef; ws: Workspace; onClose: () => void }) {
   const { remove } = useWorkspaceMutations(orgRef)
   return (
-    <Dialog
-      title={`Delete ${ws.name}?`}
-      onClose={onClose}
-      actions={
-        <>
-          <button className="btn" data-close onClick={onClose}>
-            Cancel
-          </button>
-          <button className="btn btn-danger btn-solid" disabled={remove.isPending} onClick={() => remove.mutate(ws.id, { onSuccess: onClose })}>
-            {remove.isPending ? 'Deleting…' : 'Delete'}
-          </button>
-        </>
-      }
-    >
-      <p>
-        {ws.name} moves to the recycle bin for {RECYCLE_BIN_DAYS} days. Its {ws.memberCount} {ws.memberCount === 1 ? 'member loses' : 'members lose'} it
-        until an Owner restores it; after that it is purged for good.
-      </p>
-      <ErrorMessage error={remove.error} />
-    </Dialog>
+    <ConfirmDialog title={`Delete ${ws.name}?`} verb="Delete" pending="Deleting…" mutation={remove} onConfirm={() => remove.mutate(ws.id, { onSuccess: onClose })} onClose={onClose}>
+      {ws.name} moves to the recycle bin for {RECYCLE_BIN_DAYS} days. Its {ws.memberCount} {ws.memberCount === 1 ? 'member loses' : 'members lose'} it until an
+      Owner restores it; after that it is purged for good.
+    </ConfirmDialog>
   )
 }
 
 function PurgeDialog({ orgRef, ws, onClose }: { orgRef: OrgRef; ws: BinnedWorkspace; onClose: () => void }) {
   const { purge } = useWorkspaceMutations(orgRef)
   return (
+    <ConfirmDialog title={`Purge ${ws.name} for good?`} verb="Purge" pending="Purging…" mutation={purge} onConfirm={() => purge.mutate(ws.id, { onSuccess: onClose })} onClose={onClose}>
+      The workspace and who worked in it are deleted at once. This cannot be undone.
+    </ConfirmDialog>
+  )
+}
+
+/** A destructive step: Cancel first, then the red button. */
+function ConfirmDialog({
+  title,
+  verb,
+  pending,
+  mutation,
+  onConfirm,
+  onClose,
+  children,
+}: {
+  title: string
+  verb: string
+  pending: string
+  mutation: { isPending: boolean; error: unknown }
+  onConfirm: () => void
+  onClose: () => void
+  children: ReactNode
+}) {
+  return (
     <Dialog
-      title={`Purge ${ws.name} for good?`}
+      title={title}
       onClose={onClose}
       actions={
         <>
           <button className="btn" data-close onClick={onClose}>
             Cancel
           </button>
-          <button className="btn btn-danger btn-solid" disabled={purge.isPending} onClick={() => purge.mutate(ws.id, { onSuccess: onClose })}>
-            {purge.isPending ? 'Purging…' : 'Purge'}
+          <button className="btn btn-danger btn-solid" disabled={mutation.isPending} onClick={onConfirm}>
+            {mutation.isPending ? pending : verb}
           </button>
         </>
       }
     >
-      <p>The workspace and who worked in it are deleted at once. This cannot be undone.</p>
-      <ErrorMessage error={purge.error} />
+      <p>{children}</p>
+      <ErrorMessage error={mutation.error} />
     </Dialog>
   )
 }
