@@ -108,4 +108,5 @@ test('the member detail panel shows role, workspaces and activity, and adds to a
   await shots(app, 'member-detail')
   await panel.getByRole('button', { name: 'Close member details' }).click()
   await expect(panel).toHaveCount(0)
+  await expect(app.getByRole('button', { name: /^Details of Omar/ })).toBeFocused()
 })

@@ -25,7 +25,14 @@ export function MemberDetailPanel({ orgRef, org, userId, me }: { orgRef: OrgRef;
   const activity = usePersonActivity(orgRef, userId, canSeeActivity)
   const [dialog, setDialog] = useState<'role' | 'remove' | 'workspace' | null>(null)
   const now = useNow()
-  useEffect(() => ref.current?.focus(), [userId])
+  // Focus moves into the panel, and back to what opened it (the row's Details button) when it closes.
+  useEffect(() => {
+    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null
+    ref.current?.focus()
+    return () => {
+      if (opener?.isConnected) opener.focus()
+    }
+  }, [])
 
   const d = detail.data?.data
   const offline = !!detail.data?.offline
