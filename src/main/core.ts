@@ -59,7 +59,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     backgroundMinIntervalMs: opts.backgroundMinIntervalMs,
     maxSyncBytes: opts.maxSyncBytes,
   })
-  const actions = new OrgActions({ accounts, sync })
+  const actions = new OrgActions({ accounts, sync, cache })
   const inbox = new InboxActions({ accounts, sync })
   const router = createRouter({ accounts, sync, actions, inbox, isTrustedSender: opts.isTrustedSender })
   return { router, events, accounts, sync, store }

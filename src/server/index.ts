@@ -9,6 +9,7 @@ import { systemDns, type DnsResolver } from './services/dns'
 import { folderMailer, smtpMailer, type Mailer } from './services/mailer'
 import { deliverDue } from './services/outbox'
 import { queueReminders } from './services/invitations'
+import { purgeExpiredWorkspaces } from './services/workspaces'
 
 export { ManualClock, systemClock, type Clock } from './clock'
 export { addMember, bulkMembers, createOrg, createUser } from './provision'
@@ -86,6 +87,9 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     const timer = interval > 0 && ctx.mailer
       ? setInterval(() => (ticking = ticking.then(mailTick).catch((err) => app.log.error(err))), interval)
       : null
+    // The recycle bin's sweep; an expired workspace is hidden by every listing before it runs.
+    const sweep = setInterval(() => void purgeExpiredWorkspaces(ctx).catch((err) => app.log.error(err)), 3_600_000)
+    sweep.unref()
     return {
       url,
       clock,
@@ -97,6 +101,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
       close: () =>
         (closing ??= (async () => {
           if (timer) clearInterval(timer)
+          clearInterval(sweep)
           await ticking
           await app.close()
           await database.close()

@@ -57,13 +57,18 @@ export async function seedDemo(h: Handle): Promise<void> {
   for (const [first, last] of [['Nora', 'Lindqvist'], ['Pablo', 'Reyes'], ['Ines', 'Duarte'], ['Theo', 'Marsh']] as const) {
     await createUser(h, { email: `${first}.${last}@acme.test`.toLowerCase(), displayName: `${first} ${last}`, passwordHash })
   }
-  const wsRoles = ['admin', 'editor', 'viewer'] as const
+  const wsRoles = ['admin', 'member', 'viewer'] as const
   for (const [w, name] of ['Research', 'Production', 'Analytics'].entries()) {
     const wsId = newId()
     await h.db.insert(workspaces).values({ id: wsId, orgId: acme.id, name, slug: name.toLowerCase(), createdAt: new Date(now.getTime() - (60 - w) * DAY) })
     const members = [dana, ...acmePeople.filter((_, i) => i % 3 === w)]
     await h.db.insert(workspaceMembers).values(members.map((u, i) => ({ workspaceId: wsId, userId: u.id, role: wsRoles[i === 0 ? 0 : i % 3]! })))
   }
+  // One in the recycle bin, deleted five days ago.
+  await h.db.insert(workspaces).values({
+    id: newId(), orgId: acme.id, name: 'Sandbox 2025', slug: 'sandbox-2025', createdAt: new Date(now.getTime() - 200 * DAY),
+    deletedAt: new Date(now.getTime() - 5 * DAY), deletedBy: dana.id,
+  })
   await event(acme.id, dana.id, 'domain.added', 'acme.test', 40)
   await event(acme.id, dana.id, 'member.role_changed', acmePeople[7]!.email, 12, { from: 'member', to: 'billing_admin' })
   await event(acme.id, omar.id, 'invitation.created', acmePeople[3]!.email, 9, { role: 'member' })

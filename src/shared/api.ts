@@ -4,7 +4,7 @@
  * validates every response with the same definitions.
  */
 import { z } from 'zod'
-import { MAX_EMAILS_PER_INVITE, MAX_PAGE_SIZE, roleSchema } from './roles'
+import { MAX_EMAILS_PER_INVITE, MAX_PAGE_SIZE, roleSchema, workspaceRoleSchema } from './roles'
 
 const id = z.string().min(1).max(64)
 const timestamp = z.iso.datetime({ offset: true })
@@ -265,17 +265,45 @@ export type JoinRequest = z.infer<typeof joinRequestSchema>
 export const joinRequestListSchema = z.object({ items: z.array(joinRequestSchema) })
 
 // ── Workspaces ─────────────────────────────────────────────────────────
-export const WORKSPACE_ROLES = ['admin', 'editor', 'viewer'] as const
-export const workspaceRoleSchema = z.enum(WORKSPACE_ROLES)
+export const workspaceNameSchema = z.string().trim().min(1, 'Enter a name').max(80, 'Use at most 80 characters')
+export const workspaceMemberSchema = userSchema.extend({ role: workspaceRoleSchema })
 export const workspaceSchema = z.object({
   id,
   name: z.string(),
   slug: z.string(),
   createdAt: timestamp,
-  members: z.array(userSchema.extend({ role: workspaceRoleSchema })),
+  /** The signed-in person's role in this workspace; null when they are not in it. */
+  myRole: workspaceRoleSchema.nullable(),
+  memberCount: z.number().int().nonnegative(),
+  /** Null when the viewer may not see who is in it (not an Owner, not a workspace Admin or Member). */
+  members: z.array(workspaceMemberSchema).nullable(),
 })
 export type Workspace = z.infer<typeof workspaceSchema>
+export type WorkspaceMember = z.infer<typeof workspaceMemberSchema>
 export const workspaceListSchema = z.object({ items: z.array(workspaceSchema) })
+export const workspaceNameRequestSchema = z.object({ name: workspaceNameSchema }).strict()
+export const workspaceMemberRequestSchema = z.object({ role: workspaceRoleSchema }).strict()
+
+/** A deleted workspace waiting in the recycle bin until `purgeAt`. */
+export const binnedWorkspaceSchema = z.object({
+  id,
+  name: z.string(),
+  slug: z.string(),
+  deletedAt: timestamp,
+  deletedBy: userSchema.nullable(),
+  purgeAt: timestamp,
+  daysLeft: z.number().int().nonnegative(),
+  memberCount: z.number().int().nonnegative(),
+})
+export type BinnedWorkspace = z.infer<typeof binnedWorkspaceSchema>
+export const recycleBinSchema = z.object({ items: z.array(binnedWorkspaceSchema) })
+
+/** One member with what the side panel shows: last activity here and the workspaces the viewer may see them in. */
+export const memberDetailSchema = z.object({
+  member: memberSchema.extend({ lastActiveAt: timestamp.nullable() }),
+  workspaces: z.array(z.object({ id, name: z.string(), role: workspaceRoleSchema })),
+})
+export type MemberDetail = z.infer<typeof memberDetailSchema>
 
 // ── Activity ───────────────────────────────────────────────────────────
 export const ACTIVITY_ACTIONS = [
@@ -299,6 +327,14 @@ export const ACTIVITY_ACTIONS = [
   'join_request.created',
   'join_request.approved',
   'join_request.declined',
+  'workspace.created',
+  'workspace.renamed',
+  'workspace.deleted',
+  'workspace.restored',
+  'workspace.purged',
+  'workspace.member_added',
+  'workspace.member_role_changed',
+  'workspace.member_removed',
 ] as const
 export const activityEventSchema = z.object({
   id,
@@ -313,6 +349,8 @@ export type ActivityEvent = z.infer<typeof activityEventSchema>
 export const activityQuerySchema = z.object({
   cursor: z.string().max(512).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
+  /** Only events by this person (user id). */
+  subject: id.optional(),
 })
 export const activityPageSchema = z.object({ items: z.array(activityEventSchema), nextCursor: z.string().nullable() })
 export type ActivityPage = z.infer<typeof activityPageSchema>
@@ -370,6 +408,11 @@ export const routes = {
   declineMine: (invId: string) => `/v1/me/invitations/${e(invId)}/decline`,
   requestToJoin: (orgId: string) => `/v1/me/suggestions/${e(orgId)}/request`,
   workspaces: (orgId: string) => `/v1/orgs/${e(orgId)}/workspaces`,
+  workspace: (orgId: string, wsId: string) => `/v1/orgs/${e(orgId)}/workspaces/${e(wsId)}`,
+  workspaceMember: (orgId: string, wsId: string, userId: string) => `/v1/orgs/${e(orgId)}/workspaces/${e(wsId)}/members/${e(userId)}`,
+  recycleBin: (orgId: string) => `/v1/orgs/${e(orgId)}/recycle-bin/workspaces`,
+  binnedWorkspace: (orgId: string, wsId: string) => `/v1/orgs/${e(orgId)}/recycle-bin/workspaces/${e(wsId)}`,
+  restoreWorkspace: (orgId: string, wsId: string) => `/v1/orgs/${e(orgId)}/recycle-bin/workspaces/${e(wsId)}/restore`,
   activity: (orgId: string) => `/v1/orgs/${e(orgId)}/activity`,
   billing: (orgId: string) => `/v1/orgs/${e(orgId)}/billing`,
 } as const

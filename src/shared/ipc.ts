@@ -27,9 +27,13 @@ import {
   trustedDomainSchema,
   updateOrgRequestSchema,
   workspaceListSchema,
+  workspaceNameSchema,
+  workspaceSchema,
+  recycleBinSchema,
+  memberDetailSchema,
 } from './api'
 import { apiErrorSchema } from './errors'
-import { roleSchema } from './roles'
+import { roleSchema, workspaceRoleSchema } from './roles'
 
 const id = z.string().min(1).max(64)
 const timestamp = z.iso.datetime({ offset: true })
@@ -212,9 +216,21 @@ export const channels = {
   'inbox.requestToJoin': channel(z.object(orgScope).strict(), z.object({ ok: z.literal(true) })),
 
   'workspaces.list': channel(z.object(orgScope).strict(), cached(workspaceListSchema)),
-  /** The first page is cached like the rest (readable offline); later pages come from the server. */
+  'workspaces.create': channel(z.object({ ...orgScope, name: workspaceNameSchema }).strict(), workspaceSchema),
+  'workspaces.rename': channel(z.object({ ...orgScope, workspaceId: id, name: workspaceNameSchema }).strict(), workspaceSchema),
+  /** Into the recycle bin (30 days). */
+  'workspaces.delete': channel(z.object({ ...orgScope, workspaceId: id }).strict(), z.object({ ok: z.literal(true) })),
+  /** Add someone to a workspace or change their role there. */
+  'workspaces.setMember': channel(z.object({ ...orgScope, workspaceId: id, userId: id, role: workspaceRoleSchema }).strict(), workspaceSchema),
+  'workspaces.removeMember': channel(z.object({ ...orgScope, workspaceId: id, userId: id }).strict(), workspaceSchema),
+  'recycleBin.list': channel(z.object(orgScope).strict(), recycleBinSchema),
+  'recycleBin.restore': channel(z.object({ ...orgScope, workspaceId: id }).strict(), workspaceSchema),
+  'recycleBin.purge': channel(z.object({ ...orgScope, workspaceId: id }).strict(), z.object({ ok: z.literal(true) })),
+  /** One member for the side panel; offline, composed from the cached members and workspaces. */
+  'members.detail': channel(z.object({ ...orgScope, userId: id }).strict(), cached(memberDetailSchema)),
+  /** The first page is cached like the rest (readable offline); later pages and one person's events come from the server. */
   'activity.list': channel(
-    z.object({ ...orgScope, cursor: z.string().max(512).optional() }).strict(),
+    z.object({ ...orgScope, cursor: z.string().max(512).optional(), subject: id.optional(), limit: z.number().int().min(1).max(200).optional() }).strict(),
     cached(activityPageSchema),
   ),
   'billing.get': channel(z.object(orgScope).strict(), cached(billingSummarySchema)),

@@ -26,6 +26,9 @@ test('members and its dialogs', async ({ app }) => {
   await checkDialog(app, /^Change role of /, () => app.getByRole('button', { name: /^Change role of / }).first().click())
   await checkDialog(app, /^Remove .* from Acme Corp\?$/, () => app.getByRole('button', { name: /^Remove / }).first().click())
   await checkDialog(app, 'Switch organization', () => app.keyboard.press('Control+k'))
+  await app.getByRole('button', { name: /^Details of / }).first().click()
+  await expect(app.getByRole('dialog').getByRole('heading', { name: 'Workspaces' })).toBeVisible()
+  await expectAccessible(app, 'member detail panel', '.member-panel')
 })
 
 test('invitations and the revoke dialog', async ({ app }) => {
@@ -46,6 +49,14 @@ test('domains, workspaces, activity, billing, organizations, accounts and their 
   await nav(app, 'Workspaces')
   await expect(app.getByRole('article', { name: 'Workspace Research' })).toBeVisible()
   await expectAccessible(app, 'Workspaces')
+  await checkDialog(app, 'New workspace', () => app.getByRole('button', { name: 'New workspace' }).click())
+  await checkDialog(app, 'Rename Research', () => app.getByRole('button', { name: 'Rename Research' }).click())
+  await checkDialog(app, 'Delete Research?', () => app.getByRole('button', { name: 'Delete Research' }).click())
+  await checkDialog(app, 'Add a member to Research', () => app.getByRole('button', { name: 'Add member to Research' }).click())
+  await app.getByRole('tab', { name: 'Recycle bin' }).click()
+  await expect(app.getByRole('table', { name: 'Deleted workspaces' })).toBeVisible()
+  await expectAccessible(app, 'Recycle bin')
+  await checkDialog(app, 'Purge Sandbox 2025 for good?', () => app.getByRole('button', { name: 'Purge Sandbox 2025' }).click())
 
   await nav(app, 'Activity')
   await expect(app.getByRole('list', { name: 'Activity' }).getByRole('listitem').first()).toBeVisible()

@@ -59,7 +59,7 @@ describe('organization pages', () => {
     expect(billing.usage).toHaveLength(30)
     const ws = workspaceListSchema.parse((await api.call('GET', routes.workspaces(acme), { token: dana })).body)
     expect(ws.items.map((w) => w.name)).toEqual(['Analytics', 'Production', 'Research'])
-    expect(ws.items[0]!.members.find((m) => m.email === 'admin@demo.test')?.role).toBe('admin')
+    expect(ws.items[0]!.members!.find((m) => m.email === 'admin@demo.test')?.role).toBe('admin')
     const dana_ = (await api.call('GET', `${routes.members(acme)}?q=admin%40demo`, { token: dana })).body.items[0]
     expect(dana_.workspaceCount).toBe(3)
   })
@@ -113,9 +113,10 @@ describe('OpenAPI', () => {
     const expected = new Set(
       Object.entries(routes)
         .filter(([name]) => name !== 'openapi')
-        .map(([, build]) => decodeURIComponent((build as (...a: string[]) => string)(':a', ':b')).replace(/:(a|b)/g, '{$1}')),
+        .map(([, build]) => decodeURIComponent((build as (...a: string[]) => string)(':a', ':b', ':c')).replace(/:(a|b|c)/g, '{$1}')),
     )
-    const documented = new Set(Object.keys(doc.paths).map((p) => p.replace(/\{\w+\}/g, (_m, i, s: string) => (s.slice(0, i).includes('{') ? '{b}' : '{a}'))))
+    // The n-th path parameter becomes {a}, {b}, {c}, whatever its name.
+    const documented = new Set(Object.keys(doc.paths).map((p) => p.replace(/\{\w+\}/g, (_m, i, s: string) => `{${'abc'[s.slice(0, i).split('{').length - 1]}}`)))
     expect([...expected].filter((p) => !documented.has(p))).toEqual([])
     expect(doc.paths['/v1/orgs/{orgId}/members'].get.parameters.map((p: { name: string }) => p.name)).toEqual(
       expect.arrayContaining(['orgId', 'cursor', 'limit', 'q', 'role', 'since']),

@@ -5,7 +5,7 @@
  */
 import { and, count, eq, isNull } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { invitations, memberships, tokenFamilies, trustedDomains, users } from '../../src/server/db/schema'
+import { invitations, memberships, tokenFamilies, trustedDomains, users, workspaces } from '../../src/server/db/schema'
 import { addMember, createOrg, createUser } from '../../src/server/index'
 import { hashPassword } from '../../src/server/services/crypto'
 import { createInvitationsResponseSchema, parseInvitationUrl, routes } from '../../src/shared/api'
@@ -176,5 +176,31 @@ describe('the sign-in limit under parallel guesses', () => {
     // The right password is refused too while the window lasts, on either process.
     const right = await on(1).call('POST', routes.login(), { body: { email: target.email, password: PASSWORD } })
     expect(right.body.error.code).toBe('rate_limited')
+  })
+})
+
+describe('workspaces, two Owners at once', () => {
+  it('one name created twice at the same instant: one 201, one 409; a restore racing a create of its name likewise', async () => {
+    const [a, b] = await Promise.all([person('ws-a'), person('ws-b')])
+    const org = await createOrg(cluster.server, { name: `Ws race ${seq++}`, ownerUserId: a.id })
+    await addMember(cluster.server, { orgId: org.id, userId: b.id, role: 'owner' })
+    const tokens = [(await on(0).login(a.email, PASSWORD)).accessToken, (await on(1).login(b.email, PASSWORD)).accessToken]
+    const both = (path: (i: number) => [string, string, unknown?]) =>
+      Promise.all([0, 1].map((i) => { const [m, p, body] = path(i); return on(i).call(m, p, { token: tokens[i], body }) }))
+    for (let round = 0; round < 5; round++) {
+      const name = `Shared ${round}`
+      const created = await both((i) => ['POST', routes.workspaces(org.id), { name: i ? name.toUpperCase() : name }])
+      expect(created.map((r) => r.status).sort(), JSON.stringify(created.map((r) => r.body))).toEqual([201, 409])
+      expect(created.find((r) => r.status === 409)!.body.error.code).toBe('workspace_name_taken')
+      const live = await db().select().from(workspaces).where(and(eq(workspaces.orgId, org.id), isNull(workspaces.deletedAt)))
+      expect(live.filter((w) => w.name.toLowerCase() === name.toLowerCase())).toHaveLength(1)
+      // Bin it, then restore it while the other Owner creates its name again: exactly one wins.
+      const id = created.find((r) => r.status === 201)!.body.id
+      await on(0).call('DELETE', routes.workspace(org.id, id), { token: tokens[0] })
+      const raced = await both((i) => (i ? ['POST', routes.workspaces(org.id), { name }] : ['POST', routes.restoreWorkspace(org.id, id)]))
+      const outcome = raced.map((r) => (r.status === 409 ? r.body.error.code : r.status))
+      expect(outcome.filter((o) => o === 'workspace_name_taken'), JSON.stringify(outcome)).toHaveLength(1)
+      expect(outcome.filter((o) => o === 200 || o === 201), JSON.stringify(outcome)).toHaveLength(1)
+    }
   })
 })

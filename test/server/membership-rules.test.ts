@@ -103,7 +103,7 @@ describe('removing a member', () => {
       { id: `ws-out-${orgId}`, orgId: other.id, name: 'Outside', slug: 'outside', createdAt: now },
     ]
     await server.db.insert(workspaces).values(spaces)
-    await server.db.insert(workspaceMembers).values(spaces.map((w) => ({ workspaceId: w.id, userId: leaver.id, role: 'editor' as const })))
+    await server.db.insert(workspaceMembers).values(spaces.map((w) => ({ workspaceId: w.id, userId: leaver.id, role: 'member' as const })))
     expect((await api.call('DELETE', routes.member(orgId, leaver.id), { token })).status).toBe(200)
     const left = await server.db.select().from(workspaceMembers).where(eq(workspaceMembers.userId, leaver.id))
     expect(left.map((w) => w.workspaceId)).toEqual([`ws-out-${orgId}`])

@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { routes } from '../../src/shared/api'
+import { workspaceMembers, workspaces } from '../../src/server/db/schema'
 import { createUser } from '../../src/server/index'
 import { startTestServer, type TestServer } from '../support/server'
 import { client, type Reply } from './client'
@@ -14,6 +15,8 @@ interface Target {
   token: string
   orgId: string
   userId: string
+  /** A member the workspace operations act on (`userId` may be removed by an earlier operation). */
+  wsUserId: string
   n: number
 }
 type Op = (api: ReturnType<typeof client>, t: Target) => Promise<Reply>
@@ -37,6 +40,18 @@ const OPS: Record<string, Op> = {
   'list workspaces': (a, t) => a.call('GET', routes.workspaces(t.orgId), { token: t.token }),
   'view activity': (a, t) => a.call('GET', routes.activity(t.orgId), { token: t.token }),
   'view billing': (a, t) => a.call('GET', routes.billing(t.orgId), { token: t.token }),
+  "view a member's details": (a, t) => a.call('GET', routes.member(t.orgId, t.wsUserId), { token: t.token }),
+  'create a workspace': (a, t) => a.call('POST', routes.workspaces(t.orgId), { token: t.token, body: { name: `New ${t.n}` } }),
+  'rename a workspace': async (a, t) =>
+    a.call('PATCH', routes.workspace(t.orgId, await workspace(t)), { token: t.token, body: { name: `Renamed ws ${t.n}` } }),
+  'delete a workspace': async (a, t) => a.call('DELETE', routes.workspace(t.orgId, await workspace(t)), { token: t.token }),
+  'add someone to a workspace': async (a, t) =>
+    a.call('PUT', routes.workspaceMember(t.orgId, await workspace(t), t.wsUserId), { token: t.token, body: { role: 'member' } }),
+  'remove someone from a workspace': async (a, t) =>
+    a.call('DELETE', routes.workspaceMember(t.orgId, await workspace(t, { with: t.wsUserId }), t.wsUserId), { token: t.token }),
+  'view the recycle bin': (a, t) => a.call('GET', routes.recycleBin(t.orgId), { token: t.token }),
+  'restore a workspace': async (a, t) => a.call('POST', routes.restoreWorkspace(t.orgId, await workspace(t, { binned: true })), { token: t.token }),
+  'purge a workspace': async (a, t) => a.call('DELETE', routes.binnedWorkspace(t.orgId, await workspace(t, { binned: true })), { token: t.token }),
   'create an organization': (a, t) => a.call('POST', routes.orgs(), { token: t.token, body: { name: `New ${t.n}` } }),
   'change the slug': (a, t) => a.call('PATCH', routes.org(t.orgId), { token: t.token, body: { slug: `slug-${t.n}` } }),
   // Last: the Owner's call deletes Acme Corp for good.
@@ -44,6 +59,15 @@ const OPS: Record<string, Op> = {
     const { name } = (await a.call('GET', routes.org(t.orgId), { token: t.token })).body
     return a.call('DELETE', routes.org(t.orgId), { token: t.token, body: { confirmName: name ?? 'Acme Corp' } })
   },
+}
+
+/** A fresh workspace the caller is not in (so only their organization role counts). */
+async function workspace(t: Target, opts: { binned?: boolean; with?: string } = {}): Promise<string> {
+  const id = `priv-ws-${t.n}`
+  const now = server.clock.now()
+  await server.db.insert(workspaces).values({ id, orgId: t.orgId, name: `Ws ${t.n}`, slug: `ws-${t.n}`, createdAt: now, deletedAt: opts.binned ? now : null })
+  if (opts.with) await server.db.insert(workspaceMembers).values({ workspaceId: id, userId: opts.with, role: 'viewer' })
+  return id
 }
 
 // From the seed: Owner manages everything; Billing Admin manages billing and may invite
@@ -68,6 +92,17 @@ const EXPECTED: Record<string, Record<Who, number>> = {
   'list workspaces': { owner: 200, billing_admin: 200, member: 200, non_member: 404 },
   'view activity': { owner: 200, billing_admin: 403, member: 403, non_member: 404 },
   'view billing': { owner: 200, billing_admin: 200, member: 403, non_member: 404 },
+  // Issue 11: Owners manage workspaces and use the recycle bin ("Use recycle bin"); a workspace
+  // Admin may also rename and manage members (workspace-rules.test.ts), and nobody here is one.
+  "view a member's details": { owner: 200, billing_admin: 200, member: 200, non_member: 404 },
+  'create a workspace': { owner: 201, billing_admin: 403, member: 403, non_member: 404 },
+  'rename a workspace': { owner: 200, billing_admin: 403, member: 403, non_member: 404 },
+  'delete a workspace': { owner: 200, billing_admin: 403, member: 403, non_member: 404 },
+  'add someone to a workspace': { owner: 200, billing_admin: 403, member: 403, non_member: 404 },
+  'remove someone from a workspace': { owner: 200, billing_admin: 403, member: 403, non_member: 404 },
+  'view the recycle bin': { owner: 200, billing_admin: 403, member: 403, non_member: 404 },
+  'restore a workspace': { owner: 200, billing_admin: 403, member: 403, non_member: 404 },
+  'purge a workspace': { owner: 200, billing_admin: 403, member: 403, non_member: 404 },
   'create an organization': { owner: 201, billing_admin: 201, member: 201, non_member: 201 },
   'change the slug': { owner: 200, billing_admin: 403, member: 403, non_member: 404 },
   'delete the organization': { owner: 200, billing_admin: 403, member: 403, non_member: 404 },
@@ -85,7 +120,7 @@ beforeAll(async () => {
     const orgId = await api.orgId(dana, org)
     const members = await api.call('GET', `${routes.members(orgId)}?role=member&limit=1000`, { token: dana })
     const plain = members.body.items.filter((m: { email: string }) => m.email !== 'admin@demo.test')
-    targets[who] = { token: dana, orgId, userId: plain[plain.length - 1].userId }
+    targets[who] = { token: dana, orgId, userId: plain[plain.length - 1].userId, wsUserId: plain[0].userId }
   }
   await createUser(server, { email: 'outsider@else.test', displayName: 'Out Sider', password: 'outsider-password' })
   const outsider = (await api.login('outsider@else.test', 'outsider-password')).accessToken

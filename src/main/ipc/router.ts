@@ -85,7 +85,17 @@ export function createRouter(deps: RouterDeps): Router {
     'inbox.requestToJoin': (r) => inbox.requestToJoin(r.accountId, r.orgId),
 
     'workspaces.list': (r) => sync.org(r.accountId, r.orgId, 'workspaces'),
-    'activity.list': (r) => (r.cursor ? actions.activity(r.accountId, r.orgId, r.cursor) : sync.org(r.accountId, r.orgId, 'activity')),
+    'workspaces.create': (r) => actions.createWorkspace(r.accountId, r.orgId, r.name),
+    'workspaces.rename': (r) => actions.renameWorkspace(r.accountId, r.orgId, r.workspaceId, r.name),
+    'workspaces.delete': (r) => actions.deleteWorkspace(r.accountId, r.orgId, r.workspaceId),
+    'workspaces.setMember': (r) => actions.setWorkspaceMember(r.accountId, r.orgId, r.workspaceId, r.userId, r.role),
+    'workspaces.removeMember': (r) => actions.removeWorkspaceMember(r.accountId, r.orgId, r.workspaceId, r.userId),
+    'recycleBin.list': (r) => actions.recycleBin(r.accountId, r.orgId),
+    'recycleBin.restore': (r) => actions.restoreWorkspace(r.accountId, r.orgId, r.workspaceId),
+    'recycleBin.purge': (r) => actions.purgeWorkspace(r.accountId, r.orgId, r.workspaceId),
+    'members.detail': (r) => actions.memberDetail(r.accountId, r.orgId, r.userId),
+    'activity.list': ({ accountId, orgId, ...q }) =>
+      q.cursor || q.subject || q.limit ? actions.activity(accountId, orgId, q) : sync.org(accountId, orgId, 'activity'),
     'billing.get': (r) => sync.org(r.accountId, r.orgId, 'billing'),
   }
 

@@ -103,6 +103,9 @@ export class ApiClient {
   patch<S extends z.ZodType>(path: string, schema: S, json?: unknown) {
     return this.call('patch', path, schema, { json })
   }
+  put<S extends z.ZodType>(path: string, schema: S, json?: unknown) {
+    return this.call('put', path, schema, { json })
+  }
   delete<S extends z.ZodType>(path: string, schema: S, json?: unknown) {
     return this.call('delete', path, schema, { json })
   }

@@ -12,8 +12,13 @@ import {
   discoverableUsersSchema,
   invitationLinkSchema,
   invitationPreviewSchema,
+  memberDetailSchema,
   memberSchema,
   orgDetailSchema,
+  recycleBinSchema,
+  workspaceListSchema,
+  workspaceSchema,
+  type MemberDetail,
   parseInvitationUrl,
   routes,
   trustedDomainSchema,
@@ -24,8 +29,9 @@ import {
 } from '../../shared/api'
 import type { Cached } from '../../shared/ipc'
 import { AppError } from '../../shared/errors'
-import type { Role } from '../../shared/roles'
+import type { Role, WorkspaceRole } from '../../shared/roles'
 import { assertTransport, type AccountService } from './accounts'
+import type { CacheService } from './cache'
 import type { SyncService } from './sync'
 
 /** Endpoints that answer "done" (204, or a small acknowledgement body). */
@@ -34,7 +40,7 @@ const done = z
   .transform(() => ({ ok: true as const }))
 
 export class OrgActions {
-  constructor(private readonly deps: { accounts: AccountService; sync: SyncService }) {}
+  constructor(private readonly deps: { accounts: AccountService; sync: SyncService; cache: CacheService }) {}
 
   private client(accountId: string) {
     return this.deps.accounts.client(accountId)
@@ -142,10 +148,74 @@ export class OrgActions {
     return this.client(accountId).get(routes.discoverable(orgId), discoverableUsersSchema, { q })
   }
 
-  /** A later page of the activity log (the first is cached: SyncService). */
-  async activity(accountId: string, orgId: string, cursor: string): Promise<Cached<ActivityPage>> {
-    const data = await this.client(accountId).get(routes.activity(orgId), activityPageSchema, { cursor })
+  /** A later page of the activity log, or one person's events (the first page of all is cached: SyncService). */
+  async activity(accountId: string, orgId: string, q: { cursor?: string; subject?: string; limit?: number }): Promise<Cached<ActivityPage>> {
+    const data = await this.client(accountId).get(routes.activity(orgId), activityPageSchema, q)
     return { data, syncedAt: new Date().toISOString(), source: 'network', offline: false }
+  }
+
+  // ── Workspaces and the recycle bin. Membership and binning move members' workspace counts.
+  private async workspaceChange<T>(accountId: string, orgId: string, call: (c: ReturnType<OrgActions['client']>) => Promise<T>): Promise<T> {
+    const result = await call(this.client(accountId))
+    this.refresh(accountId, orgId, ['workspaces', 'members', 'org', 'orgs'])
+    return result
+  }
+
+  createWorkspace(accountId: string, orgId: string, name: string) {
+    return this.workspaceChange(accountId, orgId, (c) => c.post(routes.workspaces(orgId), workspaceSchema, { name }))
+  }
+
+  renameWorkspace(accountId: string, orgId: string, wsId: string, name: string) {
+    return this.workspaceChange(accountId, orgId, (c) => c.patch(routes.workspace(orgId, wsId), workspaceSchema, { name }))
+  }
+
+  deleteWorkspace(accountId: string, orgId: string, wsId: string) {
+    return this.workspaceChange(accountId, orgId, (c) => c.delete(routes.workspace(orgId, wsId), done))
+  }
+
+  setWorkspaceMember(accountId: string, orgId: string, wsId: string, userId: string, role: WorkspaceRole) {
+    return this.workspaceChange(accountId, orgId, (c) => c.put(routes.workspaceMember(orgId, wsId, userId), workspaceSchema, { role }))
+  }
+
+  removeWorkspaceMember(accountId: string, orgId: string, wsId: string, userId: string) {
+    return this.workspaceChange(accountId, orgId, (c) => c.delete(routes.workspaceMember(orgId, wsId, userId), workspaceSchema))
+  }
+
+  recycleBin(accountId: string, orgId: string) {
+    return this.client(accountId).get(routes.recycleBin(orgId), recycleBinSchema)
+  }
+
+  restoreWorkspace(accountId: string, orgId: string, wsId: string) {
+    return this.workspaceChange(accountId, orgId, (c) => c.post(routes.restoreWorkspace(orgId, wsId), workspaceSchema))
+  }
+
+  purgeWorkspace(accountId: string, orgId: string, wsId: string) {
+    return this.workspaceChange(accountId, orgId, (c) => c.delete(routes.binnedWorkspace(orgId, wsId), done))
+  }
+
+  /**
+   * The member panel. Offline it is composed from what is cached: the member from the members
+   * list and their workspaces from the workspace list (only where its members were visible);
+   * last activity is unknown then.
+   */
+  async memberDetail(accountId: string, orgId: string, userId: string): Promise<Cached<MemberDetail>> {
+    try {
+      const data = await this.client(accountId).get(routes.member(orgId, userId), memberDetailSchema)
+      return { data, syncedAt: new Date().toISOString(), source: 'network', offline: false }
+    } catch (err) {
+      if (!(err instanceof AppError && (err.code === 'offline' || err.code === 'timeout'))) throw err
+      const [members, spaces] = await Promise.all([
+        this.deps.cache.readMembers(accountId, orgId),
+        this.deps.cache.read(accountId, orgId, 'workspaces', workspaceListSchema),
+      ])
+      const member = members?.data.members.find((m) => m.userId === userId)
+      if (!members || !member) throw err
+      const workspaces = (spaces?.data.items ?? []).flatMap((w) => {
+        const role = w.members?.find((m) => m.id === userId)?.role
+        return role ? [{ id: w.id, name: w.name, role }] : []
+      })
+      return { data: { member: { ...member, lastActiveAt: null }, workspaces }, syncedAt: members.syncedAt, source: 'cache', offline: true }
+    }
   }
 
   preview(url: string, allowInsecureHttp = false) {

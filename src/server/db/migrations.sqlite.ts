@@ -265,6 +265,38 @@ CREATE INDEX "join_requests_org" ON "join_requests" ("org_id","decided_at");
 `,
   },
   {
+    // Issue 11 (same change as the PostgreSQL 0006): editable workspaces, the recycle bin, workspace
+    // roles Admin / Member / Viewer, last_active_at; only live workspaces count in workspace_count.
+    id: '0006_workspaces_editable',
+    sql: `
+ALTER TABLE "workspaces" ADD COLUMN "deleted_at" integer;
+ALTER TABLE "workspaces" ADD COLUMN "deleted_by" text REFERENCES "users"("id") ON DELETE set null;
+CREATE UNIQUE INDEX "workspaces_live_name" ON "workspaces" ("org_id", lower("name")) WHERE "deleted_at" IS NULL;
+ALTER TABLE "memberships" ADD COLUMN "last_active_at" integer;
+UPDATE "workspace_members" SET "role" = 'member' WHERE "role" = 'editor';
+DROP TRIGGER "workspace_members_count_insert";
+DROP TRIGGER "workspace_members_count_delete";
+DROP TRIGGER "workspace_deleted_count";
+CREATE TRIGGER "workspace_members_count_insert" AFTER INSERT ON "workspace_members" BEGIN
+  UPDATE "memberships" SET "workspace_count" = "workspace_count" + 1
+  WHERE "user_id" = NEW."user_id" AND "org_id" = (SELECT "org_id" FROM "workspaces" WHERE "id" = NEW."workspace_id" AND "deleted_at" IS NULL);
+END;
+CREATE TRIGGER "workspace_members_count_delete" AFTER DELETE ON "workspace_members" BEGIN
+  UPDATE "memberships" SET "workspace_count" = "workspace_count" - 1
+  WHERE "user_id" = OLD."user_id" AND "org_id" = (SELECT "org_id" FROM "workspaces" WHERE "id" = OLD."workspace_id" AND "deleted_at" IS NULL);
+END;
+CREATE TRIGGER "workspace_deleted_count" BEFORE DELETE ON "workspaces" WHEN OLD."deleted_at" IS NULL BEGIN
+  UPDATE "memberships" SET "workspace_count" = "workspace_count" - 1
+  WHERE "org_id" = OLD."org_id" AND "user_id" IN (SELECT "user_id" FROM "workspace_members" WHERE "workspace_id" = OLD."id");
+END;
+CREATE TRIGGER "workspace_binned_count" AFTER UPDATE OF "deleted_at" ON "workspaces"
+  WHEN (OLD."deleted_at" IS NULL) <> (NEW."deleted_at" IS NULL) BEGIN
+  UPDATE "memberships" SET "workspace_count" = "workspace_count" + (CASE WHEN NEW."deleted_at" IS NULL THEN 1 ELSE -1 END)
+  WHERE "org_id" = NEW."org_id" AND "user_id" IN (SELECT "user_id" FROM "workspace_members" WHERE "workspace_id" = NEW."id");
+END;
+`,
+    },
+    {
     // Issue 11: an organization is deleted by marking it; everything org-scoped then answers 404.
     id: '0007_org_lifecycle',
     sql: `

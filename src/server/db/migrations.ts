@@ -264,6 +264,48 @@ CREATE INDEX "join_requests_org" ON "join_requests" USING btree ("org_id","decid
 `,
   },
   {
+    // Issue 11: workspaces are edited and go to a recycle bin (deleted_at) before they are purged;
+    // workspace roles are Admin / Member / Viewer; last_active_at per membership. A workspace in the
+    // bin no longer counts in memberships.workspace_count: the 0002 triggers count only live ones,
+    // and moving a workspace into or out of the bin counts its members out or back in.
+    id: '0006_workspaces_editable',
+    sql: `
+ALTER TABLE "workspaces" ADD COLUMN "deleted_at" timestamp with time zone;
+ALTER TABLE "workspaces" ADD COLUMN "deleted_by" text;
+ALTER TABLE "workspaces" ADD CONSTRAINT "workspaces_deleted_by_users_id_fk" FOREIGN KEY ("deleted_by") REFERENCES "public"."users"("id") ON DELETE set null ON UPDATE no action;
+CREATE UNIQUE INDEX "workspaces_live_name" ON "workspaces" ("org_id", lower("name")) WHERE "deleted_at" IS NULL;
+ALTER TABLE "memberships" ADD COLUMN "last_active_at" timestamp with time zone;
+UPDATE "workspace_members" SET "role" = 'member' WHERE "role" = 'editor';
+CREATE OR REPLACE FUNCTION "workspace_members_count"() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    UPDATE "memberships" SET "workspace_count" = "workspace_count" + 1
+    WHERE "user_id" = NEW."user_id" AND "org_id" = (SELECT "org_id" FROM "workspaces" WHERE "id" = NEW."workspace_id" AND "deleted_at" IS NULL);
+    RETURN NEW;
+  END IF;
+  UPDATE "memberships" SET "workspace_count" = "workspace_count" - 1
+  WHERE "user_id" = OLD."user_id" AND "org_id" = (SELECT "org_id" FROM "workspaces" WHERE "id" = OLD."workspace_id" AND "deleted_at" IS NULL);
+  RETURN OLD;
+END $$;
+CREATE OR REPLACE FUNCTION "workspace_deleted_count"() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF OLD."deleted_at" IS NULL THEN
+    UPDATE "memberships" SET "workspace_count" = "workspace_count" - 1
+    WHERE "org_id" = OLD."org_id" AND "user_id" IN (SELECT "user_id" FROM "workspace_members" WHERE "workspace_id" = OLD."id");
+  END IF;
+  RETURN OLD;
+END $$;
+CREATE FUNCTION "workspace_binned_count"() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  UPDATE "memberships" SET "workspace_count" = "workspace_count" + (CASE WHEN NEW."deleted_at" IS NULL THEN 1 ELSE -1 END)
+  WHERE "org_id" = NEW."org_id" AND "user_id" IN (SELECT "user_id" FROM "workspace_members" WHERE "workspace_id" = NEW."id");
+  RETURN NEW;
+END $$;
+CREATE TRIGGER "workspace_binned_count" AFTER UPDATE OF "deleted_at" ON "workspaces"
+  FOR EACH ROW WHEN ((OLD."deleted_at" IS NULL) <> (NEW."deleted_at" IS NULL)) EXECUTE FUNCTION "workspace_binned_count"();
+`,
+    },
+    {
     // Issue 11: an organization is deleted by marking it; everything org-scoped then answers 404.
     id: '0007_org_lifecycle',
     sql: `

@@ -45,6 +45,8 @@ export const memberships = pgTable(
     removedAt: ts('removed_at'),
     /** Workspaces of this organization the member belongs to; kept by triggers on workspace_members. */
     workspaceCount: integer('workspace_count').notNull().default(0),
+    /** Last signed-in request into this organization, at most every few minutes; not a membership change. */
+    lastActiveAt: ts('last_active_at'),
   },
   (t) => [
     primaryKey({ columns: [t.orgId, t.userId] }),
@@ -62,6 +64,9 @@ export const workspaces = pgTable(
     name: text('name').notNull(),
     slug: text('slug').notNull(),
     createdAt: ts('created_at').notNull(),
+    /** In the recycle bin since then; purged 30 days later. Live workspaces have none. */
+    deletedAt: ts('deleted_at'),
+    deletedBy: text('deleted_by').references(() => users.id, { onDelete: 'set null' }),
   },
   (t) => [index('workspaces_org').on(t.orgId)],
 )
@@ -71,7 +76,7 @@ export const workspaceMembers = pgTable(
   {
     workspaceId: text('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
     userId: text('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
-    role: text('role', { enum: ['admin', 'editor', 'viewer'] }).notNull(),
+    role: text('role', { enum: ['admin', 'member', 'viewer'] }).notNull(),
   },
   (t) => [primaryKey({ columns: [t.workspaceId, t.userId] }), index('workspace_members_user').on(t.userId)],
 )

@@ -24,7 +24,7 @@ import {
   routes,
   tokenPairSchema,
   updateOrgRequestSchema,
-  workspaceListSchema,
+  memberDetailSchema,
 } from '../../shared/api'
 import type { Router } from '../http'
 import { listActivity } from '../services/activity'
@@ -40,14 +40,14 @@ import {
   resendInvitation,
   revokeInvitation,
 } from '../services/invitations'
-import { changeRole, listMembers, membersVersion, removeMember } from '../services/members'
+import { changeRole, listMembers, memberDetail, membersVersion, removeMember } from '../services/members'
 import { createOrg, deleteOrg, getOrg, leaveOrg, listMyOrgs, updateOrg } from '../services/orgs'
-import { listWorkspaces } from '../services/workspaces'
 import { createHash } from 'node:crypto'
 import { registerAccount } from './account'
 import { registerDomains } from './domains'
 import { registerInbox } from './inbox'
 import { registerJoinRequests } from './join-requests'
+import { registerWorkspaces } from './workspaces'
 
 import { id, okSchema, org, path } from './params'
 const orgUser = z.object({ orgId: id, userId: id })
@@ -119,6 +119,12 @@ export function registerRoutes(r: Router, ctx: Ctx, limiter: LoginLimiter): void
     },
   })
   r.route({
+    method: 'GET', url: path(routes.member(':orgId', ':userId')), tag: 'members',
+    summary: 'One member with last activity here and the workspaces (and roles) you may see them in',
+    params: orgUser, response: memberDetailSchema,
+    handler: ({ user, params }) => memberDetail(ctx, user.id, params.orgId, params.userId),
+  })
+  r.route({
     method: 'PATCH', url: path(routes.member(':orgId', ':userId')), tag: 'members', summary: "Change a member's role (Owner)",
     params: orgUser, body: changeRoleRequestSchema, response: memberSchema,
     handler: ({ user, params, body }) => changeRole(ctx, user.id, params.orgId, params.userId, body.role),
@@ -174,11 +180,7 @@ export function registerRoutes(r: Router, ctx: Ctx, limiter: LoginLimiter): void
   registerAccount(r, ctx)
 
   // ── Workspaces, activity, billing
-  r.route({
-    method: 'GET', url: path(routes.workspaces(':orgId')), tag: 'workspaces', summary: 'Workspaces with member roles',
-    params: org, response: workspaceListSchema,
-    handler: async ({ user, params }) => ({ items: await listWorkspaces(ctx, user.id, params.orgId) }),
-  })
+  registerWorkspaces(r, ctx)
   r.route({
     method: 'GET', url: path(routes.activity(':orgId')), tag: 'activity', summary: 'Recent events, newest first (Owner)',
     params: org, query: activityQuerySchema, response: activityPageSchema,

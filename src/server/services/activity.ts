@@ -26,7 +26,7 @@ export async function record(db: Db, at: Date, e: NewEvent): Promise<void> {
   })
 }
 
-export async function listActivity(ctx: Ctx, userId: string, orgId: string, q: { cursor?: string; limit: number }) {
+export async function listActivity(ctx: Ctx, userId: string, orgId: string, q: { cursor?: string; limit: number; subject?: string }) {
   await requirePrivilege(ctx.db, orgId, userId, 'activity.view')
   const before = q.cursor === undefined ? null : Number(q.cursor)
   if (before !== null && !Number.isSafeInteger(before)) throw new AppError('validation_failed', 'Invalid cursor')
@@ -34,7 +34,13 @@ export async function listActivity(ctx: Ctx, userId: string, orgId: string, q: {
     .select({ a: activity, actor: { id: users.id, email: users.email, displayName: users.displayName } })
     .from(activity)
     .leftJoin(users, eq(users.id, activity.actorId))
-    .where(before === null ? eq(activity.orgId, orgId) : and(eq(activity.orgId, orgId), lt(activity.seq, before)))
+    .where(
+      and(
+        eq(activity.orgId, orgId),
+        before === null ? undefined : lt(activity.seq, before),
+        q.subject === undefined ? undefined : eq(activity.actorId, q.subject),
+      ),
+    )
     .orderBy(desc(activity.seq))
     .limit(q.limit + 1)
   const page = rows.slice(0, q.limit)

@@ -17,6 +17,7 @@ import { accessTokens, memberships, orgs, rateLimits, refreshTokens, tokenFamili
 import type { KnownAccess } from './access'
 import type { Ctx } from './context'
 import { hashPassword, newId, newToken, sha256, verifyPassword } from './crypto'
+import { touchLastActive } from './members'
 import { countHit, retryAfterSeconds } from './rate-limit'
 
 export const toUser = (u: { id: string; email: string; displayName: string }): User => ({
@@ -173,7 +174,12 @@ const liveAccessToken = (ctx: Ctx, accessToken: string) =>
  */
 export async function authenticateIn(ctx: Ctx, accessToken: string, orgId: string): Promise<{ user: User; access: KnownAccess }> {
   const [row] = await ctx.db
-    .select({ user: { id: users.id, email: users.email, displayName: users.displayName }, role: memberships.role, version: orgs.membersVersion })
+    .select({
+      user: { id: users.id, email: users.email, displayName: users.displayName },
+      role: memberships.role,
+      version: orgs.membersVersion,
+      lastActiveAt: memberships.lastActiveAt,
+    })
     .from(accessTokens)
     .innerJoin(users, eq(users.id, accessTokens.userId))
     .innerJoin(tokenFamilies, eq(tokenFamilies.id, accessTokens.familyId))
@@ -183,7 +189,9 @@ export async function authenticateIn(ctx: Ctx, accessToken: string, orgId: strin
     .where(liveAccessToken(ctx, accessToken))
   if (!row) throw new AppError('unauthorized', SIGN_IN_AGAIN)
   const user = toUser(row.user)
-  return { user, access: { db: ctx.db, userId: user.id, orgId, role: row.version === null ? null : row.role, membersVersion: row.version ?? 0 } }
+  const role = row.version === null ? null : row.role
+  if (role) await touchLastActive(ctx, orgId, user.id, row.lastActiveAt)
+  return { user, access: { db: ctx.db, userId: user.id, orgId, role, membersVersion: row.version ?? 0 } }
 }
 
 export async function authenticate(ctx: Ctx, accessToken: string): Promise<User> {

@@ -3,8 +3,8 @@
  * `since` sync), role changes and removal, with the rule that an organization never
  * loses its last Owner.
  */
-import { and, asc, count, eq, gte, isNull, sql, type SQL } from 'drizzle-orm'
-import type { Member, MemberPage } from '../../shared/api'
+import { and, asc, count, eq, gte, isNull, lte, or, sql, type SQL } from 'drizzle-orm'
+import type { Member, MemberDetail, MemberPage } from '../../shared/api'
 import { AppError } from '../../shared/errors'
 import type { Role } from '../../shared/roles'
 import type { Db } from '../db/client'
@@ -15,6 +15,7 @@ import { assertCan, knownAccess, roleIn } from './access'
 import { record } from './activity'
 import type { Ctx } from './context'
 import { lockOrg } from './org-lock'
+import { workspacesOf } from './workspaces'
 
 export interface ListQuery {
   cursor?: string
@@ -148,7 +149,7 @@ async function getMember(db: Db, orgId: string, userId: string): Promise<Member>
   return toMember(row)
 }
 
-async function bumpVersion(db: Db, orgId: string): Promise<void> {
+export async function bumpVersion(db: Db, orgId: string): Promise<void> {
   await db.update(orgs).set({ membersVersion: sql`${orgs.membersVersion} + 1` }).where(eq(orgs.id, orgId))
 }
 
@@ -233,3 +234,42 @@ export async function addMembership(
 }
 
 export { getMember }
+
+/** The side panel's member: the row plus last activity here and the workspaces the viewer may see them in. */
+export async function memberDetail(ctx: Ctx, actorId: string, orgId: string, userId: string): Promise<MemberDetail> {
+  const role = await roleIn(ctx.db, orgId, actorId)
+  assertCan(role, 'members.view')
+  const [row] = await ctx.db
+    .select({ ...memberColumns(), lastActiveAt: memberships.lastActiveAt })
+    .from(memberships)
+    .where(and(eq(memberships.orgId, orgId), eq(memberships.userId, userId), isNull(memberships.removedAt)))
+  if (!row) throw new AppError('not_found', 'That person is not a member of this organization')
+  return {
+    member: { ...toMember(row), lastActiveAt: row.lastActiveAt?.toISOString() ?? null },
+    workspaces: await workspacesOf(ctx.db, orgId, role, actorId, userId),
+  }
+}
+
+/** How often a signed-in request stamps memberships.last_active_at; finer would write on every call. */
+export const LAST_ACTIVE_EVERY_MS = 5 * 60_000
+
+/**
+ * Called by the sign-in check with the stamp it already read: writes only when that stamp is older
+ * than LAST_ACTIVE_EVERY_MS, conditionally (two requests at once write once). Not a membership
+ * change: neither updated_at nor the members version move, so no sync sees it.
+ */
+export async function touchLastActive(ctx: Ctx, orgId: string, userId: string, seen: Date | null): Promise<void> {
+  const now = ctx.clock.now()
+  const stale = new Date(now.getTime() - LAST_ACTIVE_EVERY_MS)
+  if (seen && seen > stale) return
+  await ctx.db
+    .update(memberships)
+    .set({ lastActiveAt: now })
+    .where(
+      and(
+        eq(memberships.orgId, orgId),
+        eq(memberships.userId, userId),
+        or(isNull(memberships.lastActiveAt), lte(memberships.lastActiveAt, stale)),
+      ),
+    )
+}

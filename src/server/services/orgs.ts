@@ -34,7 +34,7 @@ function summaryQuery(db: Db, now: Date) {
       ownerCount: sql<number>`(select count(*) from memberships m2 where ${active} and m2.role = 'owner')`,
       pendingInvitationCount: sql<number>`(select count(*) from invitations i where i.org_id = ${orgs.id}
         and i.accepted_at is null and i.revoked_at is null and i.expires_at > ${now})`,
-      workspaceCount: sql<number>`(select count(*) from workspaces w where w.org_id = ${orgs.id})`,
+      workspaceCount: sql<number>`(select count(*) from workspaces w where w.org_id = ${orgs.id} and w.deleted_at is null)`,
     })
     .from(memberships)
     .innerJoin(orgs, eq(orgs.id, memberships.orgId))

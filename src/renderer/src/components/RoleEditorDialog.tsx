@@ -1,9 +1,10 @@
 /** Choose a role for one or several members, with what each role may do. */
-import { useId, useState } from 'react'
+import { useState } from 'react'
 import type { Member, OrgSummary } from '../../../shared/api'
 import { PRIVILEGE_LABELS, ROLE_LABELS, ROLE_PRIVILEGES, ROLES, type Role } from '../../../shared/roles'
 import type { OrgRef } from '../stores/ui'
 import { useChangeRoles } from './memberMutations'
+import { RoleChoice } from './RoleChoice'
 import { Dialog, ErrorMessage } from './ui'
 
 export function RoleEditorDialog({
@@ -20,7 +21,6 @@ export function RoleEditorDialog({
   me: string | undefined
   onClose: (saved: boolean) => void
 }) {
-  const baseId = useId()
   const first = members[0]
   const [role, setRole] = useState<Role>(members.every((m) => m.role === first?.role) && first ? first.role : 'member')
   const change = useChangeRoles(orgRef)
@@ -61,33 +61,15 @@ export function RoleEditorDialog({
           an Owner can give it back.
         </p>
       )}
-      <div role="radiogroup" aria-label="Role" className="role-options">
-        {ROLES.map((r) => {
-          const disabled = !!soleOwner && r !== 'owner'
-          const descId = `${baseId}-${r}`
-          return (
-            <div key={r} className={`role-option${role === r ? ' selected' : ''}${disabled ? ' disabled' : ''}`}>
-              <label className="row">
-                <input
-                  type="radio"
-                  name={`${baseId}-role`}
-                  value={r}
-                  checked={role === r}
-                  disabled={disabled}
-                  aria-describedby={descId}
-                  onChange={() => setRole(r)}
-                />
-                <strong>{ROLE_LABELS[r]}</strong>
-              </label>
-              <ul id={descId} className="privileges">
-                {ROLE_PRIVILEGES[r].map((p) => (
-                  <li key={p}>{PRIVILEGE_LABELS[p]}</li>
-                ))}
-              </ul>
-            </div>
-          )
-        })}
-      </div>
+      <RoleChoice
+        label="Role"
+        roles={ROLES}
+        value={role}
+        onChange={setRole}
+        roleLabel={(r) => ROLE_LABELS[r]}
+        privileges={(r) => ROLE_PRIVILEGES[r].map((p) => PRIVILEGE_LABELS[p])}
+        isDisabled={(r) => !!soleOwner && r !== 'owner'}
+      />
       <ErrorMessage error={change.error} />
     </Dialog>
   )

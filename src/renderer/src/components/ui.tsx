@@ -7,6 +7,28 @@ export function RoleBadge({ role }: { role: Role }) {
   return <span className={`badge badge-${role}`}>{ROLE_LABELS[role]}</span>
 }
 
+/** A small action button; when the viewer may not use it, disabled with the reason as its tooltip. */
+export function ReasonButton({
+  label,
+  name,
+  reason,
+  danger,
+  onClick,
+}: {
+  label: string
+  /** The accessible name when the label alone is ambiguous ("Rename Research"). */
+  name?: string
+  reason: string | null
+  danger?: boolean
+  onClick: () => void
+}) {
+  return (
+    <button className={`btn btn-sm${danger ? ' btn-danger' : ''}`} aria-label={name} disabled={reason !== null} title={reason ?? undefined} onClick={onClick}>
+      {label}
+    </button>
+  )
+}
+
 /** The server's own message in place, never a generic failure. */
 export function ErrorMessage({ error }: { error: unknown }) {
   if (!error) return null

@@ -1,7 +1,7 @@
 /** The activity log as sentences: who did what to whom, newest first (Owners). */
 import { useInfiniteQuery } from '@tanstack/react-query'
 import { ENROLLMENT_LABELS, type ActivityEvent, type EnrollmentMode } from '../../../shared/api'
-import { can, ROLE_LABELS, type Role } from '../../../shared/roles'
+import { can, ROLE_LABELS, WORKSPACE_ROLE_LABELS, type Role, type WorkspaceRole } from '../../../shared/roles'
 import { OfflineBanner, useOffline } from '../components/OfflineBanner'
 import { EmptyState, ErrorMessage, Skeleton } from '../components/ui'
 import { useOrg } from '../hooks/queries'
@@ -11,8 +11,9 @@ import '../styles/pages.css'
 
 const enrollment = (m: unknown) => (typeof m === 'string' && m in ENROLLMENT_LABELS ? ENROLLMENT_LABELS[m as EnrollmentMode].toLowerCase() : String(m))
 const role = (r: unknown) => (typeof r === 'string' && r in ROLE_LABELS ? ROLE_LABELS[r as Role] : String(r))
+const wsRole = (r: unknown) => (typeof r === 'string' && r in WORKSPACE_ROLE_LABELS ? WORKSPACE_ROLE_LABELS[r as WorkspaceRole] : String(r))
 
-function describeEvent(e: ActivityEvent): string {
+export function describeEvent(e: ActivityEvent): string {
   const who = e.actor?.displayName ?? 'Someone'
   const t = e.target ?? ''
   switch (e.action) {
@@ -36,6 +37,14 @@ function describeEvent(e: ActivityEvent): string {
     case 'join_request.created': return `${t} asked to join`
     case 'join_request.approved': return `${who} approved ${t}'s request to join`
     case 'join_request.declined': return `${who} declined ${t}'s request to join`
+    case 'workspace.created': return `${who} created the workspace ${t}`
+    case 'workspace.renamed': return `${who} renamed the workspace ${String(e.details.from)} to ${t}`
+    case 'workspace.deleted': return `${who} moved the workspace ${t} to the recycle bin`
+    case 'workspace.restored': return `${who} restored the workspace ${t} from the recycle bin`
+    case 'workspace.purged': return e.details.expired ? `The workspace ${t} was purged after 30 days in the recycle bin` : `${who} purged the workspace ${t}`
+    case 'workspace.member_added': return `${who} added ${t} to ${String(e.details.workspace)} as ${wsRole(e.details.role)}`
+    case 'workspace.member_role_changed': return `${who} made ${t} ${wsRole(e.details.role)} in ${String(e.details.workspace)}`
+    case 'workspace.member_removed': return `${who} removed ${t} from ${String(e.details.workspace)}`
   }
 }
 

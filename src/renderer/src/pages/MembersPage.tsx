@@ -14,11 +14,12 @@ import { ROLE_LABELS, ROLES, can, type Role } from '../../../shared/roles'
 import { OFFLINE_REASON, OfflineBanner, useOffline } from '../components/OfflineBanner'
 import { RemoveMemberDialog } from '../components/RemoveMemberDialog'
 import { RoleEditorDialog } from '../components/RoleEditorDialog'
+import { MemberDetailPanel } from '../components/MemberDetailPanel'
 import { EmptyState, ErrorMessage, RoleBadge, Skeleton, formatDate, formatRelative, useNow } from '../components/ui'
 import { readAllMembers, useAccount, useMemberWindows, useMembers, useOrgs } from '../hooks/queries'
 import { useLive } from '../hooks/useBridgeEvents'
 import { call, orgAdmin, qk } from '../lib/bridge'
-import { useCurrentOrg, type OrgRef } from '../stores/ui'
+import { useCurrentOrg, useUi, type OrgRef } from '../stores/ui'
 
 /** Rows per window asked of main: a few screenfuls, cheap to validate on both sides. */
 const BLOCK = 100
@@ -170,6 +171,8 @@ function MembersTable({
   const [allOf, setAllOf] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
   const [dialog, setDialog] = useState<Dialog>(null)
+  const panel = useUi((s) => s.memberPanel)
+  const openPanel = useUi((s) => s.openMemberPanel)
   const { matched, total } = first
   const filterKey = JSON.stringify(filter)
 
@@ -266,6 +269,9 @@ function MembersTable({
         header: () => <span className="sr-only">Actions</span>,
         cell: ({ row }) => (
           <div className="row row-actions">
+            <button className="btn btn-sm" aria-label={`Details of ${row.original.displayName}`} onClick={() => openPanel(row.original.userId)}>
+              Details
+            </button>
             <button
               className="btn btn-sm"
               aria-label={`Change role of ${row.original.displayName}`}
@@ -288,7 +294,7 @@ function MembersTable({
         ),
       },
     ],
-    [roleReason, removeReason, allSelected, someSelected, canSelect, matched, toggle, toggleAll, me],
+    [roleReason, removeReason, allSelected, someSelected, canSelect, matched, toggle, toggleAll, me, openPanel],
   )
 
   const scrollRef = useRef<HTMLDivElement>(null)
@@ -462,6 +468,7 @@ function MembersTable({
       </div>
       {dialog?.kind === 'role' && <RoleEditorDialog orgRef={orgRef} org={org} members={dialog.members} me={me} onClose={closeDialog} />}
       {dialog?.kind === 'remove' && <RemoveMemberDialog orgRef={orgRef} org={org} members={dialog.members} me={me} onClose={closeDialog} />}
+      {panel && <MemberDetailPanel key={panel} orgRef={orgRef} org={org} userId={panel} me={me} />}
     </>
   )
 }

@@ -22,6 +22,9 @@ interface UiState {
   newOrgOpen: boolean
   /** Most recently used first; orders Ctrl+K's list (the sidebar keeps the server's order). */
   recent: OrgRef[]
+  /** The member whose detail panel is open on the members page. */
+  memberPanel: string | null
+  openMemberPanel(userId: string | null): void
   selectOrg(ref: OrgRef): void
   setPage(page: Page): void
   setPaletteOpen(open: boolean): void
@@ -41,9 +44,12 @@ export const useUi = create<UiState>()(
       sidebarOpen: false,
       newOrgOpen: false,
       recent: [],
+      memberPanel: null,
+      openMemberPanel: (memberPanel) => set({ memberPanel }),
       selectOrg: (ref) =>
         set((s) => ({
           current: ref,
+          memberPanel: null,
           paletteOpen: false,
           sidebarOpen: false,
           page: s.page === 'accounts' || s.page === 'organizations' || s.page === 'inbox' ? 'members' : s.page,
