@@ -31,6 +31,10 @@ export type MemberUpdates = ReadonlyMap<string, Member | null>
  * leaves the older journal and `since`, so the next sync asks again for what it may revert.
  */
 const JOURNAL_LIMIT = 2_000
+/** Rows of the default view (by name, ascending) kept in the small file: one screenful's block. */
+export const HEAD_ROWS = 100
+const memberHeadSchema = z.object({ total: z.number().int().nonnegative(), members: z.array(memberSchema).max(HEAD_ROWS) })
+export type MemberHead = z.output<typeof memberHeadSchema>
 const memberMetaSchema = z.object({
   syncedAt: z.iso.datetime({ offset: true }),
   data: z.object({
@@ -38,6 +42,8 @@ const memberMetaSchema = z.object({
     previousSyncedAt: z.string().nullable(),
     since: z.string(),
     journal: z.array(z.tuple([z.string(), memberSchema.nullable()])).max(JOURNAL_LIMIT),
+    /** The first rows by name and the count: a restart shows them without reading the list; older files lack it. */
+    head: memberHeadSchema.optional(),
   }),
 })
 /**
@@ -55,6 +61,7 @@ export class CacheService {
   private readonly memo = new Map<string, CacheEntry<unknown>>()
   /** Per remembered member entry: the list as its file holds it, and the journal on top. */
   private readonly onDisk = new Map<string, { list: Member[]; journal: Map<string, Member | null> }>()
+  private readonly loading = new Map<string, Promise<CacheEntry<MemberCache> | null>>()
 
   constructor(private readonly store: EncryptedStore) {}
 
@@ -80,23 +87,43 @@ export class CacheService {
     this.remember(segments.join('/'), entry)
   }
 
-  async readMembers(accountId: string, orgId: string): Promise<CacheEntry<MemberCache> | null> {
+  readMembers(accountId: string, orgId: string): Promise<CacheEntry<MemberCache> | null> {
     const key = this.memberKey(accountId, orgId)
     const hit = this.memo.get(key)
-    if (hit) return hit as CacheEntry<MemberCache>
+    if (hit) return Promise.resolve(hit as CacheEntry<MemberCache>)
+    // A restart's first window and its background sync both ask: decrypt the list once.
+    let loading = this.loading.get(key)
+    if (!loading) {
+      loading = this.loadMembers(key, accountId, orgId).finally(() => this.loading.delete(key))
+      this.loading.set(key, loading)
+    }
+    return loading
+  }
+
+  /** The small file alone: what the last sync learned and the default view's first rows, when it has them. */
+  async readMembersHead(accountId: string, orgId: string): Promise<CacheEntry<Omit<MemberCache, 'members'> & { head: MemberHead }> | null> {
+    const meta = await this.store.read(this.segments(accountId, orgId, 'members-meta'), memberMetaSchema)
+    if (!meta?.data.head) return null
+    const { journal: _, head, ...rest } = meta.data
+    return { syncedAt: meta.syncedAt, data: { ...rest, head } }
+  }
+
+  private async loadMembers(key: string, accountId: string, orgId: string): Promise<CacheEntry<MemberCache> | null> {
     const meta = await this.store.read(this.segments(accountId, orgId, 'members-meta'), memberMetaSchema)
     const list = meta && (await this.store.read(this.segments(accountId, orgId, 'members'), memberListSchema))
     if (!meta || !list) return null
-    const { journal, ...rest } = meta.data
+    const { journal, head: _, ...rest } = meta.data
     const updates = new Map(journal)
     const entry = { syncedAt: meta.syncedAt, data: { ...rest, members: applyUpdates(list.members, updates) } }
+    // A sync may have written a newer entry while this one was decrypting.
+    if (this.memo.has(key)) return this.memo.get(key) as CacheEntry<MemberCache>
     this.remember(key, entry)
     this.onDisk.set(key, { list: list.members, journal: updates })
     return entry
   }
 
   /** `updates` turn the previous entry into this one; few of them leave the list file as it is. */
-  async writeMembers(accountId: string, orgId: string, entry: CacheEntry<MemberCache>, updates: MemberUpdates): Promise<void> {
+  async writeMembers(accountId: string, orgId: string, entry: CacheEntry<MemberCache>, updates: MemberUpdates, head: MemberHead): Promise<void> {
     const key = this.memberKey(accountId, orgId)
     const { members, ...meta } = entry.data
     let disk = this.onDisk.get(key)
@@ -106,9 +133,14 @@ export class CacheService {
       await this.store.write(this.segments(accountId, orgId, 'members'), { format: MEMBER_LIST_FORMAT, members })
       disk = { list: members, journal: new Map() }
     }
-    await this.store.write(this.segments(accountId, orgId, 'members-meta'), { syncedAt: entry.syncedAt, data: { ...meta, journal: [...disk.journal] } })
+    await this.store.write(this.segments(accountId, orgId, 'members-meta'), { syncedAt: entry.syncedAt, data: { ...meta, journal: [...disk.journal], head } })
     this.remember(key, entry)
     this.onDisk.set(key, disk)
+  }
+
+  /** Whether the member list is in memory (reads answer without decrypting it). */
+  hasMembers(accountId: string, orgId: string): boolean {
+    return this.memo.has(this.memberKey(accountId, orgId))
   }
 
   async forgetAccount(accountId: string): Promise<void> {
