@@ -93,6 +93,11 @@ export class SyncService {
     return this.cachedRead(accountId, orgId, r.kind, r.schema, (c) => r.fetch(c, orgId))
   }
 
+  /** Resolves once the pulls running now have ended (benchmarks restart a core only then). */
+  async idle(): Promise<void> {
+    await Promise.allSettled(this.inFlight.values())
+  }
+
   /** After a mutation: bring the affected caches up to date (the renderer hears `cache.updated`). */
   refreshAfterMutation(accountId: string, orgId: string | null, kinds: CacheKind[]): void {
     for (const kind of kinds) {
