@@ -202,6 +202,17 @@ describe('member sync', () => {
     const all = await older.call<Cached<MemberWindow>>('members.list', { ...scope(), limit: 1000 })
     expect(all).toMatchObject({ source: 'cache', data: { total: acme.memberCount } })
     expect(all.data.members).toEqual(byName)
+
+    // An older app's list (one object per member, format 1) is discarded and fetched again.
+    await older.sync.idle()
+    await core.store.write(['cache', account.id, 'org', acme.id, 'members.enc'], { format: 1, members: byName })
+    const warn2 = vi.spyOn(console, 'warn').mockImplementation(() => undefined)
+    const upgraded = await makeCore({ dataDir: core.dataDir, key: core.key, backgroundMinIntervalMs: 60_000 })
+    const refetched = await upgraded.call<Cached<MemberWindow>>('members.list', { ...scope(), sort: 'email', limit: 1000 })
+    expect(refetched).toMatchObject({ source: 'network', data: { total: acme.memberCount } })
+    expect(refetched.data.members).toEqual([...byName].sort((a, b) => (a.email < b.email ? -1 : 1)))
+    expect(warn2).toHaveBeenCalledWith(expect.stringMatching(/members\.enc does not match its schema/))
+    warn2.mockRestore()
   })
 
   it('keeps member data and tokens unreadable on disk', async () => {
