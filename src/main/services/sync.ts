@@ -231,8 +231,8 @@ export class SyncService {
     do {
       const page = await next
       cursor = walk.next(page.nextCursor, { total: since ? undefined : page.total, pageSize: MAX_PAGE_SIZE })
-      // The server works on the next page while this one is merged.
-      if (cursor !== undefined) next = fetchPage(cursor)
+      // The server works on the next page while this one is merged (its failure is met at the await).
+      if (cursor !== undefined) (next = fetchPage(cursor)).catch(() => undefined)
       serverTime ??= page.serverTime
       for (const m of page.items) updates.set(m.userId, m)
       for (const r of page.removed) updates.set(r.userId, null)
