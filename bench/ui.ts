@@ -4,11 +4,11 @@
  * cold open of the big org (a fresh page: nothing of it in the renderer) and org switch, both
  * from the click to the first rows painted; filter as you type, from the input event to the
  * committed row count; scroll frame times; the renderer's JS heap. Each figure beside its target.
- *   npm run bench:ui [-- --members 100000]
+ *   npm run bench:ui [-- --members 100000] [--profile DIR: the renderer's CPU profile of typing and scrolling, for DevTools]
  * Type-checked by tsconfig.bench.json, the one project with both Node and DOM types (page.evaluate).
  */
 import { randomBytes } from 'node:crypto'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
@@ -18,7 +18,7 @@ import { bulkMembers, createOrg, createUser, startServer } from '../src/server/i
 import type { AccountSummary } from '../src/shared/ipc'
 import { figure, ms, pct, tally } from './report'
 
-const { values } = parseArgs({ options: { members: { type: 'string', default: '100000' } } })
+const { values } = parseArgs({ options: { members: { type: 'string', default: '100000' }, profile: { type: 'string' } } })
 const MEMBERS = Number(values.members)
 
 const dir = mkdtempSync(join(tmpdir(), 'org-bench-ui-'))
@@ -85,9 +85,20 @@ try {
   figure('org switch → first rows, p95 of 5', pct(switches, 95), 100, { note: `all: ${switches.map((x) => x.toFixed(0)).join(', ')} ms` })
   await count.filter({ hasText: `of ${total} members` }).waitFor()
 
+  /** With --profile, the renderer's CPU profile of `phase` is written to DIR (the figures then include the profiler's cost). */
+  const profiled = async <T>(phase: string, run: () => Promise<T>): Promise<T> => {
+    if (!values.profile) return run()
+    await cdp.send('Profiler.enable')
+    await cdp.send('Profiler.start')
+    const result = await run()
+    const { profile } = (await cdp.send('Profiler.stop')) as { profile: unknown }
+    writeFileSync(join(values.profile, `ui-${phase}.cpuprofile`), JSON.stringify(profile))
+    return result
+  }
+
   // 3. Filter as you type: from the input event to the committed member count (a DOM mutation,
   // observed before any frame), then a frame for paint before the next key.
-  const keystrokes = await page.evaluate(async (text) => {
+  const keystrokes = await profiled('typing', () => page.evaluate(async (text) => {
     const input = document.querySelector<HTMLInputElement>('.search-field input')!
     const countEl = document.querySelector('.member-count')!
     const setValue = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!
@@ -110,14 +121,14 @@ try {
       await new Promise((r) => requestAnimationFrame(() => setTimeout(r)))
     }
     return times
-  }, '73519')
+  }, '73519'))
   const typed = keystrokes.filter((k) => !Number.isNaN(k))
   figure(`filter as you type, p95 of ${keystrokes.length} keystrokes`, pct(typed, 95), 16, {
     note: `p50 ${ms(pct(typed, 50))}, max ${ms(Math.max(...typed))}${typed.length < keystrokes.length ? `, ${keystrokes.length - typed.length} never updated` : ''}`,
   })
 
   // 4. Scroll: frame-to-frame times while scrolling 600 px per frame for 3 s.
-  const frames = await page.evaluate(async () => {
+  const frames = await profiled('scroll', () => page.evaluate(async () => {
     const scroller = document.querySelector('.vtable-scroll')!
     const deltas: number[] = []
     let last = performance.now()
@@ -133,7 +144,7 @@ try {
       requestAnimationFrame(step)
     })
     return deltas.slice(1)
-  })
+  }))
   figure(`scroll frame p95 (${frames.length} frames, 600 px a frame)`, pct(frames, 95), 16.7, { atMost: true, note: `p50 ${ms(pct(frames, 50))}, max ${ms(Math.max(...frames))}` })
 
   // 5. Renderer heap after a GC.

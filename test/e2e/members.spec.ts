@@ -97,6 +97,8 @@ test('searches, filters and sorts members', async ({ app }) => {
   await expect(nameHeader).toHaveAttribute('aria-sort', 'none')
 
   await screenshot(app, 'members')
+  await app.setViewportSize({ width: 900, height: 600 })
+  await screenshot(app, 'members-900')
 })
 
 test('an Owner changes a role and removes a member', async ({ app, server }) => {

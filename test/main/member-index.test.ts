@@ -62,6 +62,19 @@ describe('MemberIndex', () => {
     expect(a.matched).toBe(250)
   })
 
+  it('typing on narrows the last matches, and answers like a fresh index at every step (back, role, sort, emails)', () => {
+    const typing = new MemberIndex(members)
+    const steps: Partial<MemberQuery>[] = [
+      { q: 'a' }, { q: 'ad' }, { q: 'ada 0' }, { q: 'ada 09' }, { q: 'ada 0' }, { q: 'ada 0', role: 'member' },
+      { q: 'ada 09', role: 'member' }, { q: 'ada 09', role: 'member', sort: 'email', desc: true }, { emails: ['user0001@big.test'] }, { q: 'user000' },
+    ]
+    for (const step of steps) {
+      const all = step.emails ? members.filter((m) => step.emails!.includes(m.email)) : expected(query(step))
+      const w = typing.window(query({ ...step, limit: 1000 }))
+      expect([step, w.matched, ids(w.members)]).toEqual([step, all.length, ids(all)])
+    }
+  })
+
   it('picks members by email in any case, and nothing for unknown addresses', () => {
     const w = index.window(query({ emails: ['USER0005@big.test', 'nobody@big.test', 'user0007@big.test'], limit: 10 }))
     expect(ids(w.members).sort()).toEqual(['u5', 'u7'])

@@ -3,8 +3,9 @@
  * from the cache and refresh in the background; member sync reports progress, then only
  * pulls what changed; a stopped server leaves the cache readable and flagged offline.
  */
-import { readFile, stat, writeFile } from 'node:fs/promises'
+import { readFile, rename, stat, writeFile } from 'node:fs/promises'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { z } from 'zod'
 import { routes, type Member, type OrgSummary } from '../../src/shared/api'
 import type { AccountSummary, Cached, MemberWindow } from '../../src/shared/ipc'
 import { addMember, bulkMembers, createUser } from '../../src/server/index'
@@ -163,15 +164,55 @@ describe('member sync', () => {
     const good = await readFile(listFile)
     const tampered = Buffer.from(good)
     tampered[tampered.length - 100]! ^= 1
+    const firstRows = (await core.call<Cached<MemberWindow>>('members.list', scope())).data.members
     for (const damaged of [tampered, good.subarray(0, good.length >> 1)]) {
       await writeFile(listFile, damaged)
       const reopened = await makeCore({ dataDir: core.dataDir, key: core.key })
-      const read = await reopened.call<Cached<MemberWindow>>('members.list', scope())
+      // The default view's first rows live in the intact side file; any other read needs the list.
+      const head = await reopened.call<Cached<MemberWindow>>('members.list', scope())
+      expect(head).toMatchObject({ source: 'cache', data: { total: acme.memberCount, members: firstRows } })
+      const read = await reopened.call<Cached<MemberWindow>>('members.list', { ...scope(), sort: 'email' })
       expect(read).toMatchObject({ source: 'network', data: { total: acme.memberCount } })
       expect(reopened.accounts.list().map((a) => a.id)).toEqual([account.id])
     }
     expect(warn).toHaveBeenCalledWith(expect.stringMatching(/members\.enc is unreadable/))
     warn.mockRestore()
+  })
+
+  it('a restart shows the first rows from the small file; a file from before it kept them reads the whole list', async () => {
+    await core.call('members.sync', scope())
+    const byName = (await core.call<Cached<MemberWindow>>('members.list', { ...scope(), limit: 1000 })).data.members
+    const listFile = core.store.path('cache', account.id, 'org', acme.id, 'members.enc')
+    const metaSegments = ['cache', account.id, 'org', acme.id, 'members-meta.enc']
+    // Without the list, the first window still answers from the side file, at any limit it covers.
+    await rename(listFile, `${listFile}.away`)
+    const reopened = await makeCore({ dataDir: core.dataDir, key: core.key, backgroundMinIntervalMs: 60_000 })
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined)
+    const head = await reopened.call<Cached<MemberWindow>>('members.list', { ...scope(), limit: 10 })
+    expect(head).toMatchObject({ source: 'cache', data: { offset: 0, matched: acme.memberCount, total: acme.memberCount } })
+    expect(head.data.members).toEqual(byName.slice(0, 10))
+    warn.mockRestore()
+    await rename(`${listFile}.away`, listFile)
+
+    // An older app's side file has no head: the list is read as before.
+    const meta = (await core.store.read(metaSegments, z.looseObject({ data: z.looseObject({}) })))!
+    delete meta.data.head
+    await core.store.write(metaSegments, meta)
+    const older = await makeCore({ dataDir: core.dataDir, key: core.key, backgroundMinIntervalMs: 60_000 })
+    const all = await older.call<Cached<MemberWindow>>('members.list', { ...scope(), limit: 1000 })
+    expect(all).toMatchObject({ source: 'cache', data: { total: acme.memberCount } })
+    expect(all.data.members).toEqual(byName)
+
+    // An older app's list (one object per member, format 1) is discarded and fetched again.
+    await older.sync.idle()
+    await core.store.write(['cache', account.id, 'org', acme.id, 'members.enc'], { format: 1, members: byName })
+    const warn2 = vi.spyOn(console, 'warn').mockImplementation(() => undefined)
+    const upgraded = await makeCore({ dataDir: core.dataDir, key: core.key, backgroundMinIntervalMs: 60_000 })
+    const refetched = await upgraded.call<Cached<MemberWindow>>('members.list', { ...scope(), sort: 'email', limit: 1000 })
+    expect(refetched).toMatchObject({ source: 'network', data: { total: acme.memberCount } })
+    expect(refetched.data.members).toEqual([...byName].sort((a, b) => (a.email < b.email ? -1 : 1)))
+    expect(warn2).toHaveBeenCalledWith(expect.stringMatching(/members\.enc does not match its schema/))
+    warn2.mockRestore()
   })
 
   it('keeps member data and tokens unreadable on disk', async () => {

@@ -20,7 +20,8 @@ export class MemberIndex {
   private readonly orders = new Map<MemberSort, Uint32Array>()
   private ids: Map<string, Member> | null = null
   private emails: Map<string, number> | null = null
-  private last: { key: string; matches: Uint32Array } | null = null
+  /** The last filtered query; `scope` (role and sort) is null when it listed emails, which never narrow. */
+  private last: { key: string; scope: string | null; needle: string; matches: Uint32Array } | null = null
 
   constructor(
     readonly members: readonly Member[],
@@ -92,7 +93,14 @@ export class MemberIndex {
     const needle = q.trim().toLowerCase()
     if (!needle && !role && !emails) return order
     const key = JSON.stringify([needle, role, emails ?? null, sort])
-    if (this.last?.key === key) return this.last.matches
+    const last = this.last
+    if (last?.key === key) return last.matches
+    // Typing on: the new query's matches are among the last one's, already in sort order.
+    if (last && !emails && last.scope === JSON.stringify([role, sort]) && needle.includes(last.needle)) {
+      const narrowed = last.matches.filter((i) => this.haystacks[i]!.includes(needle))
+      this.last = { key, scope: last.scope, needle, matches: narrowed }
+      return narrowed
+    }
     // Test in allocation order (memory locality), then walk the sort order through a mask.
     const hit = new Uint8Array(this.members.length)
     let count = 0
@@ -111,7 +119,7 @@ export class MemberIndex {
     } else for (let i = 0; i < this.members.length; i++) mark(i)
     const matches = new Uint32Array(count)
     for (let p = 0, k = 0; k < count; p++) if (hit[order[p]!]) matches[k++] = order[p]!
-    this.last = { key, matches }
+    this.last = { key, scope: emails ? null : JSON.stringify([role, sort]), needle, matches }
     return matches
   }
 

@@ -14,7 +14,6 @@ import {
   billingSummarySchema,
   invitationListSchema,
   joinRequestListSchema,
-  memberPageSchema,
   orgDetailSchema,
   orgListSchema,
   orgSummarySchema,
@@ -29,8 +28,9 @@ import { MAX_PAGE_SIZE, type Role } from '../../shared/roles'
 import type { EventSink } from '../ipc/events'
 import type { AccountService } from './accounts'
 import type { ApiClient } from './api-client'
-import { applyUpdates, type CacheEntry, type CacheKind, type CacheService, type MemberCache } from './cache'
+import { applyUpdates, HEAD_ROWS, type CacheEntry, type CacheKind, type CacheService, type MemberCache } from './cache'
 import { mergeChanges } from './member-changes'
+import { memberPageParser } from './member-page'
 import { memberIndex } from './member-index'
 import { PageWalk } from './page-walk'
 
@@ -143,6 +143,11 @@ export class SyncService {
     return orgId !== null && this.gone.has(JSON.stringify([accountId, orgId]))
   }
 
+  /** Resolves once the pulls running now have ended (benchmarks restart a core only then). */
+  async idle(): Promise<void> {
+    await Promise.allSettled(this.inFlight.values())
+  }
+
   /** After a mutation: bring the affected caches up to date (the renderer hears `cache.updated`). */
   refreshAfterMutation(accountId: string, orgId: string | null, kinds: CacheKind[]): void {
     for (const kind of kinds) {
@@ -161,14 +166,47 @@ export class SyncService {
   /** A window of the cached members for `query`; with no cache yet, the first sync. */
   async members(accountId: string, orgId: string, query: MemberQuery): Promise<Cached<MemberWindow>> {
     this.opts.accounts.get(accountId)
+    const key = this.key(accountId, orgId, 'members')
+    const refresh = () => {
+      if (this.due(key)) void this.syncMembers(accountId, orgId, query, 'join').catch((err: unknown) => this.logBackgroundFailure('members', err))
+    }
+    const early = this.cacheHead(accountId, orgId, query) && (await this.headWindow(accountId, orgId, query))
+    if (early) {
+      // The list itself loads meanwhile (a due refresh reads it first), for the next query.
+      refresh()
+      void this.opts.cache.readMembers(accountId, orgId).catch((err: unknown) => this.logBackgroundFailure('members', err))
+      return early
+    }
     const cached = await this.opts.cache.readMembers(accountId, orgId)
     if (cached) {
-      if (this.due(this.key(accountId, orgId, 'members'))) {
-        void this.syncMembers(accountId, orgId, query, 'join').catch((err: unknown) => this.logBackgroundFailure('members', err))
-      }
+      refresh()
       return memberWindow(this.shown(accountId, orgId, cached), query, 'cache', !this.opts.accounts.isOnline(accountId))
     }
     return this.syncMembers(accountId, orgId, query)
+  }
+
+  /** After a restart, the default view's first rows come from the small file, before the list is decrypted. */
+  private cacheHead(accountId: string, orgId: string, query: MemberQuery): boolean {
+    const { q, role, emails, sort, desc, offset } = query
+    return (
+      !this.opts.cache.hasMembers(accountId, orgId) &&
+      !this.edits.get(this.key(accountId, orgId, 'members'))?.length &&
+      !q.trim() && !role && !emails && sort === 'name' && !desc && offset === 0
+    )
+  }
+
+  private async headWindow(accountId: string, orgId: string, query: MemberQuery): Promise<Cached<MemberWindow> | null> {
+    const cached = await this.opts.cache.readMembersHead(accountId, orgId)
+    const head = cached?.data.head
+    if (!cached || !head || (query.limit > head.members.length && head.members.length < head.total)) return null
+    const { changes, previousSyncedAt } = cached.data
+    const members = head.members.slice(0, query.limit)
+    return {
+      data: { ...windowSummary(head.total, changes, previousSyncedAt), members, matched: head.total },
+      syncedAt: cached.syncedAt,
+      source: 'cache',
+      offline: !this.opts.accounts.isOnline(accountId),
+    }
   }
 
   /**
@@ -238,13 +276,17 @@ export class SyncService {
     let cursor: string | undefined
     let loaded = 0
     const walk = new PageWalk(`Members sync of ${orgId}`, this.opts.maxSyncBytes)
+    const fetchPage = (at: string | undefined) => client.get(routes.members(orgId), memberPageParser, { limit: MAX_PAGE_SIZE, cursor: at, since }, walk.budget)
+    let next = fetchPage(undefined)
     do {
-      const page = await client.get(routes.members(orgId), memberPageSchema, { limit: MAX_PAGE_SIZE, cursor, since }, walk.budget)
+      const page = await next
+      cursor = walk.next(page.nextCursor, { total: since ? undefined : page.total, pageSize: MAX_PAGE_SIZE })
+      // The server works on the next page while this one is merged (its failure is met at the await).
+      if (cursor !== undefined) (next = fetchPage(cursor)).catch(() => undefined)
       serverTime ??= page.serverTime
       for (const m of page.items) updates.set(m.userId, m)
       for (const r of page.removed) updates.set(r.userId, null)
       loaded += page.items.length
-      cursor = walk.next(page.nextCursor, { total: since ? undefined : page.total, pageSize: MAX_PAGE_SIZE })
       this.opts.events.emit('sync.progress', {
         accountId,
         orgId,
@@ -281,8 +323,9 @@ export class SyncService {
     }
     this.opts.accounts.get(accountId) // forgotten meanwhile: write nothing back
     if (this.isGone(accountId, orgId)) throw new AppError('not_found', 'This organization is no longer available to this account')
-    await this.opts.cache.writeMembers(accountId, orgId, entry, updates)
-    memberIndex(members, base) // sorted now, so the first read after a sync answers at once
+    // Sorted now, so the first read after a sync answers at once; the head is written with the list.
+    const head = { total: members.length, members: memberIndex(members, base).window({ ...FIRST_PAGE, limit: HEAD_ROWS }).members }
+    await this.opts.cache.writeMembers(accountId, orgId, entry, updates, head)
     this.lastFetched.set(key, this.now())
     if (previous && updates.size > 0) this.opts.events.emit('cache.updated', { accountId, orgId, kind: 'members' })
     return entry
@@ -397,18 +440,15 @@ const FIRST_PAGE = memberQuerySchema.parse({})
 function memberWindow(entry: CacheEntry<MemberCache>, query: MemberQuery, source: 'cache' | 'network', offline: boolean): Cached<MemberWindow> {
   const { members, changes, previousSyncedAt } = entry.data
   return {
-    data: {
-      ...memberIndex(members).window(query),
-      offset: query.offset,
-      total: members.length,
-      changes: changes.slice(0, MAX_CHANGES_LISTED),
-      changeCount: changes.length,
-      previousSyncedAt,
-    },
+    data: { ...memberIndex(members).window(query), ...windowSummary(members.length, changes, previousSyncedAt), offset: query.offset },
     syncedAt: entry.syncedAt,
     source,
     offline,
   }
+}
+
+function windowSummary(total: number, changes: MemberChange[], previousSyncedAt: string | null) {
+  return { offset: 0, total, changes: changes.slice(0, MAX_CHANGES_LISTED), changeCount: changes.length, previousSyncedAt }
 }
 
 function sameMember(a: Member | undefined, b: Member): boolean {

@@ -6,7 +6,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query'
 import { flexRender, getCoreRowModel, useReactTable, type ColumnDef, type SortingState, type Updater } from '@tanstack/react-table'
 import { useVirtualizer } from '@tanstack/react-virtual'
-import { useCallback, useMemo, useRef, useState } from 'react'
+import { memo, useCallback, useMemo, useRef, useState } from 'react'
 import type { Member, OrgSummary } from '../../../shared/api'
 import { membersCsv } from '../../../shared/csv'
 import type { MemberChange, MemberSort, MemberWindow } from '../../../shared/ipc'
@@ -23,6 +23,10 @@ import { useCurrentOrg, useUi, type OrgRef } from '../stores/ui'
 
 /** Rows per window asked of main: a few screenfuls, cheap to validate on both sides. */
 const BLOCK = 100
+const ROW_HEIGHT = 44
+const PREFETCH = BLOCK / 2
+/** The table holds headers and sort state; rows come from main's windows. */
+const NO_ROWS: Member[] = []
 
 interface Filter {
   q: string
@@ -137,15 +141,81 @@ function ChangesSinceSync({ snapshot: { changes, changeCount, previousSyncedAt }
 
 type Dialog = { kind: 'role' | 'remove'; members: Member[] } | null
 
-/**
- * The previous array while it holds the same rows: TanStack Table resets its state whenever
- * `data` changes identity, and that reset renders again — a new array per render never settles.
- */
-function useSameRows(rows: Member[]): Member[] {
-  const last = useRef(rows)
-  if (rows.length !== last.current.length || rows.some((m, i) => m !== last.current[i])) last.current = rows
-  return last.current
+/** What a row needs beyond its member: stable while the page's permissions are, so rows stay memoized. */
+interface RowActions {
+  toggle: (m: Member) => void
+  open: (kind: 'role' | 'remove', m: Member) => void
+  /** Opens the member detail panel. */
+  details: (userId: string) => void
+  roleReason: string | null
+  removeReason: string | null
+  canSelect: boolean
+  /** The signed-in person's email, to mark their own row. */
+  me: string | undefined
 }
+
+/**
+ * One member's row. Memoized on its member (the same object while its block is cached), its
+ * place and its selection: a scroll frame renders only the rows it brings in, a keystroke only
+ * the rows whose member changed.
+ */
+const MemberRow = memo(function MemberRow({ member: m, index, start, selected, actions: a }: { member: Member; index: number; start: number; selected: boolean; actions: RowActions }) {
+  return (
+    <div
+      role="row"
+      aria-rowindex={index + 2}
+      aria-label={`${m.displayName}, ${m.email}`}
+      data-selected={selected || undefined}
+      className="vtable-row"
+      style={{ transform: `translateY(${start}px)`, height: ROW_HEIGHT }}
+    >
+      <div role="cell" className="vcell vcell-select">
+        <input type="checkbox" aria-label={`Select ${m.displayName}`} checked={selected} disabled={!a.canSelect} onChange={() => a.toggle(m)} />
+      </div>
+      <div role="cell" className="vcell vcell-name">
+        <strong className="truncate">{m.displayName}</strong>
+        {m.email.toLowerCase() === a.me && <span className="badge badge-you">You</span>}
+      </div>
+      <div role="cell" className="vcell vcell-email">
+        <span className="truncate">{m.email}</span>
+      </div>
+      <div role="cell" className="vcell vcell-role">
+        <RoleBadge role={m.role} />
+      </div>
+      <div role="cell" className="vcell vcell-joined">
+        {formatDate(m.joinedAt)}
+      </div>
+      <div role="cell" className="vcell vcell-workspaces">
+        {m.workspaceCount}
+      </div>
+      <div role="cell" className="vcell vcell-actions">
+        <div className="row row-actions">
+          <button className="btn btn-sm" aria-label={`Details of ${m.displayName}`} onClick={() => a.details(m.userId)}>
+            Details
+          </button>
+          <button
+            className="btn btn-sm"
+            aria-label={`Change role of ${m.displayName}`}
+            disabled={a.roleReason !== null}
+            title={a.roleReason ?? undefined}
+            onClick={() => a.open('role', m)}
+          >
+            Change role
+          </button>
+          <button
+            className="btn btn-sm btn-danger"
+            aria-label={`Remove ${m.displayName}`}
+            disabled={a.removeReason !== null}
+            title={a.removeReason ?? undefined}
+            onClick={() => a.open('remove', m)}
+          >
+            Remove
+          </button>
+        </div>
+      </div>
+    </div>
+  )
+})
 
 function MembersTable({
   orgRef,
@@ -178,7 +248,6 @@ function MembersTable({
 
   const canSelect = org.myRole === 'owner' && !offline
   const selectedList = useMemo(() => Object.values(selected), [selected])
-  const rowSelection = useMemo(() => Object.fromEntries(selectedList.map((m) => [m.userId, true])), [selectedList])
   const allSelected = allOf === filterKey && selectedList.length > 0
   const someSelected = selectedList.length > 0
   const roleReason = offline ? OFFLINE_REASON : can(org.myRole, 'members.editRole') ? null : 'Only an Owner can change roles'
@@ -219,7 +288,7 @@ function MembersTable({
     }
   }
 
-  // Depends on neither rows nor the query: a keystroke re-renders rows, not column definitions.
+  // Headers only: rows are MemberRow, so a keystroke or a scroll frame renders the rows it changes.
   const columns = useMemo<ColumnDef<Member>[]>(
     () => [
       {
@@ -238,77 +307,36 @@ function MembersTable({
             onChange={() => void toggleAll()}
           />
         ),
-        cell: ({ row }) => (
-          <input
-            type="checkbox"
-            aria-label={`Select ${row.original.displayName}`}
-            checked={row.getIsSelected()}
-            disabled={!row.getCanSelect()}
-            onChange={() => toggle(row.original)}
-          />
-        ),
       },
-      {
-        id: 'name',
-        accessorFn: (m) => m.displayName,
-        header: 'Name',
-        cell: ({ row }) => (
-          <>
-            <strong className="truncate">{row.original.displayName}</strong>
-            {row.original.email.toLowerCase() === me && <span className="badge badge-you">You</span>}
-          </>
-        ),
-      },
-      { id: 'email', accessorFn: (m) => m.email, header: 'Email', cell: ({ row }) => <span className="truncate">{row.original.email}</span> },
-      { id: 'role', accessorFn: (m) => m.role, header: 'Role', cell: ({ row }) => <RoleBadge role={row.original.role} /> },
-      { id: 'joined', accessorFn: (m) => m.joinedAt, header: 'Joined', cell: ({ row }) => formatDate(row.original.joinedAt) },
-      { id: 'workspaces', accessorFn: (m) => m.workspaceCount, header: 'Workspaces', sortDescFirst: false, cell: ({ row }) => row.original.workspaceCount },
-      {
-        id: 'actions',
-        enableSorting: false,
-        header: () => <span className="sr-only">Actions</span>,
-        cell: ({ row }) => (
-          <div className="row row-actions">
-            <button className="btn btn-sm" aria-label={`Details of ${row.original.displayName}`} onClick={() => openPanel(row.original.userId)}>
-              Details
-            </button>
-            <button
-              className="btn btn-sm"
-              aria-label={`Change role of ${row.original.displayName}`}
-              disabled={roleReason !== null}
-              title={roleReason ?? undefined}
-              onClick={() => setDialog({ kind: 'role', members: [row.original] })}
-            >
-              Change role
-            </button>
-            <button
-              className="btn btn-sm btn-danger"
-              aria-label={`Remove ${row.original.displayName}`}
-              disabled={removeReason !== null}
-              title={removeReason ?? undefined}
-              onClick={() => setDialog({ kind: 'remove', members: [row.original] })}
-            >
-              Remove
-            </button>
-          </div>
-        ),
-      },
+      // An accessor makes a column sortable; main does the sorting.
+      { id: 'name', accessorFn: (m) => m.displayName, header: 'Name' },
+      { id: 'email', accessorFn: (m) => m.email, header: 'Email' },
+      { id: 'role', accessorFn: (m) => m.role, header: 'Role' },
+      { id: 'joined', accessorFn: (m) => m.joinedAt, header: 'Joined' },
+      { id: 'workspaces', accessorFn: (m) => m.workspaceCount, header: 'Workspaces', sortDescFirst: false },
+      { id: 'actions', enableSorting: false, header: () => <span className="sr-only">Actions</span> },
     ],
-    [roleReason, removeReason, allSelected, someSelected, canSelect, matched, toggle, toggleAll, me, openPanel],
+    [allSelected, someSelected, canSelect, matched, toggleAll],
+  )
+  const rowActions = useMemo<RowActions>(
+    () => ({ toggle, open: (kind, member) => setDialog({ kind, members: [member] }), details: openPanel, roleReason, removeReason, canSelect, me }),
+    [toggle, openPanel, roleReason, removeReason, canSelect, me],
   )
 
   const scrollRef = useRef<HTMLDivElement>(null)
   const virtualizer = useVirtualizer({
     count: matched,
     getScrollElement: () => scrollRef.current,
-    estimateSize: () => 44,
+    estimateSize: () => ROW_HEIGHT,
     overscan: 12,
   })
   const virtualItems = virtualizer.getVirtualItems()
   // The blocks under the visible rows. Block 0 is the page's own query (`first`), which keeps
-  // the last answer on screen while a keystroke's new one loads; the others load on demand.
+  // the last answer on screen while a keystroke's new one loads; the others load on demand, and
+  // the next one while the last visible row is within PREFETCH of it, so scrolling meets loaded rows.
   const firstBlock = Math.floor((virtualItems[0]?.index ?? 0) / BLOCK)
-  const lastBlock = Math.floor((virtualItems[virtualItems.length - 1]?.index ?? 0) / BLOCK)
+  const lastIndex = virtualItems[virtualItems.length - 1]?.index ?? 0
+  const lastBlock = Math.min(Math.floor((lastIndex + PREFETCH) / BLOCK), Math.floor(Math.max(0, matched - 1) / BLOCK))
   const fromBlock = Math.max(1, firstBlock)
   const blockQueries = useMemo(
     () => Array.from({ length: Math.max(0, lastBlock - fromBlock + 1) }, (_, i) => blockQuery(filter, fromBlock + i)),
@@ -320,24 +348,20 @@ function MembersTable({
     const w = block === 0 ? first : blocks[block - fromBlock]?.data?.data
     return w && w.offset === block * BLOCK ? w.members[index - w.offset] : undefined
   }
-  const windowData = useSameRows(virtualItems.map((v) => rowAt(v.index)).filter((m): m is Member => m !== undefined))
   const table = useReactTable({
-    data: windowData,
+    data: NO_ROWS,
     columns,
-    getRowId: (m) => m.userId,
     getCoreRowModel: getCoreRowModel(),
-    // Main sorts and filters; the table renders the window it sent.
+    // Main sorts and filters; the table only keeps the sort state of its headers.
     manualSorting: true,
     manualFiltering: true,
-    enableRowSelection: canSelect,
     enableSortingRemoval: false,
-    state: { sorting: [{ id: sort, desc }], rowSelection },
+    state: { sorting: [{ id: sort, desc }] },
     onSortingChange: (updater: Updater<SortingState>) => {
       const next = (typeof updater === 'function' ? updater([{ id: sort, desc }]) : updater)[0]
       if (next) onFilter({ ...filter, sort: next.id as MemberSort, desc: next.desc })
     },
   })
-  const rowsById = table.getRowModel().rowsById
   const closeDialog = (done: boolean) => {
     if (done) {
       setSelected({})
@@ -430,31 +454,13 @@ function MembersTable({
           <div role="rowgroup" className="vtable-body" style={{ height: virtualizer.getTotalSize() }}>
             {virtualItems.map((v) => {
               const member = rowAt(v.index)
-              const row = member && rowsById[member.userId]
-              if (!row) {
-                return (
-                  <div role="row" key={`loading-${v.index}`} aria-rowindex={v.index + 2} aria-busy="true" className="vtable-row" style={{ transform: `translateY(${v.start}px)`, height: v.size }}>
-                    <div role="cell" className="vcell muted">
-                      …
-                    </div>
+              return member ? (
+                <MemberRow key={member.userId} member={member} index={v.index} start={v.start} selected={selected[member.userId] !== undefined} actions={rowActions} />
+              ) : (
+                <div role="row" key={`loading-${v.index}`} aria-rowindex={v.index + 2} aria-busy="true" className="vtable-row" style={{ transform: `translateY(${v.start}px)`, height: ROW_HEIGHT }}>
+                  <div role="cell" className="vcell muted">
+                    …
                   </div>
-                )
-              }
-              return (
-                <div
-                  role="row"
-                  key={row.id}
-                  aria-rowindex={v.index + 2}
-                  aria-label={`${row.original.displayName}, ${row.original.email}`}
-                  data-selected={row.getIsSelected() || undefined}
-                  className="vtable-row"
-                  style={{ transform: `translateY(${v.start}px)`, height: v.size }}
-                >
-                  {row.getVisibleCells().map((cell) => (
-                    <div role="cell" key={cell.id} className={`vcell vcell-${cell.column.id}`}>
-                      {flexRender(cell.column.columnDef.cell, cell.getContext())}
-                    </div>
-                  ))}
                 </div>
               )
             })}
