@@ -29,6 +29,8 @@ export const PRIVILEGES = [
   'workspaces.view',
   'activity.view',
   'billing.view',
+  'apiKeys.view',
+  'apiKeys.manage',
 ] as const
 export type Privilege = (typeof PRIVILEGES)[number]
 
@@ -48,6 +50,8 @@ export const PRIVILEGE_LABELS: Record<Privilege, string> = {
   'workspaces.view': 'View workspaces and their members',
   'activity.view': 'View activities',
   'billing.view': 'Manage payments & billing',
+  'apiKeys.view': 'View API keys',
+  'apiKeys.manage': 'Manage API keys',
 }
 
 const MEMBER: Privilege[] = [
@@ -57,6 +61,7 @@ const MEMBER: Privilege[] = [
   'invitations.manageOwn',
   'domains.view',
   'workspaces.view',
+  'apiKeys.view',
 ]
 
 export const ROLE_PRIVILEGES: Record<Role, readonly Privilege[]> = {

@@ -13,7 +13,7 @@ const enrollment = (m: unknown) => (typeof m === 'string' && m in ENROLLMENT_LAB
 const role = (r: unknown) => (typeof r === 'string' && r in ROLE_LABELS ? ROLE_LABELS[r as Role] : String(r))
 
 function describeEvent(e: ActivityEvent): string {
-  const who = e.actor?.displayName ?? 'Someone'
+  const who = e.actor?.displayName ?? (e.actorKey ? `API key ${e.actorKey.name}` : 'Someone')
   const t = e.target ?? ''
   switch (e.action) {
     case 'org.updated': return `${who} updated the organization settings`
@@ -34,6 +34,9 @@ function describeEvent(e: ActivityEvent): string {
     case 'join_request.created': return `${t} asked to join`
     case 'join_request.approved': return `${who} approved ${t}'s request to join`
     case 'join_request.declined': return `${who} declined ${t}'s request to join`
+    case 'api_key.created': return `${who} created the API key ${t}${e.details.role ? ` acting as ${role(e.details.role)}` : ''}`
+    case 'api_key.revoked': return `${who} revoked the API key ${t}`
+    case 'api_key.signed_in': return `The API key ${t} was added to an app`
   }
 }
 
