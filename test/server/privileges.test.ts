@@ -14,6 +14,8 @@ interface Target {
   token: string
   orgId: string
   userId: string
+  /** An API key of the organization (made by an Owner) to revoke. */
+  keyId: string
   n: number
 }
 type Op = (api: ReturnType<typeof client>, t: Target) => Promise<Reply>
@@ -37,6 +39,9 @@ const OPS: Record<string, Op> = {
   'list workspaces': (a, t) => a.call('GET', routes.workspaces(t.orgId), { token: t.token }),
   'view activity': (a, t) => a.call('GET', routes.activity(t.orgId), { token: t.token }),
   'view billing': (a, t) => a.call('GET', routes.billing(t.orgId), { token: t.token }),
+  'list API keys': (a, t) => a.call('GET', routes.apiKeys(t.orgId), { token: t.token }),
+  'create an API key': (a, t) => a.call('POST', routes.apiKeys(t.orgId), { token: t.token, body: { name: `k${t.n}`, role: 'member', expiresAt: inDays(30) } }),
+  'revoke an API key': (a, t) => a.call('DELETE', routes.apiKey(t.orgId, t.keyId), { token: t.token }),
 }
 
 // From the seed: Owner manages everything; Billing Admin manages billing and may invite
@@ -61,21 +66,29 @@ const EXPECTED: Record<string, Record<Who, number>> = {
   'list workspaces': { owner: 200, billing_admin: 200, member: 200, non_member: 404 },
   'view activity': { owner: 200, billing_admin: 403, member: 403, non_member: 404 },
   'view billing': { owner: 200, billing_admin: 200, member: 403, non_member: 404 },
+  // Seeds: Owner "Manage API keys"; Billing Admin and Member "View API keys".
+  'list API keys': { owner: 200, billing_admin: 200, member: 200, non_member: 404 },
+  'create an API key': { owner: 201, billing_admin: 403, member: 403, non_member: 404 },
+  'revoke an API key': { owner: 200, billing_admin: 403, member: 403, non_member: 404 },
 }
 
 let server: TestServer
 let api: ReturnType<typeof client>
+const inDays = (d: number) => new Date(server.clock.now().getTime() + d * 86_400_000).toISOString()
 const targets = {} as Record<Who, Omit<Target, 'n'>>
 beforeAll(async () => {
   server = await startTestServer({ seed: true })
   api = client(server)
   const dana = (await api.login('admin@demo.test')).accessToken
+  const owner2 = (await api.login('owner2@demo.test')).accessToken
   // Dana is Owner of Acme Corp, Billing Admin of Umbrella and Member of Initech.
   for (const [who, org] of [['owner', 'Acme Corp'], ['billing_admin', 'Umbrella'], ['member', 'Initech']] as const) {
     const orgId = await api.orgId(dana, org)
     const members = await api.call('GET', `${routes.members(orgId)}?role=member&limit=1000`, { token: dana })
     const plain = members.body.items.filter((m: { email: string }) => m.email !== 'admin@demo.test')
-    targets[who] = { token: dana, orgId, userId: plain[plain.length - 1].userId }
+    const key = await api.call('POST', routes.apiKeys(orgId), { token: owner2, body: { name: 'to revoke', role: 'member', expiresAt: inDays(30) } })
+    if (key.status !== 201) throw new Error(`owner2 cannot make a key in ${org}: ${JSON.stringify(key.body)}`)
+    targets[who] = { token: dana, orgId, userId: plain[plain.length - 1].userId, keyId: key.body.key.id }
   }
   await createUser(server, { email: 'outsider@else.test', displayName: 'Out Sider', password: 'outsider-password' })
   const outsider = (await api.login('outsider@else.test', 'outsider-password')).accessToken
