@@ -310,6 +310,8 @@ export const activityQuerySchema = z
   .object({
     cursor: z.string().max(512).optional(),
     limit: z.coerce.number().int().min(1).max(200).default(50),
+    /** Only events newer than this event id (an app's incremental copy of the log). */
+    after: z.string().regex(/^\d{1,15}$/).optional(),
     /** Events done by this person. */
     actor: id.optional(),
     /** Events done by or about this person. */

@@ -7,7 +7,8 @@
 import { z } from 'zod'
 import {
   acceptInvitationResponseSchema,
-  activityPageSchema,
+  apiKeyListSchema,
+  createdApiKeySchema,
   createInvitationsResponseSchema,
   discoverableUsersSchema,
   invitationLinkSchema,
@@ -18,10 +19,9 @@ import {
   routes,
   trustedDomainSchema,
   type EnrollmentMode,
-  type ActivityPage,
+  type CreateApiKeyRequest,
   type UpdateOrgRequest,
 } from '../../shared/api'
-import type { Cached } from '../../shared/ipc'
 import { AppError } from '../../shared/errors'
 import type { Role } from '../../shared/roles'
 import { assertTransport, type AccountService } from './accounts'
@@ -122,10 +122,17 @@ export class OrgActions {
     return this.client(accountId).get(routes.discoverable(orgId), discoverableUsersSchema, { q })
   }
 
-  /** A later page of the activity log (the first is cached: SyncService). */
-  async activity(accountId: string, orgId: string, cursor: string): Promise<Cached<ActivityPage>> {
-    const data = await this.client(accountId).get(routes.activity(orgId), activityPageSchema, { cursor })
-    return { data, syncedAt: new Date().toISOString(), source: 'network', offline: false }
+  /** API keys are read fresh: the list is short and Owners revoke from it. */
+  apiKeys(accountId: string, orgId: string) {
+    return this.client(accountId).get(routes.apiKeys(orgId), apiKeyListSchema)
+  }
+
+  createApiKey(accountId: string, orgId: string, request: CreateApiKeyRequest) {
+    return this.client(accountId).post(routes.apiKeys(orgId), createdApiKeySchema, request)
+  }
+
+  revokeApiKey(accountId: string, orgId: string, keyId: string) {
+    return this.client(accountId).delete(routes.apiKey(orgId, keyId), done)
   }
 
   preview(url: string, allowInsecureHttp = false) {

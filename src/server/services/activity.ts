@@ -1,5 +1,5 @@
 /** The audit log: every mutating call writes one event; Owners read, filter and search them newest first. */
-import { and, desc, eq, gte, inArray, lt, or, type SQL } from 'drizzle-orm'
+import { and, desc, eq, gt, gte, inArray, lt, or, type SQL } from 'drizzle-orm'
 import type { ActivityAction, ActivityEvent } from '../../shared/api'
 import { AppError } from '../../shared/errors'
 import type { Db } from '../db/client'
@@ -37,6 +37,7 @@ export async function record(db: Db, at: Date, e: NewEvent): Promise<void> {
 export interface ActivityFilter {
   cursor?: string
   limit: number
+  after?: string
   actor?: string
   subject?: string
   action?: ActivityAction[]
@@ -54,6 +55,7 @@ function conditions(orgId: string, f: ActivityFilter): SQL[] {
     if (!Number.isSafeInteger(before)) throw new AppError('validation_failed', 'Invalid cursor')
     where.push(lt(activity.seq, before))
   }
+  if (f.after !== undefined) where.push(gt(activity.seq, Number(f.after)))
   if (f.actor) where.push(eq(activity.actorId, f.actor))
   if (f.subject) where.push(or(eq(activity.actorId, f.subject), eq(activity.targetUserId, f.subject))!)
   if (f.action?.length) where.push(inArray(activity.action, f.action))
