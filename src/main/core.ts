@@ -62,7 +62,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   })
   const actions = new OrgActions({ accounts, sync })
   const inbox = new InboxActions({ accounts, sync })
-  const audit = new AuditLogService({ accounts, cache, events, now: opts.now })
+  const audit = new AuditLogService({ accounts, cache, events, now: opts.now, minRefreshMs: opts.backgroundMinIntervalMs })
   const router = createRouter({ accounts, sync, actions, inbox, audit, isTrustedSender: opts.isTrustedSender })
   return { router, events, accounts, sync, store }
 }

@@ -15,7 +15,7 @@ import type { CacheEntry, CacheService } from './cache'
 /** Events kept per organization; older ones need a connection (and are not searched offline). */
 export const MAX_CACHED_EVENTS = 10_000
 const PAGE = 200
-/** A copy read this recently is served without asking the server again. */
+/** A copy read this recently is served without asking the server again (the members' default). */
 const MIN_REFRESH_MS = 2_000
 
 const auditCacheSchema = z.object({
@@ -57,7 +57,9 @@ export class AuditLogService {
   private readonly inFlight = new Map<string, Promise<CacheEntry<AuditCache>>>()
   private readonly lastFetched = new Map<string, number>()
 
-  constructor(private readonly deps: { accounts: AccountService; cache: CacheService; events: EventSink; now?: () => number }) {}
+  constructor(
+    private readonly deps: { accounts: AccountService; cache: CacheService; events: EventSink; now?: () => number; minRefreshMs?: number },
+  ) {}
 
   private now() {
     return this.deps.now ? this.deps.now() : Date.now()
@@ -90,7 +92,7 @@ export class AuditLogService {
     const cached = await this.deps.cache.read(accountId, orgId, 'activity', auditCacheSchema)
     if (!cached) return { entry: await this.refresh(accountId, orgId, null), source: 'network' as const }
     const key = `${accountId}\u0000${orgId}`
-    if (this.now() - (this.lastFetched.get(key) ?? 0) >= MIN_REFRESH_MS) {
+    if (this.now() - (this.lastFetched.get(key) ?? 0) >= (this.deps.minRefreshMs ?? MIN_REFRESH_MS)) {
       void this.refresh(accountId, orgId, cached).catch((err: unknown) => console.warn(`[audit] background refresh failed: ${(err as Error).message}`))
     }
     return { entry: cached, source: 'cache' as const }
