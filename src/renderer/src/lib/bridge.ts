@@ -22,4 +22,5 @@ export const qk = {
   activity: (accountId: string, orgId: string) => ['activity', accountId, orgId] as const,
   billing: (accountId: string, orgId: string) => ['billing', accountId, orgId] as const,
   inbox: (accountId: string) => ['inbox', accountId] as const,
+  apiKeys: (accountId: string, orgId: string) => ['apiKeys', accountId, orgId] as const,
 }
