@@ -67,7 +67,7 @@ test('the audit log filters by action, person, days and text, and exports the fi
   const log = app.getByRole('table', { name: 'Audit log' })
   await expect(log.getByRole('row').nth(1)).toContainText('Dana Admin added the trusted domain audit.example')
   await app.getByLabel('Search').fill('audit.example')
-  await expect(app.getByRole('status').filter({ hasText: 'match' })).toHaveText(/^1 event match/)
+  await expect(app.getByRole('status').filter({ hasText: 'match' })).toHaveText(/^1 event matches/)
   await app.getByLabel('Search').fill('')
   await app.getByLabel('Actions').selectOption(['domain.added', 'invitation.created'])
   await expect(log.getByRole('row').nth(1)).toContainText('Domain added')

@@ -44,7 +44,7 @@ describe('API key accounts', () => {
   it('adds a key as an account that says what it is, keeps it encrypted, and turns expired once revoked', async () => {
     const made = await mint('member', 'Reporting bot')
     const account = await core.call<AccountSummary>('accounts.addApiKey', { baseUrl: server.url, key: made.token })
-    expect(account).toMatchObject({ kind: 'apiKey', displayName: 'API key · Reporting bot · Member', email: `oak_${made.key.prefix}`, state: 'signed_in' })
+    expect(account).toMatchObject({ kind: 'apiKey', displayName: 'API key · Reporting bot · Member', email: 'API key · Reporting bot · Member', state: 'signed_in' })
     expect((await rawBytes(core.dataDir)).includes(made.token)).toBe(false)
     const orgs = await core.call<Cached<OrgSummary[]>>('orgs.list', { accountId: account.id })
     expect(orgs.data.map((o) => [o.name, o.myRole])).toEqual([['Acme Corp', 'member']])

@@ -278,7 +278,7 @@ export class AccountService {
     if (account.kind === 'apiKey') {
       // A 401 for a key is final (expired or revoked): nothing to refresh.
       await this.expire(account)
-      throw new AppError('session_expired', `The API key ${account.email} has expired or was revoked; add a new key`, { reason: 'api_key' })
+      throw new AppError('session_expired', `${account.displayName} has expired or was revoked; add a new key`, { reason: 'api_key' })
     }
     const refreshToken = account.tokens?.refreshToken
     if (!refreshToken) throw new AppError('session_expired', `Sign in to ${account.email} again to continue`)
@@ -393,8 +393,11 @@ export class AccountService {
   }
 }
 
-/** How a key account reads everywhere an account is named: "API key · <name> · <role>", its prefix in place of an email. */
-const keyIdentity = (k: ApiKeyIdentity) => ({ email: `oak_${k.prefix}`, displayName: `API key · ${k.name} · ${ROLE_LABELS[k.role]}` })
+/** How a key account reads everywhere an account is named (sidebar, header, Ctrl+K): "API key · <name> · <role>". */
+function keyIdentity(k: ApiKeyIdentity) {
+  const label = `API key · ${k.name} · ${ROLE_LABELS[k.role]}`
+  return { email: label, displayName: label }
+}
 
 /** Credentials and tokens go over plain http only to this machine, or with the person's consent. */
 export function assertTransport(baseUrl: string, allowInsecureHttp: boolean): void {

@@ -167,7 +167,7 @@ export function ActivityPage() {
             {first && (
               <p className="muted" role="status" style={{ margin: 0 }}>
                 {first.data.matched === 1 ? '1 event' : `${first.data.matched.toLocaleString()} events`}
-                {filtered ? ' match' : ''}
+                {filtered ? (first.data.matched === 1 ? ' matches' : ' match') : ''}
                 {!first.data.complete && ` · only the newest ${first.data.held.toLocaleString()} are kept on this computer; older events need a connection`}
               </p>
             )}
