@@ -55,6 +55,13 @@ test('an Owner creates a key, sees it once, adds it as an account, and revokes i
   await expectAccessible(app, 'dialog revoke key', '[role=dialog]')
   await confirm.getByRole('button', { name: 'Revoke key' }).click()
   await expect(row).toContainText('Revoked')
+
+  // The key's own account is refused from now on, and says why instead of asking for a password.
+  await app.getByRole('navigation', { name: 'Organizations' }).getByRole('button', { name: /^Acme Corp/ }).nth(1).click()
+  const refused = app.getByRole('dialog', { name: 'API key no longer accepted' })
+  await expect(refused).toContainText('API key · CI deploys · Member')
+  await expectAccessible(app, 'dialog API key refused', '[role=dialog]')
+  await screenshot(app, 'api-keys-refused')
 })
 
 test('the audit log filters by action, person, days and text, and exports the filter', async ({ app, server }) => {
