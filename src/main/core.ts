@@ -7,6 +7,7 @@ import { EventHub } from './ipc/events'
 import { createRouter, type Router, type SenderInfo } from './ipc/router'
 import { AccountService } from './services/accounts'
 import type { FetchLike } from './services/api-client'
+import { AuditLogService } from './services/audit-log'
 import { CacheService } from './services/cache'
 import { InboxActions } from './services/inbox'
 import { OrgActions } from './services/org-actions'
@@ -61,6 +62,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   })
   const actions = new OrgActions({ accounts, sync, cache })
   const inbox = new InboxActions({ accounts, sync })
-  const router = createRouter({ accounts, sync, actions, inbox, isTrustedSender: opts.isTrustedSender })
+  const audit = new AuditLogService({ accounts, cache, events, now: opts.now, minRefreshMs: opts.backgroundMinIntervalMs })
+  const router = createRouter({ accounts, sync, actions, inbox, audit, isTrustedSender: opts.isTrustedSender })
   return { router, events, accounts, sync, store }
 }

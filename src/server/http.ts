@@ -4,7 +4,7 @@
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
-import type { User } from '../shared/api'
+import { isApiKeyToken, type User } from '../shared/api'
 import { AppError, HTTP_STATUS } from '../shared/errors'
 import { fromDatabaseError } from './db/errors'
 import { withKnownAccess } from './services/access'
@@ -22,6 +22,12 @@ export interface RouteSpec<P extends Schema | undefined, Q extends Schema | unde
   tag: string
   /** false: public route (login, refresh, invitation preview/accept). */
   auth?: boolean
+  /**
+   * Whether an API key may call it. Default: yes for routes under an organization, no elsewhere
+   * (account, inbox, sign-out are about a person). Set false for organization routes a key must
+   * not reach (minting keys), true for the few others it may (its own description, GET /v1/orgs).
+   */
+  apiKeys?: boolean
   /** Counts attempts in `rate_limits` (LoginLimiter, services/rate-limit.ts) and may answer 429. */
   rateLimited?: boolean
   params?: P
@@ -79,8 +85,12 @@ export class Router {
         for (const where of ['params', 'query', 'body'] as const) refuseControlChars(req[where], where)
         if (spec.auth === false) return this.run(spec, undefined as unknown as User, req, reply)
         const orgId = (req.params as { orgId?: unknown }).orgId
-        if (typeof orgId !== 'string') return this.run(spec, await authenticate(this.ctx, bearer(req)), req, reply)
-        const { user, access } = await authenticateIn(this.ctx, bearer(req), orgId)
+        const token = bearer(req)
+        if (isApiKeyToken(token) && !(spec.apiKeys ?? typeof orgId === 'string')) {
+          throw new AppError('api_key_not_allowed', 'API keys cannot make this call: it needs a person signed in')
+        }
+        if (typeof orgId !== 'string') return this.run(spec, await authenticate(this.ctx, token), req, reply)
+        const { user, access } = await authenticateIn(this.ctx, token, orgId)
         return withKnownAccess(access, () => this.run(spec, user, req, reply))
       },
     })

@@ -335,25 +335,95 @@ export const ACTIVITY_ACTIONS = [
   'workspace.member_added',
   'workspace.member_role_changed',
   'workspace.member_removed',
+  // API keys (issue 11)
+  'api_key.created',
+  'api_key.revoked',
+  'api_key.signed_in',
 ] as const
+export type ActivityAction = (typeof ACTIVITY_ACTIONS)[number]
+export const apiKeyRefSchema = z.object({ id, name: z.string(), prefix: z.string() })
 export const activityEventSchema = z.object({
   id,
   at: timestamp,
   action: z.enum(ACTIVITY_ACTIONS),
+  /** The person who acted; null when an API key acted (`actorKey`) or the server did. */
   actor: userSchema.nullable(),
-  /** Who or what the action was done to: an email or a domain. */
+  actorKey: apiKeyRefSchema.nullable(),
+  /** Who or what the action was done to: an email, a domain or a key name. */
   target: z.string().nullable(),
+  /** The person the action was about, when it was about a person. */
+  targetUserId: id.nullable(),
   details: z.record(z.string(), z.unknown()),
 })
 export type ActivityEvent = z.infer<typeof activityEventSchema>
-export const activityQuerySchema = z.object({
-  cursor: z.string().max(512).optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  /** Only events by this person (user id). */
-  subject: id.optional(),
-})
+const isoDay = z.iso.date()
+/** One value or several (`?action=a&action=b`). */
+const actionList = z
+  .union([z.enum(ACTIVITY_ACTIONS), z.array(z.enum(ACTIVITY_ACTIONS)).max(ACTIVITY_ACTIONS.length)])
+  .transform((v) => (Array.isArray(v) ? v : [v]))
+export const activityQuerySchema = z
+  .object({
+    cursor: z.string().max(512).optional(),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+    /** Only events newer than this event id (an app's incremental copy of the log). */
+    after: z.string().regex(/^\d{1,15}$/).optional(),
+    /** Events done by this person. */
+    actor: id.optional(),
+    /** Events done by or about this person. */
+    subject: id.optional(),
+    action: actionList.optional(),
+    /** Inclusive UTC days (yyyy-mm-dd). */
+    from: isoDay.optional(),
+    to: isoDay.optional(),
+    /** Substring of the target, the actor's name or email, the key's name, or the details. */
+    q: z.string().trim().max(200).optional(),
+  })
+  .refine((v) => !v.from || !v.to || v.from <= v.to, { message: '`from` must not be after `to`', path: ['from'] })
+export type ActivityQuery = z.input<typeof activityQuerySchema>
 export const activityPageSchema = z.object({ items: z.array(activityEventSchema), nextCursor: z.string().nullable() })
 export type ActivityPage = z.infer<typeof activityPageSchema>
+
+// ── API keys ───────────────────────────────────────────────────────────
+/** `oak_<prefix>_<secret>`: recognisable to people and secret scanners, never mistaken for a session token. */
+export const API_KEY_PATTERN = /^oak_([0-9a-f]{12})_([A-Za-z0-9_-]{43})$/
+export const isApiKeyToken = (token: string): boolean => token.startsWith('oak_')
+export const API_KEY_MAX_DAYS = 365
+export const apiKeySchema = z.object({
+  id,
+  name: z.string(),
+  prefix: z.string(),
+  role: roleSchema,
+  createdBy: userSchema.nullable(),
+  createdAt: timestamp,
+  expiresAt: timestamp,
+  lastUsedAt: timestamp.nullable(),
+  revokedAt: timestamp.nullable(),
+})
+export type ApiKey = z.infer<typeof apiKeySchema>
+export const apiKeyListSchema = z.object({ items: z.array(apiKeySchema) })
+export const createApiKeyRequestSchema = z
+  .object({
+    name: z.string().trim().min(1).max(80),
+    role: roleSchema,
+    /** Within 1 to API_KEY_MAX_DAYS days from now. */
+    expiresAt: timestamp,
+  })
+  .strict()
+export type CreateApiKeyRequest = z.infer<typeof createApiKeyRequestSchema>
+/** The only answer that carries the secret: it is stored hashed. */
+export const createdApiKeySchema = z.object({ key: apiKeySchema, token: z.string().regex(API_KEY_PATTERN) })
+export type CreatedApiKey = z.infer<typeof createdApiKeySchema>
+/** What the presented key is (GET /v1/api-key), so an app can add an account from it. */
+export const apiKeyIdentitySchema = z.object({
+  id,
+  name: z.string(),
+  prefix: z.string(),
+  role: roleSchema,
+  orgId: id,
+  orgName: z.string(),
+  expiresAt: timestamp,
+})
+export type ApiKeyIdentity = z.infer<typeof apiKeyIdentitySchema>
 
 // ── Billing ────────────────────────────────────────────────────────────
 export const billingSummarySchema = z.object({
@@ -415,6 +485,9 @@ export const routes = {
   restoreWorkspace: (orgId: string, wsId: string) => `/v1/orgs/${e(orgId)}/recycle-bin/workspaces/${e(wsId)}/restore`,
   activity: (orgId: string) => `/v1/orgs/${e(orgId)}/activity`,
   billing: (orgId: string) => `/v1/orgs/${e(orgId)}/billing`,
+  apiKeys: (orgId: string) => `/v1/orgs/${e(orgId)}/api-keys`,
+  apiKey: (orgId: string, keyId: string) => `/v1/orgs/${e(orgId)}/api-keys/${e(keyId)}`,
+  currentApiKey: () => '/v1/api-key',
 } as const
 
 /** Opened from the verification email in a browser (an HTML page, not part of /v1): one button, so link scanners verify nothing. */

@@ -5,8 +5,12 @@
  */
 import { z } from 'zod'
 import {
-  activityPageSchema,
+  ACTIVITY_ACTIONS,
+  activityEventSchema,
+  apiKeyListSchema,
   billingSummarySchema,
+  createApiKeyRequestSchema,
+  createdApiKeySchema,
   createInvitationsResponseSchema,
   createOrgRequestSchema,
   deleteOrgRequestSchema,
@@ -60,6 +64,8 @@ export const accountSummarySchema = z.object({
   online: z.boolean(),
   /** The one state every view shows: status, with `offline` for a signed-in account main cannot reach. */
   state: z.enum(ACCOUNT_STATES),
+  /** `apiKey`: an organization's API key (no password, no inbox); `expired` then means expired or revoked. */
+  kind: z.enum(['user', 'apiKey']),
 })
 export type AccountSummary = z.infer<typeof accountSummarySchema>
 
@@ -127,6 +133,37 @@ export const memberWindowSchema = z.object({
 })
 export type MemberWindow = z.infer<typeof memberWindowSchema>
 
+/** Which audit events to read: the server's filters (api.ts activityQuerySchema), applied in main to its copy of the log. */
+const auditFilterShape = {
+  actor: id.optional(),
+  /** Events by or about this person. */
+  subject: id.optional(),
+  action: z.array(z.enum(ACTIVITY_ACTIONS)).max(ACTIVITY_ACTIONS.length).optional(),
+  from: z.iso.date().optional(),
+  to: z.iso.date().optional(),
+  q: z.string().trim().max(200).optional(),
+  /** An offset into the matches, from the previous window's nextCursor. */
+  cursor: z.string().regex(/^\d{1,9}$/).optional(),
+  limit: z.number().int().min(1).max(1000).default(50),
+}
+const fromNotAfterTo = (f: { from?: string; to?: string }) => !f.from || !f.to || f.from <= f.to
+const auditRequest = z
+  .object({ ...orgScope, ...auditFilterShape })
+  .strict()
+  .refine(fromNotAfterTo, { message: 'The start date is after the end date', path: ['from'] })
+export type AuditFilter = Omit<z.output<typeof auditRequest>, 'accountId' | 'orgId'>
+export const auditWindowSchema = z.object({
+  items: z.array(activityEventSchema),
+  nextCursor: z.string().nullable(),
+  /** Events matching the filter among those held. */
+  matched: z.number().int().nonnegative(),
+  /** Events held on this computer for the organization. */
+  held: z.number().int().nonnegative(),
+  /** False: older events exist that only the server has (the copy keeps the newest ones). */
+  complete: z.boolean(),
+})
+export type AuditWindow = z.infer<typeof auditWindowSchema>
+
 function channel<Req extends z.ZodType, Res extends z.ZodType>(request: Req, response: Res) {
   return { request, response }
 }
@@ -144,6 +181,8 @@ export const channels = {
       .strict(),
     accountSummarySchema,
   ),
+  /** Add an organization's API key (oak_…) as an account. */
+  'accounts.addApiKey': channel(z.object({ baseUrl: backendUrl, key: z.string().trim().min(1).max(256), allowInsecureHttp }).strict(), accountSummarySchema),
   /** Sign up on a server: the account starts unverified; the server emails a code to the address. */
   'accounts.register': channel(
     z.object({ baseUrl: backendUrl, email: emailSchema, displayName: z.string().trim().min(1).max(120), password: z.string().min(8).max(1024), allowInsecureHttp }).strict(),
@@ -228,11 +267,18 @@ export const channels = {
   'recycleBin.purge': channel(z.object({ ...orgScope, workspaceId: id }).strict(), z.object({ ok: z.literal(true) })),
   /** One member for the side panel; offline, composed from the cached members and workspaces. */
   'members.detail': channel(z.object({ ...orgScope, userId: id }).strict(), cached(memberDetailSchema)),
-  /** The first page is cached like the rest (readable offline); later pages and one person's events come from the server. */
-  'activity.list': channel(
-    z.object({ ...orgScope, cursor: z.string().max(512).optional(), subject: id.optional(), limit: z.number().int().min(1).max(200).optional() }).strict(),
-    cached(activityPageSchema),
+  /** The audit log, filtered in main over its cached copy (readable offline). */
+  'activity.list': channel(auditRequest, cached(auditWindowSchema)),
+  /** The filtered log as CSV (every held match, formula-safe), for the renderer to save. */
+  'activity.export': channel(
+    auditRequest,
+    z.object({ csv: z.string(), count: z.number().int().nonnegative() }),
   ),
+
+  // ── API keys (issue 11)
+  'apiKeys.list': channel(z.object(orgScope).strict(), apiKeyListSchema),
+  'apiKeys.create': channel(z.object({ ...orgScope, request: createApiKeyRequestSchema }).strict(), createdApiKeySchema),
+  'apiKeys.revoke': channel(z.object({ ...orgScope, keyId: id }).strict(), z.object({ ok: z.literal(true) })),
   'billing.get': channel(z.object(orgScope).strict(), cached(billingSummarySchema)),
 } as const
 

@@ -33,6 +33,8 @@ export const PRIVILEGES = [
   'recycleBin.use',
   'activity.view',
   'billing.view',
+  'apiKeys.view',
+  'apiKeys.manage',
 ] as const
 export type Privilege = (typeof PRIVILEGES)[number]
 
@@ -56,6 +58,8 @@ export const PRIVILEGE_LABELS: Record<Privilege, string> = {
   'recycleBin.use': 'Use recycle bin: restore or purge deleted workspaces',
   'activity.view': 'View activities',
   'billing.view': 'Manage payments & billing',
+  'apiKeys.view': 'View API keys',
+  'apiKeys.manage': 'Manage API keys',
 }
 
 const MEMBER: Privilege[] = [
@@ -66,6 +70,7 @@ const MEMBER: Privilege[] = [
   'invitations.manageOwn',
   'domains.view',
   'workspaces.view',
+  'apiKeys.view',
 ]
 
 export const ROLE_PRIVILEGES: Record<Role, readonly Privilege[]> = {

@@ -59,8 +59,13 @@ test('domains, workspaces, activity, billing, organizations, accounts and their 
   await checkDialog(app, 'Purge Sandbox 2025 for good?', () => app.getByRole('button', { name: 'Purge Sandbox 2025' }).click())
 
   await nav(app, 'Activity')
-  await expect(app.getByRole('list', { name: 'Activity' }).getByRole('listitem').first()).toBeVisible()
-  await expectAccessible(app, 'Activity')
+  await expect(app.getByRole('table', { name: 'Audit log' }).getByRole('row').nth(1)).toBeVisible()
+  await expectAccessible(app, 'Audit log')
+
+  await nav(app, 'API keys')
+  await expect(app.getByRole('heading', { name: 'API keys' })).toBeVisible()
+  await expectAccessible(app, 'API keys')
+  await checkDialog(app, 'Create API key', () => app.getByRole('button', { name: 'Create API key' }).click())
 
   await nav(app, 'Billing')
   await expect(app.getByRole('table', { name: 'Invoices' })).toBeVisible()
@@ -97,7 +102,7 @@ test.describe('at 900×600', () => {
     await openOrg(app, 'Globex')
     await app.getByRole('button', { name: 'Menu' }).click()
     await nav(app, 'Activity')
-    await expect(app.getByRole('list', { name: 'Activity' }).getByRole('listitem').first()).toBeVisible()
+    await expect(app.getByRole('table', { name: 'Audit log' }).getByRole('row').nth(1)).toBeVisible()
     await expectAccessible(app, 'Globex activity')
   })
 })

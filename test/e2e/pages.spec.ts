@@ -21,9 +21,9 @@ test('trusted domains: an Owner adds and removes one, and the activity log tells
   await expect(app.getByRole('article', { name: 'partners.example' })).toHaveCount(0)
 
   await nav(app, 'Activity')
-  const log = app.getByRole('list', { name: 'Activity' })
-  await expect(log.getByRole('listitem').first()).toContainText('Dana Admin removed the trusted domain partners.example')
-  await expect(log.getByRole('listitem').nth(1)).toContainText('Dana Admin added the trusted domain partners.example')
+  const log = app.getByRole('table', { name: 'Audit log' })
+  await expect(log.getByRole('row').nth(1)).toContainText('Dana Admin removed the trusted domain partners.example')
+  await expect(log.getByRole('row').nth(2)).toContainText('Dana Admin added the trusted domain partners.example')
   await screenshot(app, 'activity')
 })
 

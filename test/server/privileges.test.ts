@@ -17,6 +17,8 @@ interface Target {
   userId: string
   /** A member the workspace operations act on (`userId` may be removed by an earlier operation). */
   wsUserId: string
+  /** An API key of the organization (made by an Owner) to revoke. */
+  keyId: string
   n: number
 }
 type Op = (api: ReturnType<typeof client>, t: Target) => Promise<Reply>
@@ -52,6 +54,9 @@ const OPS: Record<string, Op> = {
   'view the recycle bin': (a, t) => a.call('GET', routes.recycleBin(t.orgId), { token: t.token }),
   'restore a workspace': async (a, t) => a.call('POST', routes.restoreWorkspace(t.orgId, await workspace(t, { binned: true })), { token: t.token }),
   'purge a workspace': async (a, t) => a.call('DELETE', routes.binnedWorkspace(t.orgId, await workspace(t, { binned: true })), { token: t.token }),
+  'list API keys': (a, t) => a.call('GET', routes.apiKeys(t.orgId), { token: t.token }),
+  'create an API key': (a, t) => a.call('POST', routes.apiKeys(t.orgId), { token: t.token, body: { name: `k${t.n}`, role: 'member', expiresAt: inDays(30) } }),
+  'revoke an API key': (a, t) => a.call('DELETE', routes.apiKey(t.orgId, t.keyId), { token: t.token }),
   'create an organization': (a, t) => a.call('POST', routes.orgs(), { token: t.token, body: { name: `New ${t.n}` } }),
   'change the slug': (a, t) => a.call('PATCH', routes.org(t.orgId), { token: t.token, body: { slug: `slug-${t.n}` } }),
   // Last: the Owner's call deletes Acme Corp for good.
@@ -103,6 +108,10 @@ const EXPECTED: Record<string, Record<Who, number>> = {
   'view the recycle bin': { owner: 200, billing_admin: 403, member: 403, non_member: 404 },
   'restore a workspace': { owner: 200, billing_admin: 403, member: 403, non_member: 404 },
   'purge a workspace': { owner: 200, billing_admin: 403, member: 403, non_member: 404 },
+  // Seeds: Owner "Manage API keys"; Billing Admin and Member "View API keys".
+  'list API keys': { owner: 200, billing_admin: 200, member: 200, non_member: 404 },
+  'create an API key': { owner: 201, billing_admin: 403, member: 403, non_member: 404 },
+  'revoke an API key': { owner: 200, billing_admin: 403, member: 403, non_member: 404 },
   'create an organization': { owner: 201, billing_admin: 201, member: 201, non_member: 201 },
   'change the slug': { owner: 200, billing_admin: 403, member: 403, non_member: 404 },
   'delete the organization': { owner: 200, billing_admin: 403, member: 403, non_member: 404 },
@@ -110,17 +119,21 @@ const EXPECTED: Record<string, Record<Who, number>> = {
 
 let server: TestServer
 let api: ReturnType<typeof client>
+const inDays = (d: number) => new Date(server.clock.now().getTime() + d * 86_400_000).toISOString()
 const targets = {} as Record<Who, Omit<Target, 'n'>>
 beforeAll(async () => {
   server = await startTestServer({ seed: true })
   api = client(server)
   const dana = (await api.login('admin@demo.test')).accessToken
+  const owner2 = (await api.login('owner2@demo.test')).accessToken
   // Dana is Owner of Acme Corp, Billing Admin of Umbrella and Member of Initech.
   for (const [who, org] of [['owner', 'Acme Corp'], ['billing_admin', 'Umbrella'], ['member', 'Initech']] as const) {
     const orgId = await api.orgId(dana, org)
     const members = await api.call('GET', `${routes.members(orgId)}?role=member&limit=1000`, { token: dana })
     const plain = members.body.items.filter((m: { email: string }) => m.email !== 'admin@demo.test')
-    targets[who] = { token: dana, orgId, userId: plain[plain.length - 1].userId, wsUserId: plain[0].userId }
+    const key = await api.call('POST', routes.apiKeys(orgId), { token: owner2, body: { name: 'to revoke', role: 'member', expiresAt: inDays(30) } })
+    if (key.status !== 201) throw new Error(`owner2 cannot make a key in ${org}: ${JSON.stringify(key.body)}`)
+    targets[who] = { token: dana, orgId, userId: plain[plain.length - 1].userId, wsUserId: plain[0].userId, keyId: key.body.key.id }
   }
   await createUser(server, { email: 'outsider@else.test', displayName: 'Out Sider', password: 'outsider-password' })
   const outsider = (await api.login('outsider@else.test', 'outsider-password')).accessToken

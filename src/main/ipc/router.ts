@@ -8,6 +8,7 @@ import { z } from 'zod'
 import { AppError } from '../../shared/errors'
 import { channels, type ChannelName, type Channels, type IpcResult } from '../../shared/ipc'
 import type { AccountService } from '../services/accounts'
+import type { AuditLogService } from '../services/audit-log'
 import type { InboxActions } from '../services/inbox'
 import type { OrgActions } from '../services/org-actions'
 import type { SyncService } from '../services/sync'
@@ -20,6 +21,7 @@ export interface RouterDeps {
   sync: SyncService
   actions: OrgActions
   inbox: InboxActions
+  audit: AuditLogService
   isTrustedSender(sender: SenderInfo): boolean
 }
 
@@ -32,10 +34,11 @@ type Handlers = { [C in ChannelName]: (req: z.output<Channels[C]['request']>) =>
 const MAX_MESSAGE = 2_000
 
 export function createRouter(deps: RouterDeps): Router {
-  const { accounts, sync, actions, inbox } = deps
+  const { accounts, sync, actions, inbox, audit } = deps
   const handlers: Handlers = {
     'accounts.list': async () => accounts.list(),
     'accounts.add': (r) => accounts.add(r.baseUrl, r.email, r.password, r.allowInsecureHttp),
+    'accounts.addApiKey': (r) => accounts.addApiKey(r.baseUrl, r.key, r.allowInsecureHttp),
     'accounts.register': (r) =>
       accounts.register(r.baseUrl, { email: r.email, displayName: r.displayName, password: r.password }, r.allowInsecureHttp),
     'accounts.verifyEmail': (r) => accounts.verifyEmail(r.accountId, r.code),
@@ -94,8 +97,11 @@ export function createRouter(deps: RouterDeps): Router {
     'recycleBin.restore': (r) => actions.restoreWorkspace(r.accountId, r.orgId, r.workspaceId),
     'recycleBin.purge': (r) => actions.purgeWorkspace(r.accountId, r.orgId, r.workspaceId),
     'members.detail': (r) => actions.memberDetail(r.accountId, r.orgId, r.userId),
-    'activity.list': ({ accountId, orgId, ...q }) =>
-      q.cursor || q.subject || q.limit ? actions.activity(accountId, orgId, q) : sync.org(accountId, orgId, 'activity'),
+    'activity.list': ({ accountId, orgId, ...filter }) => audit.list(accountId, orgId, filter),
+    'activity.export': ({ accountId, orgId, ...filter }) => audit.exportCsv(accountId, orgId, filter),
+    'apiKeys.list': (r) => actions.apiKeys(r.accountId, r.orgId),
+    'apiKeys.create': (r) => actions.createApiKey(r.accountId, r.orgId, r.request),
+    'apiKeys.revoke': (r) => actions.revokeApiKey(r.accountId, r.orgId, r.keyId),
     'billing.get': (r) => sync.org(r.accountId, r.orgId, 'billing'),
   }
 

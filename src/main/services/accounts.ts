@@ -10,8 +10,9 @@
  */
 import { randomUUID } from 'node:crypto'
 import { z } from 'zod'
-import { meSchema, routes, tokenPairSchema, userSchema, type RegisterRequest, type TokenPair } from '../../shared/api'
+import { API_KEY_PATTERN, apiKeyIdentitySchema, meSchema, routes, tokenPairSchema, type ApiKeyIdentity, type RegisterRequest, type TokenPair } from '../../shared/api'
 import { AppError } from '../../shared/errors'
+import { ROLE_LABELS } from '../../shared/roles'
 import type { AccountState, AccountSummary } from '../../shared/ipc'
 import { isInsecureRemote, serverLabel } from '../../shared/servers'
 import type { EventSink } from '../ipc/events'
@@ -42,6 +43,8 @@ const storedAccountSchema = z.object({
   status: z.enum(['signed_in', 'expired', 'signed_out']),
   tokens: tokensSchema.nullable(),
   addedAt: z.string(),
+  /** Added with API keys: older files hold only people. An API key's secret is its access token (no refresh). */
+  kind: z.enum(['user', 'apiKey']).default('user'),
 })
 type StoredAccount = z.infer<typeof storedAccountSchema>
 const accountsFileSchema = z.object({ version: z.literal(1), accounts: z.array(storedAccountSchema) })
@@ -99,6 +102,44 @@ export class AccountService {
     return this.adopt(baseUrl, tokens)
   }
 
+  /**
+   * Add an organization's API key as an account: the server says what the key is, and the key
+   * is kept encrypted like tokens. It never refreshes; once refused it shows as expired.
+   */
+  async addApiKey(baseUrl: string, key: string, allowInsecureHttp = false): Promise<AccountSummary> {
+    assertTransport(baseUrl, allowInsecureHttp)
+    if (!API_KEY_PATTERN.test(key)) throw new AppError('bad_request', 'This is not an API key (they look like oak_1a2b3c4d5e6f_…)')
+    const refused = () => Promise.reject(new AppError('session_expired', 'This API key was refused'))
+    const probe = new ApiClient({
+      baseUrl,
+      fetch: this.opts.fetch,
+      timeoutMs: this.opts.timeoutMs,
+      retryLimit: this.opts.retryLimit,
+      auth: { accessToken: () => key, needsRefresh: () => false, refresh: refused },
+    })
+    const identity = await probe.get(routes.currentApiKey(), apiKeyIdentitySchema)
+    const existing = this.accounts.find((a) => a.baseUrl === baseUrl && a.userId === identity.id)
+    const account: StoredAccount = existing ?? {
+      id: randomUUID(),
+      baseUrl,
+      name: null,
+      ...keyIdentity(identity),
+      userId: identity.id,
+      status: 'signed_in',
+      tokens: null,
+      addedAt: new Date(this.now()).toISOString(),
+      kind: 'apiKey',
+    }
+    Object.assign(account, keyIdentity(identity), { status: 'signed_in' }) // added again after it was refused
+    account.tokens = { accessToken: key, refreshToken: '', accessTokenExpiresAt: identity.expiresAt, refreshAt: null }
+    if (!existing) this.accounts.push(account)
+    this.clients.delete(account.id)
+    this.setOnline(account.id, true)
+    await this.persist()
+    this.opts.events.emit('accounts.changed', {})
+    return this.summary(account)
+  }
+
   /** Self sign-up: the server answers with tokens, so the new account is kept like a login. */
   async register(baseUrl: string, req: RegisterRequest, allowInsecureHttp = false): Promise<AccountSummary> {
     assertTransport(baseUrl, allowInsecureHttp)
@@ -139,6 +180,7 @@ export class AccountService {
       status: 'signed_in',
       tokens: null,
       addedAt: new Date(this.now()).toISOString(),
+      kind: 'user',
     }
     this.applyTokens(account, tokens)
     if (!existing) this.accounts.push(account)
@@ -151,6 +193,7 @@ export class AccountService {
 
   async signIn(accountId: string, password: string): Promise<AccountSummary> {
     const account = this.find(accountId)
+    if (account.kind === 'apiKey') throw new AppError('bad_request', 'An API key has no password: ask an Owner for a new key and add it')
     const tokens = await this.anonymous(account.baseUrl).post(routes.login(), tokenPairSchema, { email: account.email, password })
     if (tokens.user.id !== account.userId) {
       throw new AppError('invalid_credentials', 'These credentials belong to a different user than this account')
@@ -160,7 +203,8 @@ export class AccountService {
 
   async signOut(accountId: string): Promise<AccountSummary> {
     const account = this.find(accountId)
-    if (account.status === 'signed_in' && account.tokens) {
+    // A key has no session to end on the server (and the server refuses keys there).
+    if (account.status === 'signed_in' && account.tokens && account.kind === 'user') {
       // Best effort: the server ends the whole token family; locally the tokens go either way.
       await this.client(accountId)
         .post(routes.logout(), z.unknown())
@@ -231,6 +275,11 @@ export class AccountService {
 
   private async doRefresh(accountId: string): Promise<void> {
     const account = this.find(accountId)
+    if (account.kind === 'apiKey') {
+      // A 401 for a key is final (expired or revoked): nothing to refresh.
+      await this.expire(account)
+      throw new AppError('session_expired', `${account.displayName} has expired or was revoked; add a new key`, { reason: 'api_key' })
+    }
     const refreshToken = account.tokens?.refreshToken
     if (!refreshToken) throw new AppError('session_expired', `Sign in to ${account.email} again to continue`)
     let tokens: TokenPair
@@ -283,7 +332,7 @@ export class AccountService {
       const account = this.findOrNull(accountId)
       if (!account || account.status !== 'signed_in' || this.isOnline(accountId)) return
       void this.client(accountId)
-        .get(routes.me(), userSchema)
+        .get(account.kind === 'apiKey' ? routes.orgs() : routes.me(), z.unknown())
         .catch(() => undefined)
         .then(() => {
           if (!this.isOnline(accountId) && !this.reconnects.has(accountId)) {
@@ -310,6 +359,7 @@ export class AccountService {
     account.email = tokens.user.email
     account.displayName = tokens.user.displayName
     account.status = 'signed_in'
+    account.kind = 'user'
   }
 
   /**
@@ -339,8 +389,14 @@ export class AccountService {
   private summary(a: StoredAccount): AccountSummary {
     const online = this.isOnline(a.id)
     const state: AccountState = a.status === 'signed_in' && !online ? 'offline' : a.status
-    return { id: a.id, baseUrl: a.baseUrl, name: a.name, email: a.email, displayName: a.displayName, status: a.status, online, state }
+    return { id: a.id, baseUrl: a.baseUrl, name: a.name, email: a.email, displayName: a.displayName, status: a.status, online, state, kind: a.kind }
   }
+}
+
+/** How a key account reads everywhere an account is named (sidebar, header, Ctrl+K): "API key · <name> · <role>". */
+function keyIdentity(k: ApiKeyIdentity) {
+  const label = `API key · ${k.name} · ${ROLE_LABELS[k.role]}`
+  return { email: label, displayName: label }
 }
 
 /** Credentials and tokens go over plain http only to this machine, or with the person's consent. */

@@ -7,7 +7,8 @@
 import { z } from 'zod'
 import {
   acceptInvitationResponseSchema,
-  activityPageSchema,
+  apiKeyListSchema,
+  createdApiKeySchema,
   createInvitationsResponseSchema,
   discoverableUsersSchema,
   invitationLinkSchema,
@@ -23,11 +24,10 @@ import {
   routes,
   trustedDomainSchema,
   type EnrollmentMode,
-  type ActivityPage,
   type CreateOrgRequest,
+  type CreateApiKeyRequest,
   type UpdateOrgRequest,
 } from '../../shared/api'
-import type { Cached } from '../../shared/ipc'
 import { AppError } from '../../shared/errors'
 import type { Role, WorkspaceRole } from '../../shared/roles'
 import { assertTransport, type AccountService } from './accounts'
@@ -148,10 +148,17 @@ export class OrgActions {
     return this.client(accountId).get(routes.discoverable(orgId), discoverableUsersSchema, { q })
   }
 
-  /** A later page of the activity log, or one person's events (the first page of all is cached: SyncService). */
-  async activity(accountId: string, orgId: string, q: { cursor?: string; subject?: string; limit?: number }): Promise<Cached<ActivityPage>> {
-    const data = await this.client(accountId).get(routes.activity(orgId), activityPageSchema, q)
-    return { data, syncedAt: new Date().toISOString(), source: 'network', offline: false }
+  /** API keys are read fresh: the list is short and Owners revoke from it. */
+  apiKeys(accountId: string, orgId: string) {
+    return this.client(accountId).get(routes.apiKeys(orgId), apiKeyListSchema)
+  }
+
+  createApiKey(accountId: string, orgId: string, request: CreateApiKeyRequest) {
+    return this.client(accountId).post(routes.apiKeys(orgId), createdApiKeySchema, request)
+  }
+
+  revokeApiKey(accountId: string, orgId: string, keyId: string) {
+    return this.client(accountId).delete(routes.apiKey(orgId, keyId), done)
   }
 
   // ── Workspaces and the recycle bin. Membership and binning move members' workspace counts.

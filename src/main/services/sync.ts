@@ -10,7 +10,6 @@
  */
 import { z } from 'zod'
 import {
-  activityPageSchema,
   billingSummarySchema,
   invitationListSchema,
   joinRequestListSchema,
@@ -63,7 +62,6 @@ const orgResources = {
   domains: { kind: 'domains', schema: trustedDomainListSchema, fetch: (c, orgId) => c.get(routes.domains(orgId), trustedDomainListSchema) },
   workspaces: { kind: 'workspaces', schema: workspaceListSchema, fetch: (c, orgId) => c.get(routes.workspaces(orgId), workspaceListSchema) },
   billing: { kind: 'billing', schema: billingSummarySchema, fetch: (c, orgId) => c.get(routes.billing(orgId), billingSummarySchema) },
-  activity: { kind: 'activity', schema: activityPageSchema, fetch: (c, orgId) => c.get(routes.activity(orgId), activityPageSchema) },
   joinRequests: {
     kind: 'joinRequests',
     schema: joinRequestListSchema,
@@ -153,7 +151,8 @@ export class SyncService {
     for (const kind of kinds) {
       let task: () => Promise<unknown>
       if (kind === 'orgs') task = () => this.refreshNow(accountId, null, 'orgs')
-      else if (orgId === null) continue
+      // The audit log keeps its own copy (audit-log.ts), topped up when it is read.
+      else if (orgId === null || kind === 'activity') continue
       // The admin's own changes add up in "changes since last sync" instead of replacing each other.
       else if (kind === 'members') task = () => this.syncMembers(accountId, orgId, FIRST_PAGE, 'fresh', 'accumulate')
       else task = () => this.refreshNow(accountId, orgId, kind)
@@ -355,7 +354,7 @@ export class SyncService {
     return { data: fresh.data, syncedAt: fresh.syncedAt, source: 'network', offline: false }
   }
 
-  private async refreshNow(accountId: string, orgId: string | null, kind: Exclude<CacheKind, 'members' | 'orgs'> | 'orgs') {
+  private async refreshNow(accountId: string, orgId: string | null, kind: OrgResource | 'orgs') {
     const previous =
       kind === 'orgs'
         ? await this.opts.cache.read(accountId, null, 'orgs', orgsSchema)

@@ -16,6 +16,7 @@ import { useBridgeEvents } from './hooks/useBridgeEvents'
 import { focusMainContent, MAIN_CONTENT_ID } from './lib/focus'
 import { AccountsPage } from './pages/AccountsPage'
 import { ActivityPage } from './pages/ActivityPage'
+import { ApiKeysPage } from './pages/ApiKeysPage'
 import { BillingPage } from './pages/BillingPage'
 import { DomainsPage } from './pages/DomainsPage'
 import { InboxPage } from './pages/InboxPage'
@@ -33,6 +34,7 @@ const ORG_PAGES = {
   domains: DomainsPage,
   workspaces: WorkspacesPage,
   activity: ActivityPage,
+  apiKeys: ApiKeysPage,
   billing: BillingPage,
   settings: SettingsPage,
 } as const

@@ -265,6 +265,35 @@ CREATE INDEX "join_requests_org" ON "join_requests" ("org_id","decided_at");
 `,
   },
   {
+    // Issue 11 (same change as the PostgreSQL 0005): API keys and the audit log's key actor, target person and filter indexes.
+    id: '0005_api_keys_audit',
+    sql: `
+CREATE TABLE "api_keys" (
+	"id" text PRIMARY KEY NOT NULL,
+	"org_id" text NOT NULL,
+	"name" text NOT NULL,
+	"prefix" text NOT NULL,
+	"secret_hash" text NOT NULL,
+	"role" text NOT NULL,
+	"created_by" text,
+	"created_at" integer NOT NULL,
+	"expires_at" integer NOT NULL,
+	"last_used_at" integer,
+	"revoked_at" integer,
+	FOREIGN KEY ("org_id") REFERENCES "orgs"("id") ON UPDATE no action ON DELETE cascade,
+	FOREIGN KEY ("created_by") REFERENCES "users"("id") ON UPDATE no action ON DELETE set null
+);
+CREATE UNIQUE INDEX "api_keys_prefix_unique" ON "api_keys" ("prefix");
+CREATE INDEX "api_keys_org" ON "api_keys" ("org_id","created_at");
+ALTER TABLE "activity" ADD COLUMN "actor_key_id" text REFERENCES "api_keys"("id") ON DELETE set null;
+ALTER TABLE "activity" ADD COLUMN "target_user_id" text;
+CREATE INDEX "activity_org_actor" ON "activity" ("org_id","actor_id","seq");
+CREATE INDEX "activity_org_target_user" ON "activity" ("org_id","target_user_id","seq");
+CREATE INDEX "activity_org_action" ON "activity" ("org_id","action","seq");
+CREATE INDEX "activity_org_at" ON "activity" ("org_id","at");
+`,
+    },
+    {
     // Issue 11 (same change as the PostgreSQL 0006): editable workspaces, the recycle bin, workspace
     // roles Admin / Member / Viewer, last_active_at; only live workspaces count in workspace_count.
     id: '0006_workspaces_editable',

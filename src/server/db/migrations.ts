@@ -264,6 +264,37 @@ CREATE INDEX "join_requests_org" ON "join_requests" USING btree ("org_id","decid
 `,
   },
   {
+    // Issue 11: API keys (service-account style, hashed secrets) and an audit log that names the
+    // key that acted and the person an action was about, indexed for its filters.
+    id: '0005_api_keys_audit',
+    sql: `
+CREATE TABLE "api_keys" (
+	"id" text PRIMARY KEY NOT NULL,
+	"org_id" text NOT NULL,
+	"name" text NOT NULL,
+	"prefix" text NOT NULL,
+	"secret_hash" text NOT NULL,
+	"role" text NOT NULL,
+	"created_by" text,
+	"created_at" timestamp with time zone NOT NULL,
+	"expires_at" timestamp with time zone NOT NULL,
+	"last_used_at" timestamp with time zone,
+	"revoked_at" timestamp with time zone,
+	CONSTRAINT "api_keys_prefix_unique" UNIQUE("prefix")
+);
+ALTER TABLE "api_keys" ADD CONSTRAINT "api_keys_org_id_orgs_id_fk" FOREIGN KEY ("org_id") REFERENCES "public"."orgs"("id") ON DELETE cascade ON UPDATE no action;
+ALTER TABLE "api_keys" ADD CONSTRAINT "api_keys_created_by_users_id_fk" FOREIGN KEY ("created_by") REFERENCES "public"."users"("id") ON DELETE set null ON UPDATE no action;
+CREATE INDEX "api_keys_org" ON "api_keys" USING btree ("org_id","created_at");
+ALTER TABLE "activity" ADD COLUMN "actor_key_id" text;
+ALTER TABLE "activity" ADD COLUMN "target_user_id" text;
+ALTER TABLE "activity" ADD CONSTRAINT "activity_actor_key_id_api_keys_id_fk" FOREIGN KEY ("actor_key_id") REFERENCES "public"."api_keys"("id") ON DELETE set null ON UPDATE no action;
+CREATE INDEX "activity_org_actor" ON "activity" USING btree ("org_id","actor_id","seq");
+CREATE INDEX "activity_org_target_user" ON "activity" USING btree ("org_id","target_user_id","seq");
+CREATE INDEX "activity_org_action" ON "activity" USING btree ("org_id","action","seq");
+CREATE INDEX "activity_org_at" ON "activity" USING btree ("org_id","at");
+`,
+    },
+    {
     // Issue 11: workspaces are edited and go to a recycle bin (deleted_at) before they are purged;
     // workspace roles are Admin / Member / Viewer; last_active_at per membership. A workspace in the
     // bin no longer counts in memberships.workspace_count: the 0002 triggers count only live ones,

@@ -129,18 +129,51 @@ export const trustedDomains = sqliteTable(
   (t) => [primaryKey({ columns: [t.orgId, t.domain] })],
 )
 
+/**
+ * Keys belong to the organization (service-account style): they outlive their creator and any
+ * Owner revokes them. Only the sha256 of the secret is kept; `prefix` is public and names the key.
+ */
+export const apiKeys = sqliteTable(
+  'api_keys',
+  {
+    id: text('id').primaryKey(),
+    orgId: text('org_id').notNull().references(() => orgs.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    prefix: text('prefix').notNull().unique(),
+    secretHash: text('secret_hash').notNull(),
+    role: text('role', { enum: ['owner', 'billing_admin', 'member'] }).notNull(),
+    createdBy: text('created_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: ts('created_at').notNull(),
+    expiresAt: ts('expires_at').notNull(),
+    /** Written at most once a minute per key (a conditional update), never on every request. */
+    lastUsedAt: ts('last_used_at'),
+    revokedAt: ts('revoked_at'),
+  },
+  (t) => [index('api_keys_org').on(t.orgId, t.createdAt)],
+)
+
 export const activity = sqliteTable(
   'activity',
   {
     seq: integer('seq').primaryKey({ autoIncrement: true }),
     orgId: text('org_id').notNull().references(() => orgs.id, { onDelete: 'cascade' }),
     at: ts('at').notNull(),
+    /** The person who acted; null when an API key acted (`actorKeyId`) or the server did. */
     actorId: text('actor_id').references(() => users.id, { onDelete: 'set null' }),
+    actorKeyId: text('actor_key_id').references(() => apiKeys.id, { onDelete: 'set null' }),
     action: text('action').notNull(),
     target: text('target'),
+    /** The person the action was about, when it was about a person: "by or about someone" asks both columns. */
+    targetUserId: text('target_user_id'),
     details: text('details', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
   },
-  (t) => [index('activity_org_seq').on(t.orgId, t.seq)],
+  (t) => [
+    index('activity_org_seq').on(t.orgId, t.seq),
+    index('activity_org_actor').on(t.orgId, t.actorId, t.seq),
+    index('activity_org_target_user').on(t.orgId, t.targetUserId, t.seq),
+    index('activity_org_action').on(t.orgId, t.action, t.seq),
+    index('activity_org_at').on(t.orgId, t.at),
+  ],
 )
 
 /** A login starts a family; every refresh rotates within it; reuse of a rotated token revokes it. */

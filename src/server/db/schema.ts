@@ -34,6 +34,7 @@ export let workspaceMembers: Tables['workspaceMembers'] = unbound
 export let invitations: Tables['invitations'] = unbound
 export let trustedDomains: Tables['trustedDomains'] = unbound
 export let activity: Tables['activity'] = unbound
+export let apiKeys: Tables['apiKeys'] = unbound
 export let tokenFamilies: Tables['tokenFamilies'] = unbound
 export let refreshTokens: Tables['refreshTokens'] = unbound
 export let accessTokens: Tables['accessTokens'] = unbound
@@ -56,6 +57,7 @@ export function bindTables(kind: StoreKind): void {
   ;({
     users, orgs, memberships, workspaces, workspaceMembers, invitations, trustedDomains, activity, tokenFamilies, refreshTokens,
     accessTokens, invoices, usage, outbox, emailVerifications, joinRequests, rateLimits, serverSecrets,
+    apiKeys,
   } = t)
   bound = kind
 }

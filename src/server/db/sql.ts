@@ -9,7 +9,7 @@ import { boundStore, memberships } from './schema'
 const isSqlite = () => boundStore() === 'sqlite'
 
 /** Case-insensitive substring match; `term` is literal text (%, _ and \ match themselves). */
-export function containsText(column: Column, term: string): SQL {
+export function containsText(column: Column | SQL, term: string): SQL {
   const pattern = `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
   // SQLite's LIKE is case-insensitive already (ASCII) but has no default escape character.
   return isSqlite() ? sql`${column} like ${pattern} escape '\\'` : ilike(column, pattern)
@@ -32,6 +32,9 @@ export function memberMatches(term: string): SQL {
   // instead of walking the email index and discarding most of the organization.
   return sql`(${memberships.orgId}, ${memberships.userId}) in (select org_id, user_id from ${memberships} where ${plain} offset 0)`
 }
+
+/** A JSON column as text, to search inside it (SQLite keeps JSON as text already). */
+export const jsonText = (column: Column): SQL => (isSqlite() ? sql`${column}` : sql`${column}::text`)
 
 /** The part of an email address after the @. */
 export const emailDomain = (email: SQLWrapper): SQL =>

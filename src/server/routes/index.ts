@@ -44,6 +44,7 @@ import { changeRole, listMembers, memberDetail, membersVersion, removeMember } f
 import { createOrg, deleteOrg, getOrg, leaveOrg, listMyOrgs, updateOrg } from '../services/orgs'
 import { createHash } from 'node:crypto'
 import { registerAccount } from './account'
+import { registerApiKeys } from './api-keys'
 import { registerDomains } from './domains'
 import { registerInbox } from './inbox'
 import { registerJoinRequests } from './join-requests'
@@ -74,7 +75,8 @@ export function registerRoutes(r: Router, ctx: Ctx, limiter: LoginLimiter): void
 
   // ── Organizations
   r.route({
-    method: 'GET', url: path(routes.orgs()), tag: 'orgs', summary: 'Organizations I belong to, with my role', response: orgListSchema,
+    method: 'GET', url: path(routes.orgs()), tag: 'orgs', apiKeys: true, response: orgListSchema,
+    summary: "Organizations I belong to, with my role (an API key: its own organization with the key's role)",
     handler: async ({ user }) => ({ items: await listMyOrgs(ctx, user.id) }),
   })
   r.route({
@@ -99,7 +101,7 @@ export function registerRoutes(r: Router, ctx: Ctx, limiter: LoginLimiter): void
     handler: async ({ user, params, body }) => (await deleteOrg(ctx, user.id, params.orgId, body.confirmName), { ok: true as const }),
   })
   r.route({
-    method: 'POST', url: path(routes.leave(':orgId')), tag: 'orgs', summary: 'Leave the organization (not as its only Owner)',
+    method: 'POST', url: path(routes.leave(':orgId')), tag: 'orgs', apiKeys: false, summary: 'Leave the organization (not as its only Owner)',
     params: org, response: ok,
     handler: async ({ user, params }) => (await leaveOrg(ctx, user.id, params.orgId), { ok: true as const }),
   })
@@ -178,6 +180,7 @@ export function registerRoutes(r: Router, ctx: Ctx, limiter: LoginLimiter): void
   registerJoinRequests(r, ctx)
   registerInbox(r, ctx)
   registerAccount(r, ctx)
+  registerApiKeys(r, ctx)
 
   // ── Workspaces, activity, billing
   registerWorkspaces(r, ctx)

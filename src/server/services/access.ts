@@ -5,6 +5,7 @@ import { AppError } from '../../shared/errors'
 import { can, type Privilege, type Role } from '../../shared/roles'
 import type { Db } from '../db/client'
 import { memberships, orgs } from '../db/schema'
+import { isKeyId, keyRoleIn } from './api-keys'
 
 const NOT_FOUND = 'Organization not found'
 
@@ -33,6 +34,12 @@ export async function roleIn(db: Db, orgId: string, userId: string): Promise<Rol
   if (k) {
     if (!k.role) throw new AppError('not_found', NOT_FOUND)
     return k.role
+  }
+  // An API key acts with its own role, re-read here so a key revoked mid-flight has none.
+  if (isKeyId(userId)) {
+    const role = await keyRoleIn(db, orgId, userId)
+    if (!role) throw new AppError('not_found', NOT_FOUND)
+    return role
   }
   const [row] = await db
     .select({ role: memberships.role })

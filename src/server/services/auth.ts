@@ -9,12 +9,13 @@
  * successor's rotation instead of a revocation — once.
  */
 import { and, eq, gt, gte, isNull, ne, sql } from 'drizzle-orm'
-import type { TokenPair, User } from '../../shared/api'
+import { isApiKeyToken, type TokenPair, type User } from '../../shared/api'
 import { AppError } from '../../shared/errors'
 import type { Db } from '../db/client'
 import { withTx } from '../db/tx'
 import { accessTokens, memberships, orgs, rateLimits, refreshTokens, tokenFamilies, users } from '../db/schema'
 import type { KnownAccess } from './access'
+import { authenticateKey } from './api-keys'
 import type { Ctx } from './context'
 import { hashPassword, newId, newToken, sha256, verifyPassword } from './crypto'
 import { touchLastActive } from './members'
@@ -173,6 +174,7 @@ const liveAccessToken = (ctx: Ctx, accessToken: string) =>
  * statement: most calls name an organization, and a list request should cost one more.
  */
 export async function authenticateIn(ctx: Ctx, accessToken: string, orgId: string): Promise<{ user: User; access: KnownAccess }> {
+  if (isApiKeyToken(accessToken)) return (await authenticateKey(ctx, accessToken, orgId)) as { user: User; access: KnownAccess }
   const [row] = await ctx.db
     .select({
       user: { id: users.id, email: users.email, displayName: users.displayName },
@@ -195,6 +197,7 @@ export async function authenticateIn(ctx: Ctx, accessToken: string, orgId: strin
 }
 
 export async function authenticate(ctx: Ctx, accessToken: string): Promise<User> {
+  if (isApiKeyToken(accessToken)) return (await authenticateKey(ctx, accessToken, null)).user
   const [row] = await ctx.db
     .select({ user: users })
     .from(accessTokens)

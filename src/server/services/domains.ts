@@ -15,6 +15,7 @@ import { memberships, orgs, trustedDomains, users } from '../db/schema'
 import { containsText, emailDomain } from '../db/sql'
 import { assertCan, roleIn } from './access'
 import { record } from './activity'
+import { personId } from './api-keys'
 import { toUser } from './auth'
 import type { Ctx } from './context'
 import { newToken } from './crypto'
@@ -89,7 +90,7 @@ export async function addDomain(ctx: Ctx, actorId: string, orgId: string, domain
   const now = ctx.clock.now()
   const inserted = await ctx.db
     .insert(trustedDomains)
-    .values({ orgId, domain, addedBy: actorId, createdAt: now })
+    .values({ orgId, domain, addedBy: personId(actorId), createdAt: now })
     .onConflictDoNothing()
     .returning()
   if (inserted.length === 0) throw new AppError('conflict', `${domain} is already a trusted domain`)

@@ -86,6 +86,6 @@ export async function declineMine(ctx: Ctx, userId: string, invitationId: string
     const now = ctx.clock.now()
     const { i } = await mine(db, userId, invitationId, now)
     await db.update(invitations).set({ declinedAt: now }).where(and(eq(invitations.id, i.id), pendingAt(now)))
-    await record(db, now, { orgId: i.orgId, actorId: userId, action: 'invitation.declined', target: i.email })
+    await record(db, now, { orgId: i.orgId, actorId: userId, action: 'invitation.declined', target: i.email, targetUserId: userId })
   })
 }

@@ -33,6 +33,7 @@ import { enqueue } from './outbox'
 import { markEmailVerified } from './verification'
 import { assertCan, roleIn } from './access'
 import { record } from './activity'
+import { personId } from './api-keys'
 import { startSession, toUser, type LoginLimiter } from './auth'
 import type { Ctx } from './context'
 import { hashPassword, newId, sha256, verifyPassword } from './crypto'
@@ -195,7 +196,7 @@ export async function insertInvitation(
   const { link, tokenHash } = deriveLink(ctx, secret, { id, linkVersion: 0, expiresAt })
   const [row] = await db
     .insert(invitations)
-    .values({ id, orgId: v.orgId, email: v.email, role: v.role, tokenHash, invitedBy: v.invitedBy, trustedDomain: v.trusted, automatic: v.automatic ?? false, createdAt: now, expiresAt })
+    .values({ id, orgId: v.orgId, email: v.email, role: v.role, tokenHash, invitedBy: personId(v.invitedBy), trustedDomain: v.trusted, automatic: v.automatic ?? false, createdAt: now, expiresAt })
     .returning()
   await emailInvitation(ctx, db, secret, now, row!, 'new')
   await record(db, now, { orgId: v.orgId, actorId: v.invitedBy, action: 'invitation.created', target: v.email, details: { role: v.role, ...(v.automatic ? { automatic: true } : {}) } })
@@ -354,7 +355,7 @@ async function admit(db: Db, now: Date, i: InvitationRow, user: { id: string; di
   if (already) throw new AppError('conflict', `${i.email} is already a member of this organization`)
   // The pending invitation already holds its seat, so the cap cannot be exceeded here.
   await addMembership(db, now, { orgId: i.orgId, userId: user.id, email: i.email, displayName: user.displayName, role: i.role })
-  await record(db, now, { orgId: i.orgId, actorId: user.id, action: 'invitation.accepted', target: i.email, details: { role: i.role } })
+  await record(db, now, { orgId: i.orgId, actorId: user.id, action: 'invitation.accepted', target: i.email, targetUserId: user.id, details: { role: i.role } })
 }
 
 /**

@@ -11,6 +11,7 @@ import type { Db } from '../db/client'
 import { joinRequests, memberships, users } from '../db/schema'
 import { assertCan, roleIn } from './access'
 import { record } from './activity'
+import { personId } from './api-keys'
 import { toUser } from './auth'
 import type { Ctx } from './context'
 import { newId } from './crypto'
@@ -32,7 +33,7 @@ export async function requestToJoin(ctx: Ctx, userId: string, orgId: string): Pr
     if (suggestion.requested) throw new AppError('conflict', `You already asked to join ${suggestion.orgName}`)
     const now = ctx.clock.now()
     await db.insert(joinRequests).values({ id: newId(), orgId, userId, domain: suggestion.domain, createdAt: now })
-    await record(db, now, { orgId, actorId: userId, action: 'join_request.created', target: u.email })
+    await record(db, now, { orgId, actorId: userId, action: 'join_request.created', target: u.email, targetUserId: userId })
   })
 }
 
@@ -48,14 +49,15 @@ export async function listJoinRequests(ctx: Ctx, actorId: string, orgId: string)
 }
 
 export async function decideJoinRequest(ctx: Ctx, actorId: string, orgId: string, requestId: string, approve: boolean): Promise<void> {
-  assertCan(await roleIn(ctx.db, orgId, actorId), 'joinRequests.decide')
   await withTx(ctx.db, async (db) => {
     // The cap is checked after concurrent invitations and joins of this organization commit.
     await lockOrg(db, orgId)
+    // Under the lock: a key revoked meanwhile has no role any more.
+    assertCan(await roleIn(db, orgId, actorId), 'joinRequests.decide')
     const now = ctx.clock.now()
     const [r] = await db
       .update(joinRequests)
-      .set({ decidedAt: now, decision: approve ? 'approved' : 'declined', decidedBy: actorId })
+      .set({ decidedAt: now, decision: approve ? 'approved' : 'declined', decidedBy: personId(actorId) })
       .where(and(eq(joinRequests.id, requestId), eq(joinRequests.orgId, orgId), isNull(joinRequests.decidedAt)))
       .returning()
     if (!r) throw new AppError('not_found', 'No pending request to join with this id')
@@ -67,6 +69,6 @@ export async function decideJoinRequest(ctx: Ctx, actorId: string, orgId: string
       if (taken >= limit) throw new AppError('cap_reached', `The organization has reached its limit of ${limit} users`)
       await addMembership(db, now, { orgId, userId: u!.id, email: u!.email, displayName: u!.displayName, role: 'member' })
     }
-    await record(db, now, { orgId, actorId, action: approve ? 'join_request.approved' : 'join_request.declined', target: u!.email })
+    await record(db, now, { orgId, actorId, action: approve ? 'join_request.approved' : 'join_request.declined', target: u!.email, targetUserId: u!.id })
   })
 }

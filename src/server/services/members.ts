@@ -185,7 +185,7 @@ export async function changeRole(ctx: Ctx, actorId: string, orgId: string, userI
       .set({ role, updatedAt: now })
       .where(and(eq(memberships.orgId, orgId), eq(memberships.userId, userId)))
     await bumpVersion(db, orgId)
-    await record(db, now, { orgId, actorId, action: 'member.role_changed', target: member.email, details: { from: member.role, to: role } })
+    await record(db, now, { orgId, actorId, action: 'member.role_changed', target: member.email, targetUserId: userId, details: { from: member.role, to: role } })
     return getMember(db, orgId, userId)
   })
 }
@@ -213,7 +213,7 @@ export async function removeMember(ctx: Ctx, actorId: string, orgId: string, use
         ),
       )
     await bumpVersion(db, orgId)
-    await record(db, now, { orgId, actorId, action: leaving ? 'member.left' : 'member.removed', target: member.email })
+    await record(db, now, { orgId, actorId, action: leaving ? 'member.left' : 'member.removed', target: member.email, targetUserId: userId })
   })
 }
 

@@ -10,9 +10,10 @@ import { AppError } from '../../shared/errors'
 import { DEFAULT_MEMBER_LIMIT } from '../../shared/roles'
 import type { Db } from '../db/client'
 import { withTx } from '../db/tx'
-import { invitations, joinRequests, memberships, orgs, outbox, trustedDomains, users } from '../db/schema'
+import { apiKeys, invitations, joinRequests, memberships, orgs, outbox, trustedDomains, users } from '../db/schema'
 import { assertCan, roleIn } from './access'
 import { record } from './activity'
+import { isKeyId } from './api-keys'
 import type { Ctx } from './context'
 import { newId } from './crypto'
 import { pendingAt } from './invitations'
@@ -20,7 +21,8 @@ import { addMembership, removeMember } from './members'
 import { lockOrg } from './org-lock'
 import { hit, LIMITS } from './rate-limit'
 
-function summaryQuery(db: Db, now: Date) {
+/** Counts of each organization, with the role of a member (`memberships`) or of an API key (`apiKeys`). */
+function summaryQuery(db: Db, now: Date, by: 'member' | 'key' = 'member') {
   const active = sql`m2.org_id = ${orgs.id} and m2.removed_at is null`
   return db
     .select({
@@ -29,15 +31,15 @@ function summaryQuery(db: Db, now: Date) {
       slug: orgs.slug,
       memberLimit: orgs.memberLimit,
       createdAt: orgs.createdAt,
-      myRole: memberships.role,
+      myRole: by === 'key' ? apiKeys.role : memberships.role,
       memberCount: sql<number>`(select count(*) from memberships m2 where ${active})`,
       ownerCount: sql<number>`(select count(*) from memberships m2 where ${active} and m2.role = 'owner')`,
       pendingInvitationCount: sql<number>`(select count(*) from invitations i where i.org_id = ${orgs.id}
         and i.accepted_at is null and i.revoked_at is null and i.expires_at > ${now})`,
       workspaceCount: sql<number>`(select count(*) from workspaces w where w.org_id = ${orgs.id} and w.deleted_at is null)`,
     })
-    .from(memberships)
-    .innerJoin(orgs, eq(orgs.id, memberships.orgId))
+    .from(by === 'key' ? apiKeys : memberships)
+    .innerJoin(orgs, eq(orgs.id, by === 'key' ? apiKeys.orgId : memberships.orgId))
 }
 
 type SummaryRow = Awaited<ReturnType<typeof summaryQuery>>[number]
@@ -55,10 +57,17 @@ const toDetail = (r: SummaryRow): OrgDetail => ({
   createdAt: r.createdAt.toISOString(),
 })
 
+/** A member's organizations, or the one organization of an API key (which authentication found live). */
+function mine(ctx: Ctx, userId: string, orgId?: string) {
+  const now = ctx.clock.now()
+  const inOrg = orgId === undefined ? undefined : eq(orgs.id, orgId)
+  return isKeyId(userId)
+    ? summaryQuery(ctx.db, now, 'key').where(and(eq(apiKeys.id, userId), isNull(apiKeys.revokedAt), isNull(orgs.deletedAt), inOrg))
+    : summaryQuery(ctx.db, now).where(and(eq(memberships.userId, userId), isNull(memberships.removedAt), isNull(orgs.deletedAt), inOrg))
+}
+
 export async function listMyOrgs(ctx: Ctx, userId: string): Promise<OrgSummary[]> {
-  const rows = await summaryQuery(ctx.db, ctx.clock.now())
-    .where(and(eq(memberships.userId, userId), isNull(memberships.removedAt), isNull(orgs.deletedAt)))
-    .orderBy(orgs.name)
+  const rows = await mine(ctx, userId).orderBy(orgs.name)
   return rows.map((r) => {
     const { createdAt: _createdAt, ...summary } = toDetail(r)
     return summary
@@ -66,9 +75,7 @@ export async function listMyOrgs(ctx: Ctx, userId: string): Promise<OrgSummary[]
 }
 
 export async function getOrg(ctx: Ctx, userId: string, orgId: string): Promise<OrgDetail> {
-  const [row] = await summaryQuery(ctx.db, ctx.clock.now()).where(
-    and(eq(memberships.userId, userId), eq(memberships.orgId, orgId), isNull(memberships.removedAt), isNull(orgs.deletedAt)),
-  )
+  const [row] = await mine(ctx, userId, orgId)
   if (!row) throw new AppError('not_found', 'Organization not found')
   return toDetail(row)
 }

@@ -20,16 +20,21 @@ export function AddAccountForm() {
   const [password, setPassword] = useState('')
   // Set: sign up with this name (the server emails a code to verify the address).
   const [newName, setNewName] = useState<string | null>(null)
+  // Set: add an organization's API key (oak_…) instead of a person's email and password.
+  const [apiKey, setApiKey] = useState<string | null>(null)
   const [insecureUrl, setInsecureUrl] = useState<string | null>(null)
   const add = useMutation({
     mutationFn: (allowInsecureHttp: boolean) =>
       call(
-        newName === null
-          ? orgAdmin().accounts.add({ baseUrl, email, password, allowInsecureHttp })
-          : orgAdmin().accounts.register({ baseUrl, email, password, displayName: newName, allowInsecureHttp }),
+        apiKey !== null
+          ? orgAdmin().accounts.addApiKey({ baseUrl, key: apiKey, allowInsecureHttp })
+          : newName === null
+            ? orgAdmin().accounts.add({ baseUrl, email, password, allowInsecureHttp })
+            : orgAdmin().accounts.register({ baseUrl, email, password, displayName: newName, allowInsecureHttp }),
       ),
     onSuccess: async (account) => {
       setPassword('')
+      setApiKey((k) => (k === null ? null : ''))
       // Land on the account's first organization: its list is known before the shell shows it,
       // so the shell never falls back to another account's organization meanwhile.
       const orgs = await call(orgAdmin().orgs.list({ accountId: account.id })).catch(() => null)
@@ -61,29 +66,42 @@ export function AddAccountForm() {
           onChange={(e) => setTyped(e.target.value)}
         />
       </label>
-      {newName !== null && (
-        <label className="field">
-          <span>Your name</span>
-          <input className="input" required autoComplete="name" value={newName} onChange={(e) => setNewName(e.target.value)} />
-        </label>
+      {apiKey !== null ? (
+        <PasswordField label="API key" value={apiKey} onChange={setApiKey} />
+      ) : (
+        <>
+          {newName !== null && (
+            <label className="field">
+              <span>Your name</span>
+              <input className="input" required autoComplete="name" value={newName} onChange={(e) => setNewName(e.target.value)} />
+            </label>
+          )}
+          <label className="field">
+            <span>Email</span>
+            <input className="input" type="email" required autoComplete="username" value={email} onChange={(e) => setEmail(e.target.value)} />
+          </label>
+          <PasswordField value={password} onChange={setPassword} />
+        </>
       )}
-      <label className="field">
-        <span>Email</span>
-        <input className="input" type="email" required autoComplete="username" value={email} onChange={(e) => setEmail(e.target.value)} />
-      </label>
-      <PasswordField value={password} onChange={setPassword} />
       {!insecureUrl && <ErrorMessage error={add.error} />}
       <div className="row">
         <button className="btn btn-primary" type="submit" disabled={add.isPending}>
           {newName !== null ? (add.isPending ? 'Creating…' : 'Create account') : add.isPending ? 'Signing in…' : 'Add account'}
         </button>
-        <button type="button" className="btn" onClick={() => setNewName(newName === null ? '' : null)}>
-          {newName === null ? 'New here? Create an account' : 'I already have an account'}
-        </button>
+        {apiKey === null && (
+          <button type="button" className="btn" onClick={() => setNewName(newName === null ? '' : null)}>
+            {newName === null ? 'New here? Create an account' : 'I already have an account'}
+          </button>
+        )}
+        {newName === null && (
+          <button type="button" className="btn" onClick={() => setApiKey(apiKey === null ? '' : null)}>
+            {apiKey === null ? 'Use an API key' : 'Use email and password'}
+          </button>
+        )}
       </div>
       {insecureUrl && (
         <Dialog
-          title="Send your password unencrypted?"
+          title={apiKey !== null ? 'Send your API key unencrypted?' : 'Send your password unencrypted?'}
           onClose={() => setInsecureUrl(null)}
           actions={
             <>

@@ -64,13 +64,25 @@ export function SessionExpiredDialog() {
   const [dismissed, setDismissed] = useState<ReadonlySet<string>>(new Set())
   const account = accounts.find((a) => (expired[a.id] || (a.status === 'expired' && expired[a.id] !== false)) && !dismissed.has(a.id))
   if (!account) return null
+  const dismiss = () => setDismissed((s) => new Set(s).add(account.id))
+  // A key has no password: it was revoked or expired, and only a new key brings the account back.
+  if (account.kind === 'apiKey') {
+    return (
+      <Dialog title="API key no longer accepted" onClose={dismiss} actions={<button className="btn btn-primary" data-close onClick={dismiss}>OK</button>}>
+        <p>
+          {account.displayName} on {account.baseUrl} has expired or was revoked. Ask an Owner of the organization for a new
+          key, then add it under Accounts → Use an API key.
+        </p>
+      </Dialog>
+    )
+  }
   return (
     <SignInDialog
       key={account.id}
       account={account}
       title="Session expired"
       intro={`Your session as ${account.email} on ${account.baseUrl} has ended. Enter your password to continue where you were.`}
-      onClose={() => setDismissed((s) => new Set(s).add(account.id))}
+      onClose={dismiss}
       // Signed in: no longer expired, so nothing to dismiss (a later expiry asks again).
       onSignedIn={() => undefined}
     />

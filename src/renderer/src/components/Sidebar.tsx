@@ -22,6 +22,7 @@ export const NAV: readonly NavItem[] = [
   { page: 'domains', label: 'Trusted domains', needsOrg: true },
   { page: 'workspaces', label: 'Workspaces', needsOrg: true },
   { page: 'activity', label: 'Activity', needsOrg: true, privilege: { name: 'activity.view', reason: 'Only an Owner can view activity' } },
+  { page: 'apiKeys', label: 'API keys', needsOrg: true, privilege: { name: 'apiKeys.view', reason: 'Your role cannot view API keys' } },
   { page: 'billing', label: 'Billing', needsOrg: true, privilege: { name: 'billing.view', reason: 'Only an Owner or a Billing Admin can see billing' } },
   { page: 'settings', label: 'Settings', needsOrg: true, privilege: { name: 'org.settings.view', reason: 'Your role cannot view the settings' } },
   { page: 'inbox', label: 'Inbox', needsOrg: false },

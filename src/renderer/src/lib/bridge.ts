@@ -25,4 +25,5 @@ export const qk = {
   billing: (accountId: string, orgId: string) => ['billing', accountId, orgId] as const,
   joinRequests: (accountId: string, orgId: string) => ['joinRequests', accountId, orgId] as const,
   inbox: (accountId: string) => ['inbox', accountId] as const,
+  apiKeys: (accountId: string, orgId: string) => ['apiKeys', accountId, orgId] as const,
 }

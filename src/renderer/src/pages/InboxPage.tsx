@@ -11,7 +11,8 @@ import { useAccounts } from '../hooks/queries'
 import '../styles/pages.css'
 
 export function InboxPage() {
-  const accounts = (useAccounts().data ?? []).filter((a) => a.status === 'signed_in')
+  // An API key is nobody's mailbox: only people have an inbox.
+  const accounts = (useAccounts().data ?? []).filter((a) => a.status === 'signed_in' && a.kind === 'user')
   return (
     <section className="stack" aria-labelledby="inbox-title">
       <div className="page-header">

@@ -4,7 +4,7 @@
 import { create } from 'zustand'
 import { persist } from 'zustand/middleware'
 
-export const PAGES = ['members', 'invitations', 'domains', 'workspaces', 'activity', 'billing', 'settings', 'inbox', 'organizations', 'accounts'] as const
+export const PAGES = ['members', 'invitations', 'domains', 'workspaces', 'activity', 'apiKeys', 'billing', 'settings', 'inbox', 'organizations', 'accounts'] as const
 export type Page = (typeof PAGES)[number]
 
 export interface OrgRef {
