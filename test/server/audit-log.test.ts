@@ -6,7 +6,9 @@
  * Adding a mutating route: add one entry to MUTATIONS with the action it records and a call
  * that makes it succeed, or to PERSONAL with the reason it is not about an organization.
  */
+import { and, desc, eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { activity } from '../../src/server/db/schema'
 import { routes, type ActivityAction } from '../../src/shared/api'
 import { createUser } from '../../src/server/index'
 import { startTestServer, type TestServer } from '../support/server'
@@ -36,8 +38,67 @@ const inDays = (d: number) => new Date(server.clock.now().getTime() + d * DAY).t
 let n = 0
 
 /** Mutating routes that are about an organization: the call that succeeds, and the event it must leave. */
-const MUTATIONS: Record<string, { action: ActivityAction; run: () => Promise<Reply> }> = {
-  [`PATCH ${p(routes.org(':orgId'))}`]: { action: 'org.updated', run: () => api.call('PATCH', routes.org(acme), { token: dana, body: { name: 'Acme Corp' } }) },
+interface Mutation {
+  action: ActivityAction
+  run: () => Promise<Reply>
+  /** The organization whose log holds the event, when it is not Acme (read from the reply). */
+  org?: (reply: Reply) => string
+}
+
+/** A throwaway organization of Dana's (the log of a deleted one is read from the database). */
+let scratch = ''
+async function newOrg(): Promise<Reply> {
+  const reply = await api.call('POST', routes.orgs(), { token: dana, body: { name: `Scratch ${n++}` } })
+  scratch = reply.body.id
+  return reply
+}
+async function workspace(opts: { binned?: boolean } = {}): Promise<string> {
+  const ws = await api.call('POST', routes.workspaces(acme), { token: dana, body: { name: `Audit ws ${n++}` } })
+  if (opts.binned) await api.call('DELETE', routes.workspace(acme, ws.body.id), { token: dana })
+  return ws.body.id
+}
+
+const MUTATIONS: Record<string, Mutation> = {
+  [`PATCH ${p(routes.org(':orgId'))}`]: { action: 'org.updated', run: () => api.call('PATCH', routes.org(acme), { token: dana, body: { name: `Acme Corp ${n++}` } }) },
+  [`POST ${p(routes.orgs())}`]: { action: 'org.created', run: () => newOrg(), org: (r) => r.body.id },
+  [`DELETE ${p(routes.org(':orgId'))}`]: {
+    action: 'org.deleted',
+    run: async () => {
+      const { body } = await newOrg()
+      return api.call('DELETE', routes.org(body.id), { token: dana, body: { confirmName: body.name } })
+    },
+    org: () => scratch,
+  },
+  [`POST ${p(routes.workspaces(':orgId'))}`]: { action: 'workspace.created', run: () => api.call('POST', routes.workspaces(acme), { token: dana, body: { name: `Audit ws ${n++}` } }) },
+  [`PATCH ${p(routes.workspace(':orgId', ':wsId'))}`]: {
+    action: 'workspace.renamed',
+    run: async () => api.call('PATCH', routes.workspace(acme, await workspace()), { token: dana, body: { name: `Renamed ws ${n++}` } }),
+  },
+  [`DELETE ${p(routes.workspace(':orgId', ':wsId'))}`]: {
+    action: 'workspace.deleted',
+    run: async () => api.call('DELETE', routes.workspace(acme, await workspace()), { token: dana }),
+  },
+  [`PUT ${p(routes.workspaceMember(':orgId', ':wsId', ':userId'))}`]: {
+    action: 'workspace.member_added',
+    run: async () => api.call('PUT', routes.workspaceMember(acme, await workspace(), await env.memberId(2)), { token: dana, body: { role: 'viewer' } }),
+  },
+  [`DELETE ${p(routes.workspaceMember(':orgId', ':wsId', ':userId'))}`]: {
+    action: 'workspace.member_removed',
+    run: async () => {
+      const ws = await workspace()
+      const userId = await env.memberId(2)
+      await api.call('PUT', routes.workspaceMember(acme, ws, userId), { token: dana, body: { role: 'viewer' } })
+      return api.call('DELETE', routes.workspaceMember(acme, ws, userId), { token: dana })
+    },
+  },
+  [`POST ${p(routes.restoreWorkspace(':orgId', ':wsId'))}`]: {
+    action: 'workspace.restored',
+    run: async () => api.call('POST', routes.restoreWorkspace(acme, await workspace({ binned: true })), { token: dana }),
+  },
+  [`DELETE ${p(routes.binnedWorkspace(':orgId', ':wsId'))}`]: {
+    action: 'workspace.purged',
+    run: async () => api.call('DELETE', routes.binnedWorkspace(acme, await workspace({ binned: true })), { token: dana }),
+  },
   [`POST ${p(routes.leave(':orgId'))}`]: {
     action: 'member.left',
     run: async () => {
@@ -180,8 +241,15 @@ beforeAll(async () => {
 })
 afterAll(() => server.close())
 
-const latest = async (action: ActivityAction) =>
-  (await api.call('GET', `${routes.activity(acme)}?action=${action}&limit=1`, { token: dana })).body.items[0]?.id ?? null
+const latest = async (action: ActivityAction, org = acme) => {
+  const [row] = await server.db
+    .select({ seq: activity.seq })
+    .from(activity)
+    .where(and(eq(activity.orgId, org), eq(activity.action, action)))
+    .orderBy(desc(activity.seq))
+    .limit(1)
+  return row?.seq ?? null
+}
 
 describe('every mutating route records an event', () => {
   it('lists every mutating route of the server here, as recorded or personal', async () => {
@@ -201,7 +269,7 @@ describe('every mutating route records an event', () => {
       const before = await latest(m.action)
       const reply = await m.run()
       expect(reply.status, JSON.stringify(reply.body)).toBeLessThan(300)
-      const after = await latest(m.action)
+      const after = await latest(m.action, m.org?.(reply))
       expect(after).not.toBeNull()
       expect(after).not.toBe(before)
     })
@@ -240,7 +308,7 @@ describe('audit log filters', () => {
     expect((await q(`from=${today}&to=${today}`)).body.items.length).toBeGreaterThan(0)
     server.clock.advance(2 * DAY)
     dana = (await api.login('admin@demo.test')).accessToken
-    await api.call('PATCH', routes.org(acme), { token: dana, body: { name: 'Acme Corp' } })
+    await api.call('PATCH', routes.org(acme), { token: dana, body: { name: `Acme Corp ${n++}` } })
     const later = server.clock.now().toISOString().slice(0, 10)
     const onlyLater = await q(`from=${later}`)
     expect(onlyLater.body.items.map((e: { action: string }) => e.action)).toEqual(['org.updated'])

@@ -29,6 +29,7 @@ import {
   type UpdateOrgRequest,
 } from '../../shared/api'
 import { AppError } from '../../shared/errors'
+import type { Cached } from '../../shared/ipc'
 import type { Role, WorkspaceRole } from '../../shared/roles'
 import { assertTransport, type AccountService } from './accounts'
 import type { CacheService } from './cache'

@@ -17,7 +17,9 @@ import '../styles/pages.css'
 
 /** Each action in words, for the action filter and the rows. */
 export const ACTION_LABELS: Record<ActivityAction, string> = {
+  'org.created': 'Organization created',
   'org.updated': 'Settings updated',
+  'org.deleted': 'Organization deleted',
   'member.joined': 'Member joined',
   'member.role_changed': 'Role changed',
   'member.removed': 'Member removed',
@@ -35,6 +37,14 @@ export const ACTION_LABELS: Record<ActivityAction, string> = {
   'join_request.created': 'Asked to join',
   'join_request.approved': 'Request to join approved',
   'join_request.declined': 'Request to join declined',
+  'workspace.created': 'Workspace created',
+  'workspace.renamed': 'Workspace renamed',
+  'workspace.deleted': 'Workspace moved to the bin',
+  'workspace.restored': 'Workspace restored',
+  'workspace.purged': 'Workspace purged',
+  'workspace.member_added': 'Added to a workspace',
+  'workspace.member_role_changed': 'Workspace role changed',
+  'workspace.member_removed': 'Removed from a workspace',
   'api_key.created': 'API key created',
   'api_key.revoked': 'API key revoked',
   'api_key.signed_in': 'API key added to an app',
