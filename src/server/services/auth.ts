@@ -8,12 +8,14 @@
  * REFRESH_GRACE_MS, and while that token's successor was never used, it gets the
  * successor's rotation instead of a revocation — once.
  */
-import { and, eq, gt, gte, isNull, ne, sql } from 'drizzle-orm'
+import { and, eq, gt, gte, isNull, ne } from 'drizzle-orm'
 import type { TokenPair, User } from '../../shared/api'
 import { AppError } from '../../shared/errors'
+import type { Role } from '../../shared/roles'
 import type { Db } from '../db/client'
+import { Params, rawRows } from '../db/raw'
 import { withTx } from '../db/tx'
-import { accessTokens, memberships, orgs, rateLimits, refreshTokens, tokenFamilies, users } from '../db/schema'
+import { accessTokens, rateLimits, refreshTokens, tokenFamilies, users } from '../db/schema'
 import type { KnownAccess } from './access'
 import type { Ctx } from './context'
 import { hashPassword, newId, newToken, sha256, verifyPassword } from './crypto'
@@ -163,35 +165,34 @@ export async function logout(ctx: Ctx, accessToken: string): Promise<void> {
 
 const SIGN_IN_AGAIN = 'Sign in again: the access token is missing, expired or revoked'
 
-/** An access token issued by a refresh that raced a revocation must not outlive its family. */
-const liveAccessToken = (ctx: Ctx, accessToken: string) =>
-  and(eq(accessTokens.tokenHash, sha256(accessToken)), gt(accessTokens.expiresAt, ctx.clock.now()), isNull(tokenFamilies.revokedAt))
-
 /**
- * `authenticate` plus the caller's role in `orgId` and its members version, in one
- * statement: most calls name an organization, and a list request should cost one more.
+ * The sign-in check runs on every request, so it is one prepared raw statement (db/raw.ts):
+ * the live access token (an access token issued by a refresh that raced a revocation must not
+ * outlive its family) and its user, plus, when the URL names an organization, the caller's
+ * role there and that organization's members version — a list request then costs one more.
  */
-export async function authenticateIn(ctx: Ctx, accessToken: string, orgId: string): Promise<{ user: User; access: KnownAccess }> {
-  const [row] = await ctx.db
-    .select({ user: { id: users.id, email: users.email, displayName: users.displayName }, role: memberships.role, version: orgs.membersVersion })
-    .from(accessTokens)
-    .innerJoin(users, eq(users.id, accessTokens.userId))
-    .innerJoin(tokenFamilies, eq(tokenFamilies.id, accessTokens.familyId))
-    .leftJoin(memberships, and(eq(memberships.orgId, orgId), eq(memberships.userId, accessTokens.userId), isNull(memberships.removedAt)))
-    .leftJoin(orgs, eq(orgs.id, memberships.orgId))
-    .where(liveAccessToken(ctx, accessToken))
+async function signedIn(ctx: Ctx, accessToken: string, orgId: string | null) {
+  const p = new Params()
+  const orgJoins = orgId
+    ? `left join memberships m on m.org_id = ${p.add(orgId)} and m.user_id = t.user_id and m.removed_at is null
+       left join orgs o on o.id = m.org_id`
+    : ''
+  const [row] = await rawRows<[id: string, email: string, displayName: string, role: Role | null, version: number | null]>(
+    ctx.db,
+    `select u.id, u.email, u.display_name, ${orgId ? 'm.role, o.members_version' : 'null, null'}
+     from access_tokens t join users u on u.id = t.user_id join token_families f on f.id = t.family_id ${orgJoins}
+     where t.token_hash = ${p.add(sha256(accessToken))} and t.expires_at > ${p.add(ctx.clock.now())} and f.revoked_at is null`,
+    p.values,
+  )
   if (!row) throw new AppError('unauthorized', SIGN_IN_AGAIN)
-  const user = toUser(row.user)
-  return { user, access: { db: ctx.db, userId: user.id, orgId, role: row.role, membersVersion: row.version ?? 0 } }
+  return { user: { id: row[0], email: row[1], displayName: row[2] }, role: row[3], version: row[4] ?? 0 }
+}
+
+export async function authenticateIn(ctx: Ctx, accessToken: string, orgId: string): Promise<{ user: User; access: KnownAccess }> {
+  const { user, role, version } = await signedIn(ctx, accessToken, orgId)
+  return { user, access: { db: ctx.db, userId: user.id, orgId, role, membersVersion: version } }
 }
 
 export async function authenticate(ctx: Ctx, accessToken: string): Promise<User> {
-  const [row] = await ctx.db
-    .select({ user: users })
-    .from(accessTokens)
-    .innerJoin(users, eq(users.id, accessTokens.userId))
-    .innerJoin(tokenFamilies, eq(tokenFamilies.id, accessTokens.familyId))
-    .where(liveAccessToken(ctx, accessToken))
-  if (!row) throw new AppError('unauthorized', SIGN_IN_AGAIN)
-  return toUser(row.user)
+  return (await signedIn(ctx, accessToken, null)).user
 }
