@@ -103,6 +103,7 @@ async function run(store: string, env: Record<string, string>): Promise<boolean>
 
     const latencies = { page: [] as number[], search: [] as number[] }
     let errors = 0
+    const errorKinds = new Map<string, number>()
     const total = RATE * SECONDS
     const start = performance.now()
     const inflight: Promise<void>[] = []
@@ -114,7 +115,11 @@ async function run(store: string, env: Record<string, string>): Promise<boolean>
       inflight.push(
         get(kind === 'page' ? randomPage() : search(i)).then(
           () => void latencies[kind].push(performance.now() - due),
-          () => void errors++,
+          (err: Error) => {
+            errors++
+            const kind = String((err.cause as { code?: string } | undefined)?.code ?? err.message)
+            errorKinds.set(kind, (errorKinds.get(kind) ?? 0) + 1)
+          },
         ),
       )
     }
@@ -127,6 +132,7 @@ async function run(store: string, env: Record<string, string>): Promise<boolean>
     console.log(`  list members, open loop at ${RATE} req/s for ${SECONDS} s (page size 100, half name searches)`)
     row('throughput, errors', `${achieved.toFixed(1)} req/s, ${errors} errors`, `${TARGET.rate} req/s, 0`, achieved >= TARGET.rate * 0.98 && errors === 0)
     row('latency p99 (from due time)', `${ms(p99)} (p50 ${ms(pct(all, 50))})`, `< ${TARGET.p99Ms} ms`, p99 < TARGET.p99Ms)
+    if (errors) console.log(`    errors: ${[...errorKinds].map(([k, n]) => `${k} ×${n}`).join(', ')}`)
     for (const [kind, list] of Object.entries(latencies)) {
       console.log(`    ${kind.padEnd(6)} p50 ${ms(pct(list, 50))}  p99 ${ms(pct(list, 99))}  max ${ms(list.at(-1) ?? NaN)}`)
     }

@@ -61,6 +61,45 @@ describe('searching members', () => {
   })
 })
 
+describe('search terms with special characters', () => {
+  const PEOPLE = ['Under_Score', 'Under Score', 'Back\\Slash', 'Zoë Ångström', "O'Brien", 'Percent 50% Off', 'Plain Name']
+  let oddOrg: string
+  let oddToken: string
+  let all: { email: string; displayName: string }[]
+
+  beforeAll(async () => {
+    const owner = await createUser(server, { email: 'odd-owner@search.test', displayName: 'Odd Owner', password: 'odd-password' })
+    oddOrg = (await createOrg(server, { name: 'Odd Org', ownerUserId: owner.id })).id
+    for (const [i, name] of PEOPLE.entries()) {
+      const u = await createUser(server, { email: `odd${i}@search.test`, displayName: name, password: 'x-password' })
+      await addMember(server, { orgId: oddOrg, userId: u.id, role: 'member' })
+    }
+    oddToken = (await api.login('odd-owner@search.test', 'odd-password')).accessToken
+    all = memberPageSchema.parse((await api.call('GET', `${routes.members(oddOrg)}?limit=1000`, { token: oddToken })).body).items
+  })
+
+  it('answers exactly what a plain substring filter would, through the index and without it', async () => {
+    // ASCII case-folding only: SQLite's LIKE (terms under 3 characters) folds no other letters.
+    const terms = ['_', 'r_S', 'er_', '%', '0%', '50% O', '\\', 'k\\S', "'", "O'B", 'ë', 'Zoë', 'ngstr', 'Å', 'under', 'SCORE', 'odd3@', '"', 'a"b']
+    for (const term of terms) {
+      const got = memberPageSchema.parse(
+        (await api.call('GET', `${routes.members(oddOrg)}?limit=1000&q=${encodeURIComponent(term)}`, { token: oddToken })).body,
+      )
+      const want = all.filter((m) => [m.email, m.displayName].some((v) => v.toLowerCase().includes(term.toLowerCase())))
+      expect(got.items.map((m) => m.email).sort(), term).toEqual(want.map((m) => m.email).sort())
+      expect(got.total, term).toBe(want.length)
+    }
+  })
+
+  it('refuses a NUL or another control character in the term with a 400', async () => {
+    for (const bad of ['a\u0000b', '\u0000', 'ab\u0007c']) {
+      const res = await api.call('GET', `${routes.members(oddOrg)}?q=${encodeURIComponent(bad)}`, { token: oddToken })
+      expect(res.status).toBe(400)
+      expect((res.body as { error: { code: string } }).error.code).toBe('validation_failed')
+    }
+  })
+})
+
 describe('the workspace count of a member', () => {
   it('follows workspace memberships as they are added, removed and their workspace deleted', async () => {
     const ada = (await search('lovelace')).items[0]!

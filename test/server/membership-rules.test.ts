@@ -90,6 +90,26 @@ describe('listing members', () => {
     expect(delta.items.map((m) => [m.userId, m.role])).toEqual([[people[1]!.id, 'billing_admin']])
     expect(delta.removed.map((r) => r.userId)).toEqual([people[2]!.id])
   })
+
+  it('walks a sync of changes page by page, in change order, each change once', async () => {
+    const { orgId, token, people } = await freshOrg(1, 4)
+    server.clock.advance(1000)
+    const before = memberPageSchema.parse((await api.call('GET', routes.members(orgId), { token })).body)
+    // Changed in the order 3, 1, 4, a millisecond apart, so the walk follows (updatedAt, userId).
+    for (const i of [3, 1, 4]) {
+      server.clock.advance(1)
+      await api.call('PATCH', routes.member(orgId, people[i]!.id), { token, body: { role: 'billing_admin' } })
+    }
+    const seen: string[] = []
+    let cursor: string | null = null
+    do {
+      const query = `since=${encodeURIComponent(before.serverTime)}&limit=1${cursor ? `&cursor=${cursor}` : ''}`
+      const page = memberPageSchema.parse((await api.call('GET', `${routes.members(orgId)}?${query}`, { token })).body)
+      seen.push(...page.items.map((m) => m.userId))
+      cursor = page.nextCursor
+    } while (cursor && seen.length < 10)
+    expect(seen).toEqual([3, 1, 4].map((i) => people[i]!.id))
+  })
 })
 
 describe('removing a member', () => {

@@ -8,6 +8,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
 import { drizzle } from 'drizzle-orm/node-postgres'
 import pg from 'pg'
 import { migrations } from './migrations'
+import { setRawReader } from './raw'
 import { sqliteMigrations } from './migrations.sqlite'
 import { bindTables, type StoreKind } from './schema'
 import * as pgSchema from './schema.pg'
@@ -36,6 +37,7 @@ export async function openDatabase(opts: { dataDir?: string; databaseUrl?: strin
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10 })
     const db = drizzle(pool, { schema: pgSchema }) as unknown as Db
     setTxRunner(db, pgTransactions(db))
+    setRawReader(db, pgRawReader(pool))
     const database: Database = { db, close: () => pool.end(), kind }
     await migrate(database, migrations, {
       applied: async () => {
@@ -55,6 +57,19 @@ export async function openDatabase(opts: { dataDir?: string; databaseUrl?: strin
     apply: (m) => store.exec(`BEGIN;\n${m.sql}\nINSERT INTO schema_migrations (id, applied_at) VALUES ('${m.id}', ${Date.now()});\nCOMMIT;`),
   })
   return database
+}
+
+/**
+ * Named statements: each pooled connection parses and plans a text once, then only binds
+ * (texts hold only placeholders and come in a few dozen shapes, so the names stay few).
+ */
+function pgRawReader(pool: pg.Pool) {
+  const names = new Map<string, string>()
+  return async (text: string, values: unknown[]) => {
+    let name = names.get(text)
+    if (!name) names.set(text, (name = `raw${names.size}`))
+    return (await pool.query<unknown[]>({ name, text, values, rowMode: 'array' })).rows
+  }
 }
 
 /** Transactions on a pooled connection; withTx inside one becomes a savepoint. */

@@ -2,39 +2,45 @@
  * The only SQL that differs between the two stores. Everything else is Drizzle's query
  * builder, which both dialects share; `schema.ts` says which store this process opened.
  */
-import { ilike, or, sql, type Column, type SQL, type SQLWrapper } from 'drizzle-orm'
+import { ilike, sql, type Column, type SQL, type SQLWrapper } from 'drizzle-orm'
 import type { Db } from './client'
-import { boundStore, memberships } from './schema'
+import type { Params } from './raw'
+import { boundStore } from './schema'
 
 const isSqlite = () => boundStore() === 'sqlite'
 
+/** `%term%` for LIKE / ILIKE with backslash escapes: %, _ and \ in `term` match themselves. */
+const containsPattern = (term: string) => `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+
 /** Case-insensitive substring match; `term` is literal text (%, _ and \ match themselves). */
 export function containsText(column: Column | SQL, term: string): SQL {
-  const pattern = `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+  const pattern = containsPattern(term)
   // SQLite's LIKE is case-insensitive already (ASCII) but has no default escape character.
   return isSqlite() ? sql`${column} like ${pattern} escape '\\'` : ilike(column, pattern)
 }
 
 /**
- * Members whose email or name contains `term`, case-insensitively, through the store's
- * trigram index (SQLite FTS5, PostgreSQL pg_trgm GIN). A term under 3 characters has no
- * trigram: it stays a plain filter, which the page's ordered index walk answers by
- * stopping at the end of the page (short terms match many members).
+ * Raw SQL text (db/raw.ts) over `memberships`: rows whose email or name contains `term`,
+ * case-insensitively, through the store's trigram index (SQLite FTS5, PostgreSQL pg_trgm GIN).
+ * A term under 3 characters has no trigram: it stays a plain filter, which the page's ordered
+ * index walk answers by stopping at the end of the page (short terms match many members).
  */
-export function memberMatches(term: string): SQL {
-  const plain = or(containsText(memberships.email, term), containsText(memberships.displayName, term))!
-  if ([...term].length < 3) return plain
-  if (isSqlite()) {
-    const phrase = `"${term.replaceAll('"', '""')}"`
-    return sql`${memberships}.rowid in (select rowid from memberships_fts where memberships_fts match ${phrase})`
+export function memberMatchesText(p: Params, term: string): string {
+  const plain = (alias: string) => {
+    const like = isSqlite() ? (col: string) => `${alias}${col} like ${p.add(containsPattern(term))} escape '\\'` : (col: string) => `${alias}${col} ilike ${p.add(containsPattern(term))}`
+    return `(${like('email')} or ${like('display_name')})`
   }
+  if ([...term].length < 3) return plain('')
+  if (isSqlite()) return `rowid in (select rowid from memberships_fts where memberships_fts match ${p.add(`"${term.replaceAll('"', '""')}"`)})`
   // OFFSET 0 fences the subquery, so the planner answers it from the GIN index first
   // instead of walking the email index and discarding most of the organization.
-  return sql`(${memberships.orgId}, ${memberships.userId}) in (select org_id, user_id from ${memberships} where ${plain} offset 0)`
+  return `(org_id, user_id) in (select s.org_id, s.user_id from memberships s where ${plain('s.')} offset 0)`
 }
 
 /** A JSON column as text, to search inside it (SQLite keeps JSON as text already). */
 export const jsonText = (column: Column): SQL => (isSqlite() ? sql`${column}` : sql`${column}::text`)
+/** Raw SQL text: a timestamp column as milliseconds since the epoch (SQLite stores them so). */
+export const epochMsText = (column: string): string => (isSqlite() ? column : `(extract(epoch from ${column}) * 1000)::float8`)
 
 /** The part of an email address after the @. */
 export const emailDomain = (email: SQLWrapper): SQL =>

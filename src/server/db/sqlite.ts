@@ -18,6 +18,7 @@ import { join } from 'node:path'
 import BetterSqlite, { type Database as Connection, type Statement } from 'better-sqlite3'
 import { drizzle } from 'drizzle-orm/sqlite-proxy'
 import type { Db } from './client'
+import { setRawReader } from './raw'
 import * as schema from './schema.sqlite'
 import { setTxRunner, type TxRunner } from './tx'
 
@@ -99,6 +100,7 @@ export function openSqlite(dataDir?: string): SqliteStore {
     return queue.run(async () => execute(writes.get(sql), params, method))
   }, { schema }) as unknown as Db
   Object.assign(db, { transaction: noTransactions })
+  setRawReader(db, async (sql, params) => reads.get(sql).raw(true).all(...params.map(bindable)) as unknown[][])
 
   /** A handle on the write connection, valid while `live()` is true. */
   function txHandle(live: () => boolean): Db {

@@ -8,12 +8,14 @@
  * REFRESH_GRACE_MS, and while that token's successor was never used, it gets the
  * successor's rotation instead of a revocation — once.
  */
-import { and, eq, gt, gte, isNull, ne, sql } from 'drizzle-orm'
+import { and, eq, gt, gte, isNull, ne } from 'drizzle-orm'
 import { isApiKeyToken, type TokenPair, type User } from '../../shared/api'
 import { AppError } from '../../shared/errors'
+import type { Role } from '../../shared/roles'
 import type { Db } from '../db/client'
+import { Params, rawRows } from '../db/raw'
 import { withTx } from '../db/tx'
-import { accessTokens, memberships, orgs, rateLimits, refreshTokens, tokenFamilies, users } from '../db/schema'
+import { accessTokens, rateLimits, refreshTokens, tokenFamilies, users } from '../db/schema'
 import type { KnownAccess } from './access'
 import { authenticateKey } from './api-keys'
 import type { Ctx } from './context'
@@ -165,45 +167,44 @@ export async function logout(ctx: Ctx, accessToken: string): Promise<void> {
 
 const SIGN_IN_AGAIN = 'Sign in again: the access token is missing, expired or revoked'
 
-/** An access token issued by a refresh that raced a revocation must not outlive its family. */
-const liveAccessToken = (ctx: Ctx, accessToken: string) =>
-  and(eq(accessTokens.tokenHash, sha256(accessToken)), gt(accessTokens.expiresAt, ctx.clock.now()), isNull(tokenFamilies.revokedAt))
-
 /**
- * `authenticate` plus the caller's role in `orgId` and its members version, in one
- * statement: most calls name an organization, and a list request should cost one more.
+ * The sign-in check runs on every request, so it is one prepared raw statement (db/raw.ts):
+ * the live access token (an access token issued by a refresh that raced a revocation must not
+ * outlive its family) and its user, plus, when the URL names an organization, the caller's
+ * role there and that organization's members version — a list request then costs one more.
  */
+async function signedIn(ctx: Ctx, accessToken: string, orgId: string | null) {
+  const p = new Params()
+  // A deleted organization joins no row, so its members get the 404 a stranger gets.
+  const orgJoins = orgId
+    ? `left join memberships m on m.org_id = ${p.add(orgId)} and m.user_id = t.user_id and m.removed_at is null
+       left join orgs o on o.id = m.org_id and o.deleted_at is null`
+    : ''
+  const [row] = await rawRows<[id: string, email: string, displayName: string, role: Role | null, version: number | null, lastActiveMs: number | null]>(
+    ctx.db,
+    `select u.id, u.email, u.display_name, ${orgId ? `m.role, o.members_version, ${epochMsText('m.last_active_at')}` : 'null, null, null'}
+     from access_tokens t join users u on u.id = t.user_id join token_families f on f.id = t.family_id ${orgJoins}
+     where t.token_hash = ${p.add(sha256(accessToken))} and t.expires_at > ${p.add(ctx.clock.now())} and f.revoked_at is null`,
+    p.values,
+  )
+  if (!row) throw new AppError('unauthorized', SIGN_IN_AGAIN)
+  const version = row[4]
+  return {
+    user: { id: row[0], email: row[1], displayName: row[2] },
+    role: version === null ? null : row[3],
+    version: version ?? 0,
+    lastActiveAt: row[5] === null ? null : new Date(Number(row[5])),
+  }
+}
+
 export async function authenticateIn(ctx: Ctx, accessToken: string, orgId: string): Promise<{ user: User; access: KnownAccess }> {
   if (isApiKeyToken(accessToken)) return (await authenticateKey(ctx, accessToken, orgId)) as { user: User; access: KnownAccess }
-  const [row] = await ctx.db
-    .select({
-      user: { id: users.id, email: users.email, displayName: users.displayName },
-      role: memberships.role,
-      version: orgs.membersVersion,
-      lastActiveAt: memberships.lastActiveAt,
-    })
-    .from(accessTokens)
-    .innerJoin(users, eq(users.id, accessTokens.userId))
-    .innerJoin(tokenFamilies, eq(tokenFamilies.id, accessTokens.familyId))
-    .leftJoin(memberships, and(eq(memberships.orgId, orgId), eq(memberships.userId, accessTokens.userId), isNull(memberships.removedAt)))
-    // A deleted organization joins no row here, so its members get the 404 a stranger gets.
-    .leftJoin(orgs, and(eq(orgs.id, memberships.orgId), isNull(orgs.deletedAt)))
-    .where(liveAccessToken(ctx, accessToken))
-  if (!row) throw new AppError('unauthorized', SIGN_IN_AGAIN)
-  const user = toUser(row.user)
-  const role = row.version === null ? null : row.role
-  if (role) await touchLastActive(ctx, orgId, user.id, row.lastActiveAt)
-  return { user, access: { db: ctx.db, userId: user.id, orgId, role, membersVersion: row.version ?? 0 } }
+  const { user, role, version, lastActiveAt } = await signedIn(ctx, accessToken, orgId)
+  if (role) await touchLastActive(ctx, orgId, user.id, lastActiveAt)
+  return { user, access: { db: ctx.db, userId: user.id, orgId, role, membersVersion: version } }
 }
 
 export async function authenticate(ctx: Ctx, accessToken: string): Promise<User> {
   if (isApiKeyToken(accessToken)) return (await authenticateKey(ctx, accessToken, null)).user
-  const [row] = await ctx.db
-    .select({ user: users })
-    .from(accessTokens)
-    .innerJoin(users, eq(users.id, accessTokens.userId))
-    .innerJoin(tokenFamilies, eq(tokenFamilies.id, accessTokens.familyId))
-    .where(liveAccessToken(ctx, accessToken))
-  if (!row) throw new AppError('unauthorized', SIGN_IN_AGAIN)
-  return toUser(row.user)
+  return (await signedIn(ctx, accessToken, null)).user
 }

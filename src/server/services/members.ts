@@ -8,7 +8,8 @@ import type { Member, MemberDetail, MemberPage } from '../../shared/api'
 import { AppError } from '../../shared/errors'
 import type { Role } from '../../shared/roles'
 import type { Db } from '../db/client'
-import { memberMatches } from '../db/sql'
+import { Params, rawRows } from '../db/raw'
+import { epochMsText, memberMatchesText } from '../db/sql'
 import { withTx } from '../db/tx'
 import { memberships, orgs, workspaceMembers, workspaces } from '../db/schema'
 import { assertCan, knownAccess, roleIn } from './access'
@@ -66,58 +67,63 @@ export async function membersVersion(db: Db, orgId: string): Promise<number> {
   return row?.v ?? 0
 }
 
+/** Columns of a page row, as raw SQL text (db/raw.ts): timestamps as epoch milliseconds. */
+const pageColumns = () => `user_id, email, display_name, role, ${epochMsText('joined_at')}, ${epochMsText('updated_at')}, workspace_count`
+type PageRow = [userId: string, email: string, displayName: string, role: Role, joinedAt: number, updatedAt: number, workspaceCount: number, matching: number]
+
+const iso = (ms: number) => new Date(ms).toISOString()
+
+/**
+ * The members list is the hot read (200 requests/s, 1 000-row sync pages), so it runs as
+ * prepared raw SQL whose rows become JSON-ready objects in one pass (db/raw.ts).
+ */
 export async function listMembers(ctx: Ctx, userId: string, orgId: string, q: ListQuery): Promise<MemberPage> {
   assertCan(await roleIn(ctx.db, orgId, userId), 'members.view')
   const serverTime = ctx.clock.now()
   const since = q.since ? new Date(q.since) : null
-  const filters: SQL[] = [eq(memberships.orgId, orgId), isNull(memberships.removedAt)]
-  if (q.role) filters.push(eq(memberships.role, q.role))
-  if (q.q) {
-    filters.push(memberMatches(q.q))
-  }
+  const p = new Params()
+  const filters = [`org_id = ${p.add(orgId)}`, 'removed_at is null']
+  if (q.role) filters.push(`role = ${p.add(q.role)}`)
+  if (q.q) filters.push(memberMatchesText(p, q.q))
   // At-or-after: a change stamped in the same millisecond as the last listing is not lost (re-sending one is harmless).
-  if (since) filters.push(gte(memberships.updatedAt, since))
+  if (since) filters.push(`updated_at >= ${p.add(since)}`)
+  const where = filters.join(' and ')
+  const filterParams = [...p.values]
   // Sync pages walk (updatedAt, userId) so rows changed during the walk are picked up next time.
-  const [k1, k2] = since ? [memberships.updatedAt, memberships.userId] : [memberships.email, memberships.userId]
-  const pageFilters = [...filters]
+  const keys = since ? 'updated_at, user_id' : 'email, user_id'
+  let after = ''
   if (q.cursor) {
     const [a, b] = decodeCursor(q.cursor)
     const at = since ? new Date(a) : null
     // A sync cursor carries a time; anything else would reach the database as an invalid timestamp.
     if (at && Number.isNaN(at.getTime())) throw new AppError('validation_failed', 'Invalid cursor')
-    pageFilters.push(at ? sql`(${k1}, ${k2}) > (${sql.param(at, k1)}, ${b})` : sql`(${k1}, ${k2}) > (${a}, ${b})`)
+    after = ` and (${keys}) > (${p.add(at ?? a)}, ${p.add(b)})`
   }
   const totalKey = JSON.stringify([orgId, await membersVersion(ctx.db, orgId), q.q, q.role, q.since])
   const known = totals.get(totalKey)
   // A search's first page sorts all its matches anyway: count them in the same statement.
   const countInPage = known === undefined && !!q.q && !q.cursor
-  const rows = await ctx.db
-    .select({ ...memberColumns(), matching: countInPage ? sql<number>`count(*) over ()`.mapWith(Number) : sql<number>`0`.mapWith(Number) })
-    .from(memberships)
-    .where(and(...pageFilters))
-    .orderBy(asc(k1), asc(k2))
-    .limit(q.limit + 1)
-  const page = rows.slice(0, q.limit)
-  const last = page[page.length - 1]
+  const rows = await rawRows<PageRow>(
+    ctx.db,
+    `select ${pageColumns()}, ${countInPage ? 'count(*) over ()' : '0'} from memberships where ${where}${after} order by ${keys} limit ${p.add(q.limit + 1)}`,
+    p.values,
+  )
+  const more = rows.length > q.limit
+  if (more) rows.pop()
+  const items = rows.map(
+    (r): Member => ({ userId: r[0], email: r[1], displayName: r[2], role: r[3], joinedAt: iso(r[4]), updatedAt: iso(r[5]), workspaceCount: r[6] }),
+  )
+  const last = rows[rows.length - 1]
   const total =
     known ??
-    (countInPage ? remember(totalKey, rows[0]?.matching ?? 0)
-      : !q.cursor && rows.length <= q.limit ? rows.length // the first page holds every match
-      : remember(totalKey, await countMatching(ctx.db, filters)))
-  const removed =
-    since && !q.cursor
-      ? await ctx.db
-          .select({ userId: memberships.userId, removedAt: memberships.removedAt })
-          .from(memberships)
-          .where(and(eq(memberships.orgId, orgId), gte(memberships.removedAt, since)))
-      : []
+    (countInPage ? remember(totalKey, Number(rows[0]?.[7] ?? 0))
+      : !q.cursor && !more ? rows.length // the first page holds every match
+      : remember(totalKey, await countMatching(ctx.db, where, filterParams)))
+  const removed = since && !q.cursor ? await removedSince(ctx.db, orgId, since) : []
   return {
-    items: page.map(toMember),
-    removed: removed.map((r) => ({ userId: r.userId, removedAt: r.removedAt!.toISOString() })),
-    nextCursor:
-      rows.length > q.limit && last
-        ? encodeCursor(since ? last.updatedAt.toISOString() : last.email, last.userId)
-        : null,
+    items,
+    removed: removed.map(([id, at]) => ({ userId: id, removedAt: iso(at) })),
+    nextCursor: more && last ? encodeCursor(since ? iso(last[5]) : last[1], last[0]) : null,
     total,
     serverTime: serverTime.toISOString(),
   }
@@ -135,9 +141,16 @@ function remember(key: string, n: number): number {
   return n
 }
 
-async function countMatching(db: Db, filters: SQL[]): Promise<number> {
-  const [row] = await db.select({ n: count() }).from(memberships).where(and(...filters))
-  return row?.n ?? 0
+/** Removal stamps updatedAt too, so the (org, updatedAt) index finds the tombstones. */
+function removedSince(db: Db, orgId: string, since: Date) {
+  const p = new Params()
+  const where = `org_id = ${p.add(orgId)} and updated_at >= ${p.add(since)} and removed_at >= ${p.add(since)}`
+  return rawRows<[string, number]>(db, `select user_id, ${epochMsText('removed_at')} from memberships where ${where}`, p.values)
+}
+
+async function countMatching(db: Db, where: string, params: unknown[]): Promise<number> {
+  const [row] = await rawRows<[number | string]>(db, `select count(*) from memberships where ${where}`, params)
+  return Number(row?.[0] ?? 0)
 }
 
 async function getMember(db: Db, orgId: string, userId: string): Promise<Member> {
