@@ -19,6 +19,7 @@ import { EmptyState, ErrorMessage, RoleBadge, Skeleton, formatDate, formatRelati
 import { readAllMembers, useAccount, useMemberWindows, useMembers, useOrgs } from '../hooks/queries'
 import { useLive } from '../hooks/useBridgeEvents'
 import { call, orgAdmin, qk } from '../lib/bridge'
+import { downloadText } from '../lib/download'
 import { useCurrentOrg, useUi, type OrgRef } from '../stores/ui'
 
 /** Rows per window asked of main: a few screenfuls, cheap to validate on both sides. */
@@ -36,15 +37,6 @@ interface Filter {
 }
 const ALL: Filter = { q: '', role: null, sort: 'name', desc: false }
 const blockQuery = (filter: Filter, block: number) => ({ ...filter, offset: block * BLOCK, limit: BLOCK })
-
-function download(filename: string, text: string) {
-  const url = URL.createObjectURL(new Blob([text], { type: 'text/csv;charset=utf-8' }))
-  const a = document.createElement('a')
-  a.href = url
-  a.download = filename
-  a.click()
-  setTimeout(() => URL.revokeObjectURL(url), 0)
-}
 
 export function MembersPage() {
   const ref = useCurrentOrg()
@@ -282,7 +274,7 @@ function MembersTable({
   const exportCsv = async () => {
     setBusy(true)
     try {
-      download(`${org.slug}-members.csv`, membersCsv(await everyMatch()))
+      downloadText(`${org.slug}-members.csv`, membersCsv(await everyMatch()))
     } finally {
       setBusy(false)
     }
