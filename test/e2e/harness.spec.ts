@@ -11,7 +11,7 @@ type Page = AppGlobal & { seen: string[] }
 test('window.orgAdmin talks to the real router and hears its events', async ({ app, harness, server }) => {
   expect(new URL(app.url()).hash).toBe('')
   const groups = await app.evaluate(() => Object.keys((globalThis as unknown as Page).orgAdmin).sort())
-  expect(groups).toEqual(['accounts', 'activity', 'billing', 'domains', 'inbox', 'invitations', 'members', 'on', 'orgs', 'users', 'workspaces'])
+  expect(groups).toEqual(['accounts', 'activity', 'apiKeys', 'billing', 'domains', 'inbox', 'invitations', 'joinRequests', 'members', 'on', 'orgs', 'recycleBin', 'users', 'workspaces'])
 
   const listed = await app.evaluate(() => (globalThis as unknown as Page).orgAdmin.accounts.list({}))
   expect(listed).toMatchObject({ ok: true, data: [{ email: 'admin@demo.test', status: 'signed_in' }] })
