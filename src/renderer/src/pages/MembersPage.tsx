@@ -165,7 +165,10 @@ const MemberRow = memo(function MemberRow({ member: m, index, start, selected, a
         <input type="checkbox" aria-label={`Select ${m.displayName}`} checked={selected} disabled={!a.canSelect} onChange={() => a.toggle(m)} />
       </div>
       <div role="cell" className="vcell vcell-name">
-        <strong className="truncate">{m.displayName}</strong>
+        {/* The name opens the detail panel: a fourth row button would not fit a 900 px window. */}
+        <button className="link-button truncate" aria-label={`Details of ${m.displayName}`} onClick={() => a.details(m.userId)}>
+          {m.displayName}
+        </button>
         {m.email.toLowerCase() === a.me && <span className="badge badge-you">You</span>}
       </div>
       <div role="cell" className="vcell vcell-email">
@@ -182,9 +185,6 @@ const MemberRow = memo(function MemberRow({ member: m, index, start, selected, a
       </div>
       <div role="cell" className="vcell vcell-actions">
         <div className="row row-actions">
-          <button className="btn btn-sm" aria-label={`Details of ${m.displayName}`} onClick={() => a.details(m.userId)}>
-            Details
-          </button>
           <button
             className="btn btn-sm"
             aria-label={`Change role of ${m.displayName}`}
