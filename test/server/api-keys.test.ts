@@ -60,6 +60,19 @@ describe('API keys', () => {
     expect(ok.body.invited[0].invitation.invitedBy).toBeNull()
   })
 
+  it('runs workspaces as an Owner key: the bin and the audit log name the key, no person', async () => {
+    const owner = await mint('owner', 'Provisioner')
+    const made = await api.call('POST', routes.workspaces(acme), { token: owner.token, body: { name: 'Made by a key' } })
+    expect(made.status, JSON.stringify(made.body)).toBe(201)
+    const binned = await api.call('DELETE', routes.workspace(acme, made.body.id), { token: owner.token })
+    expect(binned.status, JSON.stringify(binned.body)).toBe(200)
+    const bin = await api.call('GET', routes.recycleBin(acme), { token: dana })
+    expect(bin.body.items.find((w: { id: string }) => w.id === made.body.id)).toMatchObject({ name: 'Made by a key', deletedBy: null })
+    const log = await api.call('GET', `${routes.activity(acme)}?action=workspace.deleted&limit=1`, { token: dana })
+    expect(log.body.items[0]).toMatchObject({ target: 'Made by a key', actor: null, actorKey: { name: 'Provisioner' } })
+    expect((await api.call('POST', routes.restoreWorkspace(acme, made.body.id), { token: owner.token })).status).toBe(200)
+  })
+
   it('refuses person-only calls and cannot mint or revoke keys', async () => {
     const owner = await mint('owner')
     for (const [method, path] of [
@@ -69,6 +82,7 @@ describe('API keys', () => {
       ['POST', routes.leave(acme)],
       ['POST', routes.apiKeys(acme)],
       ['DELETE', routes.apiKey(acme, owner.key.id)],
+      ['DELETE', routes.org(acme)],
     ] as const) {
       const r = await api.call(method, path, { token: owner.token, body: method === 'POST' ? { name: 'x', role: 'member', expiresAt: inDays(3) } : undefined })
       expect({ path, status: r.status, code: r.body.error.code }).toEqual({ path, status: 403, code: 'api_key_not_allowed' })

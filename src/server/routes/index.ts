@@ -95,7 +95,8 @@ export function registerRoutes(r: Router, ctx: Ctx, limiter: LoginLimiter): void
     handler: ({ user, params, body }) => updateOrg(ctx, user.id, params.orgId, body),
   })
   r.route({
-    method: 'DELETE', url: path(routes.org(':orgId')), tag: 'orgs',
+    // A person deletes an organization (typing its name), never an API key.
+    method: 'DELETE', url: path(routes.org(':orgId')), tag: 'orgs', apiKeys: false,
     summary: "Delete the organization (Owner; the body repeats its name): everyone loses access at once, pending invitations and requests end",
     params: org, body: deleteOrgRequestSchema, response: ok,
     handler: async ({ user, params, body }) => (await deleteOrg(ctx, user.id, params.orgId, body.confirmName), { ok: true as const }),

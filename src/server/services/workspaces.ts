@@ -13,6 +13,7 @@ import { RECYCLE_BIN_DAYS, canInWorkspace, type Role, type WorkspacePrivilege, t
 import type { Db } from '../db/client'
 import { memberships, users, workspaceMembers, workspaces } from '../db/schema'
 import { withTx } from '../db/tx'
+import { personId } from './api-keys'
 import { newId } from './crypto'
 import { assertCan, roleIn } from './access'
 import { record } from './activity'
@@ -166,7 +167,7 @@ export function deleteWorkspace(ctx: Ctx, actorId: string, orgId: string, wsId: 
   return mutate(ctx, actorId, orgId, async (db, role, now) => {
     assertCan(role, 'workspaces.manage')
     const ws = await liveWorkspace(db, orgId, wsId)
-    await db.update(workspaces).set({ deletedAt: now, deletedBy: actorId }).where(eq(workspaces.id, wsId))
+    await db.update(workspaces).set({ deletedAt: now, deletedBy: personId(actorId) }).where(eq(workspaces.id, wsId))
     await touchMembers(db, orgId, now, await memberIds(db, wsId))
     await record(db, now, { orgId, actorId, action: 'workspace.deleted', target: ws.name, details: { workspaceId: wsId } })
   })
