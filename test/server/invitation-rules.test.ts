@@ -103,6 +103,11 @@ describe('creating invitations', () => {
     // A pending invitation holds its seat already, so resending it needs none.
     const pending = (await list(fresh, orgId)).find((i) => i.email === 'new@resend.cap')!
     expect((await api.call('POST', routes.resend(orgId, pending.id), { token: fresh })).status).toBe(200)
+    // Once that seat is free again, the expired one is resent: pending, with a fresh 48 hours.
+    expect((await api.call('DELETE', routes.invitation(orgId, pending.id), { token: fresh })).status).toBe(200)
+    const resent = await api.call('POST', routes.resend(orgId, old.invitation.id), { token: fresh })
+    expect(resent.status, JSON.stringify(resent.body)).toBe(200)
+    expect((await list(fresh, orgId)).find((i) => i.email === 'old@resend.cap')!.status).toBe('pending')
   })
 })
 
@@ -144,6 +149,15 @@ describe('the life of an invitation', () => {
     expect((await list(token, orgId))[0]!.status).toBe('revoked')
     const accept = await api.call('POST', routes.acceptInvitation(tokenOf(created.link.url)), { body: { password: 'password1', displayName: 'R' } })
     expect(accept.status).toBe(409)
+    // Nor revoked again, resent or shared: each answers why, in the error shape.
+    for (const [method, path] of [
+      ['DELETE', routes.invitation(orgId, created.invitation.id)],
+      ['POST', routes.resend(orgId, created.invitation.id)],
+      ['POST', routes.link(orgId, created.invitation.id)],
+    ] as const) {
+      const r = await api.call(method, path, { token })
+      expect({ path, status: r.status, code: r.body.error.code }).toEqual({ path, status: 409, code: 'invitation_not_pending' })
+    }
   })
 
   it('accepting registers a new user once; an existing user signs in with their password', async () => {

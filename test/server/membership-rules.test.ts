@@ -51,6 +51,12 @@ describe('listing members', () => {
     expect(r.status).toBe(400)
     expect(r.body.error.code).toBe('validation_failed')
     expect((await api.call('GET', `${routes.members(acme)}?cursor=garbage`, { token: dana })).status).toBe(400)
+    // Well-formed cursors whose parts are wrong: not a pair of strings, or (with since) not a date.
+    const cursor = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url')
+    for (const query of [`cursor=${cursor(['a'])}`, `cursor=${cursor([1, 2])}`, `since=2026-01-01T00:00:00.000Z&cursor=${cursor(['not a date', 'x'])}`]) {
+      const bad = await api.call('GET', `${routes.members(acme)}?${query}`, { token: dana })
+      expect({ query, status: bad.status, code: bad.body.error?.code }).toEqual({ query, status: 400, code: 'validation_failed' })
+    }
     expect((await api.call('GET', `${routes.members(acme)}?limit=1000`, { token: dana })).status).toBe(200)
   })
 
@@ -162,5 +168,10 @@ describe('the last Owner', () => {
     expect(ok.body.role).toBe('owner')
     expect((await api.call('GET', routes.org(orgId), { token })).body.ownerCount).toBe(2)
     expect((await api.call('PATCH', routes.member(orgId, people[2]!.id), { token, body: { role: 'admin' } })).status).toBe(400)
+    // Someone who is not a member has no role here to change, and is not made one.
+    const outsider = (await freshOrg(1, 0)).people[0]!
+    const none = await api.call('PATCH', routes.member(orgId, outsider.id), { token, body: { role: 'member' } })
+    expect([none.status, none.body.error.code]).toEqual([404, 'not_found'])
+    expect((await api.call('GET', routes.org(orgId), { token })).body.memberCount).toBe(3)
   })
 })
