@@ -32,9 +32,10 @@ export function memberMatchesText(p: Params, term: string): string {
   }
   if ([...term].length < 3) return plain('')
   if (isSqlite()) return `rowid in (select rowid from memberships_fts where memberships_fts match ${p.add(`"${term.replaceAll('"', '""')}"`)})`
+  // One LIKE over the lower-cased search column (migration 0008) and its trigram index.
   // OFFSET 0 fences the subquery, so the planner answers it from the GIN index first
   // instead of walking the email index and discarding most of the organization.
-  return `(org_id, user_id) in (select s.org_id, s.user_id from memberships s where ${plain('s.')} offset 0)`
+  return `(org_id, user_id) in (select s.org_id, s.user_id from memberships s where s.search_text like ${p.add(containsPattern(term.toLowerCase()))} offset 0)`
 }
 
 /** A JSON column as text, to search inside it (SQLite keeps JSON as text already). */
