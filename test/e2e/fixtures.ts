@@ -46,7 +46,8 @@ export const test = base.extend<Fixtures>({
     const harness = await startHarness({ dataDir, secretKey: randomBytes(32) })
     await use(harness)
     await harness.close()
-    await rm(dataDir, { recursive: true, force: true })
+    // A background sync of the closed harness may still be finishing a write in there.
+    await rm(dataDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 })
   },
 
   accounts: async ({ harness, server, signedInAs }, use) => {
