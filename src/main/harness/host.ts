@@ -191,6 +191,8 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
       wss.close()
       http.closeAllConnections()
       await new Promise<void>((ok) => http.close(() => ok()))
+      // Let background pulls finish their writes, so the data folder can go once close resolves.
+      await core.sync.idle()
     },
   }
 }
