@@ -5,7 +5,7 @@
  * a damaged cache must cost a re-sync, not a crash.
  */
 import { randomBytes } from 'node:crypto'
-import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises'
+import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises'
 import { dirname, join, sep } from 'node:path'
 import type { z } from 'zod'
 import type { SecretBox } from './secret-box'
@@ -70,7 +70,7 @@ export class EncryptedStore {
   remove(segments: string[]): Promise<void> {
     const target = this.path(...segments)
     const writes = [...this.chains].filter(([file]) => isUnder(file, target)).map(([, p]) => p)
-    const run = Promise.allSettled([...writes, this.removalsOver(target)]).then(() => removeTree(target))
+    const run = Promise.allSettled([...writes, this.removalsOver(target)]).then(() => rm(target, { recursive: true, force: true }))
     this.removals.set(target, run)
     void run.finally(() => {
       if (this.removals.get(target) === run) this.removals.delete(target)
@@ -119,8 +119,6 @@ export class EncryptedStore {
       await rename(tmp, file)
     } catch (err) {
       await rm(tmp, { force: true })
-      // The folder went away under the write (its account or organization was dropped): nothing to keep.
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT' && !(await exists(dir))) return
       throw err
     }
     await syncDir(dir)
@@ -147,28 +145,4 @@ function safeSegment(segment: string): string {
   if (/^[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}$/.test(segment) && !segment.endsWith(TEMP_SUFFIX)) return segment
   // base64url has no '.', '/' or '\\': `..`, absolute paths and separators cannot survive it.
   return `~${Buffer.from(segment, 'utf8').toString('base64url')}`
-}
-
-/**
- * `rm -r` that outlasts a file appearing inside the folder while it walks (a write that began
- * there): ENOTEMPTY means "walk again", a few times, before it counts as a failure.
- */
-async function removeTree(target: string): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await rm(target, { recursive: true, force: true, maxRetries: 5, retryDelay: 20 })
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOTEMPTY' || attempt >= 10) throw err
-      await new Promise((resolve) => setTimeout(resolve, 50 * attempt))
-    }
-  }
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path)
-    return true
-  } catch {
-    return false
-  }
 }
