@@ -32,10 +32,12 @@ export function memberMatchesText(p: Params, term: string): string {
   }
   if ([...term].length < 3) return plain('')
   if (isSqlite()) return `rowid in (select rowid from memberships_fts where memberships_fts match ${p.add(`"${term.replaceAll('"', '""')}"`)})`
-  // One LIKE over the lower-cased search column (migration 0008) and its trigram index.
-  // OFFSET 0 fences the subquery, so the planner answers it from the GIN index first
-  // instead of walking the email index and discarding most of the organization.
-  return `(org_id, user_id) in (select s.org_id, s.user_id from memberships s where s.search_text like ${p.add(containsPattern(term.toLowerCase()))} offset 0)`
+  // One LIKE over the lower-cased search column (migration 0008) and its trigram index, as the
+  // row addresses (ctid, PostgreSQL's rowid) of the matches: an array subquery runs once, first,
+  // and the page reads just those rows (Tid Scan) in any plan, custom or generic. A join back on
+  // (org_id, user_id) let the planner pick a hash join over a sequential scan of the whole table
+  // whenever it guessed many matches (12-120 ms instead of ~3 ms for a first-plus-last name).
+  return `ctid = any(array(select s.ctid from memberships s where s.search_text like ${p.add(containsPattern(term.toLowerCase()))}))`
 }
 
 /** A JSON column as text, to search inside it (SQLite keeps JSON as text already). */
