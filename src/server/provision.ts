@@ -8,7 +8,7 @@ import { slugFromName } from '../shared/api'
 import { DEFAULT_MEMBER_LIMIT, type Role } from '../shared/roles'
 import type { Clock } from './clock'
 import type { Db } from './db/client'
-import { greatest, run } from './db/sql'
+import { greatest, settleBulkLoad } from './db/sql'
 import { withTx } from './db/tx'
 import { memberships, orgs, users } from './db/schema'
 import { hashPassword, newId } from './services/crypto'
@@ -108,8 +108,7 @@ export async function bulkMembers(
       membersVersion: sql`${orgs.membersVersion} + 1`,
     })
     .where(eq(orgs.id, b.orgId))
-  // Fresh statistics right away, so the planner uses the indexes without waiting for autovacuum.
-  await run(h.db, sql`analyze memberships`)
+  await settleBulkLoad(h.db)
 }
 
 export const FIRST = ['Ada', 'Ben', 'Chloe', 'Dmitri', 'Elena', 'Farah', 'Gus', 'Hana', 'Ivan', 'Jun', 'Kofi', 'Lea', 'Mateo', 'Nina', 'Oscar', 'Priya', 'Quinn', 'Rosa', 'Sami', 'Tara', 'Uma', 'Victor', 'Wen', 'Yusuf', 'Zoe']

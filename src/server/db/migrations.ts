@@ -355,4 +355,16 @@ CREATE INDEX "memberships_search_text" ON "memberships" USING gin ("search_text"
 ANALYZE "memberships";
 `,
   },
+  {
+    // Member search cost per query: a GIN index keeps new entries in an unsorted pending list (up
+    // to 4 MB) that every search reads in full until a vacuum merges it; after a bulk import its
+    // 170 pages doubled a name search (2.4 ms instead of 1.1). Writes now go straight into the
+    // index. The two-column index of 0002 has had no reader since 0008 and only slowed writes.
+    id: '0009_member_search_index_direct',
+    sql: `
+DROP INDEX "memberships_search";
+ALTER INDEX "memberships_search_text" SET (fastupdate = off);
+SELECT gin_clean_pending_list('memberships_search_text');
+`,
+  },
 ]

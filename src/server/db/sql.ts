@@ -53,6 +53,14 @@ export const emailDomain = (email: SQLWrapper): SQL =>
 export const greatest = (a: SQLWrapper, b: SQLWrapper): SQL =>
   isSqlite() ? sql`max(${a}, ${b})` : sql`greatest(${a}, ${b})`
 
+/**
+ * After loading many rows: fresh statistics, so the planner uses the indexes at once. PostgreSQL
+ * also vacuums, which sets the rows' visibility and hint bits now instead of in the first
+ * requests and in an autovacuum of the whole table while the server is busy.
+ */
+export const settleBulkLoad = (db: Db): Promise<void> =>
+  run(db, isSqlite() ? sql`analyze memberships` : sql`vacuum (analyze) users, memberships`)
+
 /** A statement that returns nothing (maintenance such as ANALYZE). */
 export async function run(db: Db, statement: SQL): Promise<void> {
   if (isSqlite()) await (db as unknown as { run(q: SQL): Promise<unknown> }).run(statement)
