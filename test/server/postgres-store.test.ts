@@ -1,11 +1,14 @@
 /**
- * The PostgreSQL store's upkeep of member search: the trigram index searches read, and a bulk
- * load that leaves nothing for autovacuum to catch up on while the server answers requests.
+ * The PostgreSQL store: its connection pool (open before the first request, and surviving the
+ * database closing connections), the trigram index member search reads, and a bulk load that
+ * leaves nothing for autovacuum to catch up on while the server answers requests.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import pg from 'pg'
 import { bulkMembers, createOrg, createUser } from '../../src/server/index'
+import { routes } from '../../src/shared/api'
 import { startTestServer, usePostgres, type TestServer } from '../support/server'
+import { client } from './client'
 
 describe.skipIf(!usePostgres())('the PostgreSQL store', () => {
   let server: TestServer
@@ -18,6 +21,22 @@ describe.skipIf(!usePostgres())('the PostgreSQL store', () => {
   afterAll(async () => {
     await db.end()
     await server.close()
+  })
+
+  const connections = async () =>
+    Number((await db.query(`select count(*) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`)).rows[0].count)
+
+  it('opens its pool of connections before the first request', async () => {
+    expect(await connections()).toBe(10)
+  })
+
+  it('keeps serving when the database closes its idle connections', async () => {
+    const api = client(server)
+    await createUser(server, { email: 'pool@pg.test', displayName: 'Pool User', password: 'pool-password' })
+    await db.query(`select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`)
+    await expect.poll(connections).toBe(0)
+    const token = (await api.login('pool@pg.test', 'pool-password')).accessToken
+    expect((await api.call('GET', routes.orgs(), { token })).status).toBe(200)
   })
 
   it('writes search entries straight into the one trigram index searches read, not into a pending list', async () => {

@@ -34,7 +34,7 @@ export async function openDatabase(opts: { dataDir?: string; databaseUrl?: strin
   const kind: StoreKind = opts.databaseUrl ? 'postgres' : 'sqlite'
   bindTables(kind)
   if (opts.databaseUrl) {
-    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10 })
+    const pool = openPool(opts.databaseUrl)
     const db = drizzle(pool, { schema: pgSchema }) as unknown as Db
     setTxRunner(db, pgTransactions(db))
     setRawReader(db, pgRawReader(pool))
@@ -47,6 +47,7 @@ export async function openDatabase(opts: { dataDir?: string; databaseUrl?: strin
       },
       apply: async (m) => void (await pool.query(`BEGIN;\n${m.sql}\nINSERT INTO schema_migrations (id) VALUES ('${m.id}');\nCOMMIT;`)),
     })
+    await fillPool(pool)
     return database
   }
   if (opts.dataDir) mkdirSync(opts.dataDir, { recursive: true })
@@ -57,6 +58,26 @@ export async function openDatabase(opts: { dataDir?: string; databaseUrl?: strin
     apply: (m) => store.exec(`BEGIN;\n${m.sql}\nINSERT INTO schema_migrations (id, applied_at) VALUES ('${m.id}', ${Date.now()});\nCOMMIT;`),
   })
   return database
+}
+
+const POOL_SIZE = 10
+
+/**
+ * Connections stay open once made (pg closes idle ones after 10 s by default): a new one costs
+ * a backend start and cold catalog caches, milliseconds the next burst of requests would wait.
+ */
+function openPool(connectionString: string): pg.Pool {
+  const pool = new pg.Pool({ connectionString, max: POOL_SIZE, idleTimeoutMillis: 0 })
+  // A connection the database closes while idle (restart, idle timeout, administrator) has already
+  // left the pool, which opens another on demand; unhandled, the event would stop the server.
+  pool.on('error', (err) => console.warn(`PostgreSQL closed an idle connection: ${err.message}`))
+  return pool
+}
+
+/** Opens the whole pool before serving, so the first burst of requests finds it ready; one that fails opens on demand. */
+async function fillPool(pool: pg.Pool): Promise<void> {
+  const opened = await Promise.allSettled(Array.from({ length: POOL_SIZE }, () => pool.connect()))
+  for (const c of opened) if (c.status === 'fulfilled') c.value.release()
 }
 
 /**
