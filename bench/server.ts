@@ -175,7 +175,10 @@ async function postgres(): Promise<{ url: string; drop(): Promise<void> } | null
     const envFile = join(tmpdir(), `org-bench-pg-${process.pid}.env`)
     if (spawnSync('bash', ['scripts/ci-postgres.sh', envFile], { stdio: 'inherit' }).status !== 0) return null
     admin = /DATABASE_URL=(\S+)/.exec(readFileSync(envFile, 'utf8'))![1]!
-    stopCluster = async () => void spawnSync('bash', ['scripts/ci-postgres.sh', '--stop', envFile], { stdio: 'inherit' })
+    stopCluster = async () => {
+      spawnSync('bash', ['scripts/ci-postgres.sh', '--stop', envFile], { stdio: 'inherit' })
+      rmSync(envFile, { force: true })
+    }
   }
   const name = `org_bench_${process.pid}`
   const sql = async (statement: string) => {
