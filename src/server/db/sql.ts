@@ -40,6 +40,27 @@ export function memberMatchesText(p: Params, term: string): string {
 
 /** A JSON column as text, to search inside it (SQLite keeps JSON as text already). */
 export const jsonText = (column: Column): SQL => (isSqlite() ? sql`${column}` : sql`${column}::text`)
+/** Raw SQL text: a timestamp as JSON.stringify writes a Date (`"2026-01-02T03:04:05.678Z"`). */
+const isoJsonText = (column: string): string =>
+  // SQLite: epoch ms; 'unixepoch' rounds back to the whole millisecond and %f prints it.
+  isSqlite() ? `'"' || strftime('%Y-%m-%dT%H:%M:%fZ', ${column} / 1000.0, 'unixepoch') || '"'` : `to_json(to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))::text`
+
+/** Raw SQL text: a string column as a JSON string (both escape as JSON.stringify does). */
+const stringJsonText = (column: string): string => (isSqlite() ? `json_quote(${column})` : `to_json(${column})::text`)
+
+/**
+ * Raw SQL text over `memberships`: the row as the JSON text JSON.stringify gives its `Member`
+ * (shared/api.ts), byte for byte, so a page of them is joined by the database, not rebuilt in JS.
+ */
+export const memberJsonText = (): string =>
+  `'{"userId":' || ${stringJsonText('user_id')} || ',"email":' || ${stringJsonText('email')} || ',"displayName":' || ${stringJsonText('display_name')}` +
+  ` || ',"role":"' || role || '","joinedAt":' || ${isoJsonText('joined_at')} || ',"updatedAt":' || ${isoJsonText('updated_at')}` +
+  ` || ',"workspaceCount":' || workspace_count || '}'`
+
+/** Raw SQL aggregate: the texts `json` joined by commas in the order `orderBy`, as UTF-8 bytes (null without rows). */
+export const joinedText = (json: string, orderBy: string): string =>
+  isSqlite() ? `cast(group_concat(${json}, ',' order by ${orderBy}) as blob)` : `convert_to(string_agg(${json}, ',' order by ${orderBy}), 'UTF8')`
+
 /** Raw SQL text: a timestamp column as milliseconds since the epoch (SQLite stores them so). */
 export const epochMsText = (column: string): string => (isSqlite() ? column : `(extract(epoch from ${column}) * 1000)::float8`)
 
