@@ -119,7 +119,8 @@ export function registerRoutes(r: Router, ctx: Ctx, limiter: LoginLimiter): void
       reply.header('etag', etag)
       if (req.headers['if-none-match'] === etag) return reply.code(304).send()
       // Already JSON (memberPageSchema), written by the database: sent as it is.
-      return reply.type('application/json; charset=utf-8').send(page)
+      reply.type('application/json; charset=utf-8')
+      return page
     },
   })
   r.route({
