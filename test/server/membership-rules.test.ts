@@ -119,6 +119,9 @@ describe('listing members', () => {
   })
 })
 
+const sortByEmail = <T extends { email: string; userId: string }>(rows: T[]) =>
+  [...rows].sort((a, b) => (a.email < b.email ? -1 : a.email > b.email ? 1 : a.userId < b.userId ? -1 : 1))
+
 describe('a page of members as JSON', () => {
   // The database writes each item's JSON text (db/sql.ts memberJsonText); the bytes must be what
   // JSON.stringify writes for the same page, whatever the names hold and whenever they joined.
@@ -134,7 +137,7 @@ describe('a page of members as JSON', () => {
     }
     server.clock.set(new Date(now.getTime() + 1000))
     const expected = await server.db.select().from(memberships).where(eq(memberships.orgId, orgId))
-    const byEmail = [...expected].sort((a, b) => (a.email < b.email ? -1 : a.email > b.email ? 1 : a.userId < b.userId ? -1 : 1))
+    const byEmail = sortByEmail(expected)
     const text = async (query: string) => {
       const res = await fetch(`${server.url}${routes.members(orgId)}?${query}`, { headers: { authorization: `Bearer ${token}` } })
       expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8')
@@ -155,6 +158,21 @@ describe('a page of members as JSON', () => {
       cursor = p.nextCursor
     } while (cursor)
     expect(walked).toEqual(byEmail.map((m) => JSON.stringify(toMember(m))))
+    // Still so after a role change, a removal and a return (SQLite keeps the text beside the row).
+    const [changed, removed] = [byEmail[1]!, byEmail[2]!]
+    server.clock.set(new Date(now.getTime() + 1089))
+    expect((await api.call('PATCH', routes.member(orgId, changed.userId), { token, body: { role: 'owner' } })).status).toBe(200)
+    expect((await api.call('DELETE', routes.member(orgId, removed.userId), { token })).status).toBe(200)
+    const afterRemoval = (await server.db.select().from(memberships).where(eq(memberships.orgId, orgId))).filter((m) => !m.removedAt)
+    expect(JSON.parse(await text('limit=1000')).items).toEqual(sortByEmail(afterRemoval).map(toMember))
+    const returned = new Date(now.getTime() + 1501)
+    server.clock.set(returned)
+    await addMember(server, { orgId, userId: removed.userId, role: 'member' })
+    const final = await text('limit=1000')
+    const rows = await server.db.select().from(memberships).where(eq(memberships.orgId, orgId))
+    expect(final).toBe(JSON.stringify({ ...memberPageSchema.parse(JSON.parse(final)), items: sortByEmail(rows).map(toMember) }))
+    expect(JSON.parse(final).items.find((m: { userId: string }) => m.userId === removed.userId).joinedAt).toBe(returned.toISOString())
+    server.clock.set(new Date(now.getTime() + 2000))
   })
 })
 
