@@ -2,7 +2,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { memberPageSchema, routes } from '../../src/shared/api'
 import { eq } from 'drizzle-orm'
-import { workspaceMembers, workspaces } from '../../src/server/db/schema'
+import { memberships, workspaceMembers, workspaces } from '../../src/server/db/schema'
+import { toMember } from '../../src/server/services/members'
 import { addMember, createOrg, createUser } from '../../src/server/index'
 import type { TestServer } from '../support/server'
 import { client, seeded } from './client'
@@ -115,6 +116,63 @@ describe('listing members', () => {
       cursor = page.nextCursor
     } while (cursor && seen.length < 10)
     expect(seen).toEqual([3, 1, 4].map((i) => people[i]!.id))
+  })
+})
+
+const sortByEmail = <T extends { email: string; userId: string }>(rows: T[]) =>
+  [...rows].sort((a, b) => (a.email < b.email ? -1 : a.email > b.email ? 1 : a.userId < b.userId ? -1 : 1))
+
+describe('a page of members as JSON', () => {
+  // The database writes each item's JSON text (db/sql.ts memberJsonText); the bytes must be what
+  // JSON.stringify writes for the same page, whatever the names hold and whenever they joined.
+  it('is, to the byte, what JSON.stringify writes: escapes, any script, every millisecond, page after page', async () => {
+    const { orgId, token } = await freshOrg(1, 0)
+    const now = server.clock.now()
+    const joined = ['1999-12-31T23:59:59.999Z', '2000-01-01T00:00:00.000Z', '2024-02-29T12:34:56.007Z', '2026-07-04T01:02:03.450Z', '2038-01-19T03:14:08.001Z']
+    const names = ['Quote " back\\slash', 'Zoë Ω 漢字 🎉', 'Tab\tnew\nline\u0001\u001f\u007f', 'Sep \u2028\u2029 </script>', "Plain O'Brien"]
+    for (const [i, name] of names.entries()) {
+      server.clock.set(joined[i]!)
+      const u = await createUser(server, { email: `json${i}.é@rules.test`, displayName: name, password: 'rules-password' })
+      await addMember(server, { orgId, userId: u.id, role: i % 2 ? 'billing_admin' : 'member' })
+    }
+    server.clock.set(new Date(now.getTime() + 1000))
+    const expected = await server.db.select().from(memberships).where(eq(memberships.orgId, orgId))
+    const byEmail = sortByEmail(expected)
+    const text = async (query: string) => {
+      const res = await fetch(`${server.url}${routes.members(orgId)}?${query}`, { headers: { authorization: `Bearer ${token}` } })
+      expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8')
+      return res.text()
+    }
+    // The whole list in one page, then a page at a time through the cursors.
+    const whole = await text('limit=1000')
+    const page = memberPageSchema.parse(JSON.parse(whole))
+    expect(whole).toBe(JSON.stringify({ ...page, items: byEmail.map(toMember) }))
+    expect(page.items.map((m) => m.joinedAt).sort()).toEqual([...joined, now.toISOString()].sort())
+    const walked: string[] = []
+    let cursor: string | null = null
+    do {
+      const body = await text(`limit=2${cursor ? `&cursor=${cursor}` : ''}`)
+      const p = memberPageSchema.parse(JSON.parse(body))
+      expect(body).toBe(JSON.stringify(p))
+      walked.push(...p.items.map((m) => JSON.stringify(m)))
+      cursor = p.nextCursor
+    } while (cursor)
+    expect(walked).toEqual(byEmail.map((m) => JSON.stringify(toMember(m))))
+    // Still so after a role change, a removal and a return (SQLite keeps the text beside the row).
+    const [changed, removed] = [byEmail[1]!, byEmail[2]!]
+    server.clock.set(new Date(now.getTime() + 1089))
+    expect((await api.call('PATCH', routes.member(orgId, changed.userId), { token, body: { role: 'owner' } })).status).toBe(200)
+    expect((await api.call('DELETE', routes.member(orgId, removed.userId), { token })).status).toBe(200)
+    const afterRemoval = (await server.db.select().from(memberships).where(eq(memberships.orgId, orgId))).filter((m) => !m.removedAt)
+    expect(JSON.parse(await text('limit=1000')).items).toEqual(sortByEmail(afterRemoval).map(toMember))
+    const returned = new Date(now.getTime() + 1501)
+    server.clock.set(returned)
+    await addMember(server, { orgId, userId: removed.userId, role: 'member' })
+    const final = await text('limit=1000')
+    const rows = await server.db.select().from(memberships).where(eq(memberships.orgId, orgId))
+    expect(final).toBe(JSON.stringify({ ...memberPageSchema.parse(JSON.parse(final)), items: sortByEmail(rows).map(toMember) }))
+    expect(JSON.parse(final).items.find((m: { userId: string }) => m.userId === removed.userId).joinedAt).toBe(returned.toISOString())
+    server.clock.set(new Date(now.getTime() + 2000))
   })
 })
 

@@ -3,6 +3,11 @@
  * `migrations.ts`. Produced by `drizzle-kit generate --dialect sqlite --schema
  * src/server/db/schema.sqlite.ts`; never edit an applied migration, append a new one.
  */
+/** A membership row's JSON text, byte for byte what JSON.stringify writes for its Member (0008). */
+const MEMBER_JSON = `'{"userId":' || json_quote("user_id") || ',"email":' || json_quote("email") || ',"displayName":' || json_quote("display_name")
+    || ',"role":"' || "role" || '","joinedAt":"' || strftime('%Y-%m-%dT%H:%M:%fZ', "joined_at" / 1000.0, 'unixepoch')
+    || '","updatedAt":"' || strftime('%Y-%m-%dT%H:%M:%fZ', "updated_at" / 1000.0, 'unixepoch') || '","workspaceCount":' || "workspace_count" || '}'`
+
 export const sqliteMigrations: readonly { id: string; sql: string }[] = [
   {
     id: '0000_init',
@@ -330,6 +335,23 @@ END;
     id: '0007_org_lifecycle',
     sql: `
 ALTER TABLE "orgs" ADD COLUMN "deleted_at" integer;
+`,
+  },
+  {
+    // The members list's hot read: each member's JSON as the list sends it (the text
+    // JSON.stringify writes for its Member), kept by triggers whenever a listed column changes,
+    // so a 1 000-row sync page joins stored text instead of formatting 1 000 rows.
+    id: '0008_member_json',
+    sql: `
+ALTER TABLE "memberships" ADD COLUMN "member_json" text NOT NULL DEFAULT '';
+UPDATE "memberships" SET "member_json" = ${MEMBER_JSON};
+CREATE TRIGGER "memberships_json_insert" AFTER INSERT ON "memberships" BEGIN
+  UPDATE "memberships" SET "member_json" = ${MEMBER_JSON} WHERE "rowid" = NEW."rowid";
+END;
+CREATE TRIGGER "memberships_json_update"
+  AFTER UPDATE OF "user_id", "email", "display_name", "role", "joined_at", "updated_at", "workspace_count" ON "memberships" BEGIN
+  UPDATE "memberships" SET "member_json" = ${MEMBER_JSON} WHERE "rowid" = NEW."rowid";
+END;
 `,
   },
 ]

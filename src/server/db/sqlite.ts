@@ -87,6 +87,9 @@ export function openSqlite(dataDir?: string): SqliteStore {
   writer.pragma('busy_timeout = 5000')
   const reader = new BetterSqlite(file, { readonly: true })
   reader.pragma('busy_timeout = 5000')
+  // Every read goes through this connection: a search looks members up by scattered rowids, and
+  // with SQLite's default 2 MiB page cache most of those lookups went back to the file.
+  reader.pragma('cache_size = -65536')
   const reads = new Statements(reader)
   const writes = new Statements(writer)
   const queue = new Queue()

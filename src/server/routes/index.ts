@@ -114,11 +114,13 @@ export function registerRoutes(r: Router, ctx: Ctx, limiter: LoginLimiter): void
     params: org, query: memberListQuerySchema, response: memberPageSchema,
     handler: async ({ user, params, query, req, reply }) => {
       // The version moves on every membership change, so equal tags mean an equal answer.
-      const [result, version] = await Promise.all([listMembers(ctx, user.id, params.orgId, query), membersVersion(ctx.db, params.orgId)])
+      const [page, version] = await Promise.all([listMembers(ctx, user.id, params.orgId, query), membersVersion(ctx.db, params.orgId)])
       const etag = `W/"${version}-${createHash('sha1').update(JSON.stringify(query)).digest('hex').slice(0, 16)}"`
       reply.header('etag', etag)
       if (req.headers['if-none-match'] === etag) return reply.code(304).send()
-      return result
+      // Already JSON (memberPageSchema), written by the database: sent as it is.
+      reply.type('application/json; charset=utf-8')
+      return page
     },
   })
   r.route({
