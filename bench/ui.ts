@@ -150,7 +150,18 @@ try {
     })
     return deltas.slice(1)
   }))
-  figure(`scroll frame p95 (${frames.length} frames, 600 px a frame)`, pct(frames, 95), 16.7, { atMost: true, note: `p50 ${ms(pct(frames, 50))}, max ${ms(Math.max(...frames))}` })
+  // A frame is shown at a display refresh, so each delta is a whole number of refresh intervals
+  // (the interval: the mean of the deltas near the median); rAF times are coarsened to 0.1 ms, so a
+  // frame on time reads 16.6-16.8 ms. Each delta counts as the intervals it spans, rounded up
+  // beyond that coarsening: a late frame keeps its full cost.
+  const onTime = frames.filter((d) => d < 1.5 * pct(frames, 50))
+  const interval = onTime.reduce((a, b) => a + b, 0) / onTime.length
+  const shown = frames.map((d) => Math.max(1, Math.ceil((d - 0.2) / interval)) * interval)
+  const late = shown.filter((d) => d > interval).length
+  figure(`scroll frame p95 (${frames.length} frames, 600 px a frame)`, pct(shown, 95), 16.7, {
+    atMost: true,
+    note: `${late} late (over one ${ms(interval)} refresh), raw p95 ${ms(pct(frames, 95))}, max ${ms(Math.max(...frames))}`,
+  })
 
   // 5. Renderer heap after a GC.
   await cdp.send('HeapProfiler.collectGarbage')
