@@ -70,11 +70,13 @@ export class MemberIndex {
     for (let i = 0; i < prev.length; i++) if (oldToNew[i]! >= 0) names[oldToNew[i]!] = from.names[i]!
     for (const at of changed) names[at] = next[at]!.displayName.toLowerCase()
     const byName = this.comparator('name')
-    const kept = Array.from(from.orders.get('name')!, (i) => oldToNew[i]!).filter((at) => at >= 0)
+    const kept = new Uint32Array(next.length)
+    let keptCount = 0
+    for (const i of from.orders.get('name')!) if (oldToNew[i]! >= 0) kept[keptCount++] = oldToNew[i]!
     const added = changed.sort(byName)
     const order = new Uint32Array(next.length)
     for (let k = 0, a = 0, b = 0; k < order.length; k++) {
-      order[k] = b >= added.length || (a < kept.length && byName(kept[a]!, added[b]!) <= 0) ? kept[a++]! : added[b++]!
+      order[k] = b >= added.length || (a < keptCount && byName(kept[a]!, added[b]!) <= 0) ? kept[a++]! : added[b++]!
     }
     this.orders.set('name', order)
     this.layOut(order, (at) => `${names[at]}\n${next[at]!.email.toLowerCase()}`, { from, newToOld })
@@ -146,6 +148,9 @@ export class MemberIndex {
     const key = JSON.stringify([needle, role, emails ?? null, sort])
     if (this.last?.key === key) return this.last.matches
     const rank = role ? ROLE_RANK[role] : -1
+    // A search finds members in name order: the name sort takes them as they come.
+    const found = needle && !emails ? this.search(needle, rank) : null
+    if (found && sort === 'name') return (this.last = { key, matches: found }).matches
     const hit = new Uint8Array(this.members.length)
     let count = 0
     const mark = (i: number) => {
@@ -153,14 +158,14 @@ export class MemberIndex {
       hit[i] = 1
       count++
     }
-    if (emails) {
+    if (found) for (const i of found) mark(i)
+    else if (emails) {
       const at = this.emailIndex()
       for (const e of emails) {
         const i = at.get(e.trim().toLowerCase())
         if (i !== undefined && this.haystack(i).includes(needle)) mark(i)
       }
-    } else if (needle) this.search(needle, mark)
-    else for (let i = 0; i < this.members.length; i++) mark(i)
+    } else for (let i = 0; i < this.members.length; i++) mark(i)
     // Walk the sort order through the mask: the matches come out sorted.
     const matches = new Uint32Array(count)
     for (let p = 0, k = 0; k < count; p++) if (hit[order[p]!]) matches[k++] = order[p]!
@@ -168,19 +173,23 @@ export class MemberIndex {
     return matches
   }
 
-  /** Calls `found` with each member whose haystack contains `needle`, once, in name order. */
-  private search(needle: string, found: (member: number) => void): void {
-    const { text, starts } = this
+  /** The members whose haystack contains `needle` and whose ROLE_RANK is `rank` (any, if -1), in name order. */
+  private search(needle: string, rank: number): Uint32Array {
+    const { text, starts, roles } = this
     const byName = this.order('name')
+    const found = new Uint32Array(byName.length)
+    let count = 0
     let k = 0
     for (let p = text.indexOf(needle); p >= 0; ) {
       while (starts[k + 1]! <= p) k++
       // Within one member's haystack (not across the "\n" to the next one): a hit; go on after it.
       if (p + needle.length < starts[k + 1]!) {
-        found(byName[k]!)
+        const i = byName[k]!
+        if (rank < 0 || roles[i] === rank) found[count++] = i
         p = text.indexOf(needle, starts[k + 1])
       } else p = text.indexOf(needle, p + 1)
     }
+    return found.slice(0, count)
   }
 
   private emailIndex(): Map<string, number> {
