@@ -26,8 +26,11 @@ import { useCurrentOrg, useUi, type OrgRef } from '../stores/ui'
 const BLOCK = 100
 const ROW_HEIGHT = 44
 const PREFETCH = BLOCK / 2
-/** Rows rendered beyond each edge of the visible ones, so a scroll frame meets rows already there. */
-const OVERSCAN = 8
+/**
+ * Rows rendered beyond each edge of the visible ones (176 px), so a scroll frame meets rows
+ * already there; few, since a keystroke that changes every row renders these too.
+ */
+const OVERSCAN = 4
 /** The table holds headers and sort state; rows come from main's windows. */
 const NO_ROWS: Member[] = []
 
@@ -85,7 +88,8 @@ function OrgMembers({ orgRef: ref }: { orgRef: OrgRef }) {
   )
 }
 
-function SyncStatus({ orgRef, syncedAt }: { orgRef: OrgRef; syncedAt: string | null }) {
+/** Memoized: a keystroke re-renders the page around it, not its clock, progress and Refresh. */
+const SyncStatus = memo(function SyncStatus({ orgRef, syncedAt }: { orgRef: OrgRef; syncedAt: string | null }) {
   const client = useQueryClient()
   const now = useNow()
   const progress = useLive((s) => s.progress[`${orgRef.accountId}/${orgRef.orgId}`])
@@ -111,7 +115,7 @@ function SyncStatus({ orgRef, syncedAt }: { orgRef: OrgRef; syncedAt: string | n
       {sync.error != null && <ErrorMessage error={sync.error} />}
     </div>
   )
-}
+})
 
 function describeChange(c: MemberChange): string {
   if (c.kind === 'joined') return `joined${c.to ? ` as ${ROLE_LABELS[c.to]}` : ''}`
