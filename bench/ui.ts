@@ -17,22 +17,27 @@ import { startHarness } from '../src/main/harness/host'
 import { bulkMembers, createOrg, createUser, startServer } from '../src/server/index'
 import type { AccountSummary } from '../src/shared/ipc'
 import { figure, ms, pct, tally } from './report'
+import { serveInChild } from './serve-child'
 
 const { values } = parseArgs({ options: { members: { type: 'string', default: '100000' }, profile: { type: 'string' } } })
 const MEMBERS = Number(values.members)
 
 const dir = mkdtempSync(join(tmpdir(), 'org-bench-ui-'))
-const server = await startServer({ dataDir: join(dir, 'server'), seed: true })
+// Seeded here, then served by `cli.ts serve` in its own process, as the app runs its server in
+// a utility process (or talks to a remote one): the server's work does not share main's event loop.
+const seeding = await startServer({ dataDir: join(dir, 'server'), seed: true })
+const owner = await createUser(seeding, { email: 'bench@bench.test', displayName: 'Bench Owner', password: 'bench-password' })
+await createOrg(seeding, { name: 'Small Org', ownerUserId: owner.id })
+const big = await createOrg(seeding, { name: 'Big Org', ownerUserId: owner.id })
+await bulkMembers(seeding, { orgId: big.id, count: MEMBERS })
+await seeding.close()
+const server = await serveInChild(join(dir, 'server'))
 const harness = await startHarness({ dataDir: join(dir, 'harness'), secretKey: randomBytes(32) })
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
 })
 try {
-  const owner = await createUser(server, { email: 'bench@bench.test', displayName: 'Bench Owner', password: 'bench-password' })
-  await createOrg(server, { name: 'Small Org', ownerUserId: owner.id })
-  const big = await createOrg(server, { name: 'Big Org', ownerUserId: owner.id })
-  await bulkMembers(server, { orgId: big.id, count: MEMBERS })
   const added = await harness.call('accounts.add', { baseUrl: server.url, email: 'bench@bench.test', password: 'bench-password' })
   if (!added.ok) throw new Error(added.error.message)
   const accountId = (added.data as AccountSummary).id
@@ -145,7 +150,18 @@ try {
     })
     return deltas.slice(1)
   }))
-  figure(`scroll frame p95 (${frames.length} frames, 600 px a frame)`, pct(frames, 95), 16.7, { atMost: true, note: `p50 ${ms(pct(frames, 50))}, max ${ms(Math.max(...frames))}` })
+  // A frame is shown at a display refresh, so each delta is a whole number of refresh intervals
+  // (the interval: the mean of the deltas near the median); rAF times are coarsened to 0.1 ms, so a
+  // frame on time reads 16.6-16.8 ms. Each delta counts as the intervals it spans, rounded up
+  // beyond that coarsening: a late frame keeps its full cost.
+  const onTime = frames.filter((d) => d < 1.5 * pct(frames, 50))
+  const interval = onTime.reduce((a, b) => a + b, 0) / onTime.length
+  const shown = frames.map((d) => Math.max(1, Math.ceil((d - 0.2) / interval)) * interval)
+  const late = shown.filter((d) => d > interval).length
+  figure(`scroll frame p95 (${frames.length} frames, 600 px a frame)`, pct(shown, 95), 16.7, {
+    atMost: true,
+    note: `${late} late (over one ${ms(interval)} refresh), raw p95 ${ms(pct(frames, 95))}, max ${ms(Math.max(...frames))}`,
+  })
 
   // 5. Renderer heap after a GC.
   await cdp.send('HeapProfiler.collectGarbage')
@@ -156,6 +172,6 @@ try {
 } finally {
   await browser.close()
   await harness.close()
-  await server.close()
+  await server.stop()
   rmSync(dir, { recursive: true, force: true })
 }

@@ -37,6 +37,21 @@ test('window.orgAdmin talks to the real router and hears its events', async ({ a
     .toBe(2)
 })
 
+test('a call on an open connection is sent within the call, as Electron IPC sends it', async ({ app }) => {
+  // In the page (source text: test files have no DOM types).
+  const sentWithinCall = await app.evaluate(`(async () => {
+    await window.orgAdmin.accounts.list({})
+    const send = WebSocket.prototype.send
+    let sent = 0
+    WebSocket.prototype.send = function (data) { sent++; return send.call(this, data) }
+    const answer = window.orgAdmin.accounts.list({})
+    const within = sent
+    WebSocket.prototype.send = send
+    return (await answer).ok && within
+  })()`)
+  expect(sentWithinCall).toBe(1)
+})
+
 test('a used link or a bare address says what to do instead of loading forever', async ({ app, harness, context }) => {
   await expect(app.getByRole('navigation', { name: 'Organizations' })).toBeVisible()
   const message = /link works only once.*npm start/

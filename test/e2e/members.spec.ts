@@ -101,6 +101,30 @@ test('searches, filters and sorts members', async ({ app }) => {
   await screenshot(app, 'members-900')
 })
 
+test('scrolled to the end, rows follow the scroll, and a search shows its matches with their count', async ({ app }) => {
+  await openOrg(app, 'Acme Corp')
+  await expect(memberCount(app)).toHaveText('92 of 92 members')
+  const table = memberTable(app)
+  await app.locator('.vtable-scroll').evaluate((el) => el.scrollTo(0, el.scrollHeight))
+  await expect(table.locator('[aria-rowindex="93"][aria-label]')).toBeVisible()
+  await expect(table.locator('[aria-rowindex="2"]')).toHaveCount(0)
+  // The same update that says "1 of 92" shows the match, though the scroll position is still far below it.
+  // In the page (source text: test files have no DOM types): type, and look for the row when the count changes.
+  const rowWithCount = await app.evaluate(`new Promise((resolve) => {
+    const input = document.querySelector('.search-field input')
+    const count = document.querySelector('.member-count')
+    new MutationObserver((_, obs) => {
+      if (count.textContent !== '1 of 92 members') return
+      obs.disconnect()
+      resolve(document.querySelector('[role="row"][aria-rowindex="2"][aria-label^="Ada Chen,"]') !== null)
+    }).observe(count, { childList: true, characterData: true, subtree: true })
+    Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set.call(input, 'ada.chen')
+    input.dispatchEvent(new Event('input', { bubbles: true }))
+  })`)
+  expect(rowWithCount).toBe(true)
+  await expect(memberRow(app, 'Ada Chen')).toBeVisible()
+})
+
 test('an Owner changes a role and removes a member', async ({ app, server }) => {
   await openOrg(app, 'Acme Corp')
   // The test server's clock stands still; let time pass so incremental sync sees the changes as new.

@@ -75,29 +75,39 @@ describe('MemberIndex', () => {
     }
   })
 
+  it('a search matches within one member (name and email), never across two neighbours', () => {
+    const [a, b] = index.window(query({ limit: 2 })).members as [Member, Member] // neighbours in name order
+    const hay = (m: Member) => `${m.displayName}\n${m.email}`.toLowerCase()
+    expect(ids(index.window(query({ q: hay(a), limit: 10 })).members)).toEqual([a.userId])
+    expect(index.window(query({ q: `${a.email}\n${b.displayName}`, limit: 10 })).matched).toBe(0)
+    expect(index.window(query({ q: `test\n${b.displayName.slice(0, 3)}`, limit: 10 })).matched).toBe(0)
+  })
+
   it('picks members by email in any case, and nothing for unknown addresses', () => {
     const w = index.window(query({ emails: ['USER0005@big.test', 'nobody@big.test', 'user0007@big.test'], limit: 10 }))
     expect(ids(w.members).sort()).toEqual(['u5', 'u7'])
     expect(index.window(query({ emails: [], limit: 10 })).matched).toBe(0)
   })
 
-  it('an index derived from the previous list after a few updates answers like one built afresh', () => {
-    const next = applyUpdates(
-      members,
-      new Map<string, Member | null>([
-        ['u3', null],
-        ['u10', { ...member(10), displayName: 'Aaron First' }],
-        ['u500', { ...member(500), role: 'owner' }],
-        ['u2000', { ...member(2000), displayName: 'Zed Last' }],
-      ]),
-    )
+  it.each([
+    { case: 'first and last names changed', updates: [['u3', null], ['u10', { ...member(10), displayName: 'Aaron First' }], ['u500', { ...member(500), role: 'owner' }], ['u2000', { ...member(2000), displayName: 'Zed Last' }]] },
+    { case: 'one left in the middle, one joined', updates: [['u500', null], ['u2001', { ...member(2001), displayName: 'Max 0500' }]] },
+  ] as { case: string; updates: [string, Member | null][] }[])('an index derived from the previous list ($case) answers like one built afresh', ({ updates }) => {
+    const next = applyUpdates(members, new Map(updates))
     memberIndex(members)
     const derived = memberIndex(next, members)
     const fresh = new MemberIndex(next)
-    for (const q of [{}, { q: 'zed' }, { role: 'owner' }, { sort: 'email', desc: true }] as Partial<MemberQuery>[]) {
+    const searches = [{ q: 'zed' }, { q: 'aaron' }, { q: 'max 05' }, { q: 'user00' }, { q: 'user0003' }, { q: 'ada 09', role: 'member' }, { q: 'big.test', sort: 'joined' }, { emails: ['user0500@big.test', 'user0003@big.test'], q: 'max' }]
+    for (const q of [{}, { role: 'owner' }, { sort: 'email', desc: true }, ...searches] as Partial<MemberQuery>[]) {
       expect(derived.window(query({ ...q, limit: 1000 }))).toEqual(fresh.window(query({ ...q, limit: 1000 })))
     }
-    expect(derived.window(query({ limit: 1 })).members[0]!.displayName).toBe('Aaron First')
+  })
+
+  it('looks members up by id', () => {
+    const byId = new MemberIndex(members).byId
+    expect(byId.get('u7')).toBe(members[7])
+    expect([byId.has('u999'), byId.has('u1000'), byId.size]).toEqual([true, false, 1000])
+    expect([...byId.keys()].slice(0, 2)).toEqual(['u0', 'u1'])
   })
 
   it('past the end returns no rows but still the count', () => {

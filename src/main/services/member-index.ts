@@ -14,68 +14,121 @@ const cmp = <T>(x: T, y: T) => (x < y ? -1 : x > y ? 1 : 0)
 export type MemberFilter = Pick<MemberQuery, 'q' | 'role' | 'emails' | 'sort'>
 
 export class MemberIndex {
-  /** Lowercased "name\nemail": a keystroke is one substring scan per member. */
-  private haystacks!: string[]
+  /** Lowercased display names: the name order's key. */
   private names!: string[]
+  /**
+   * Every member's lowercased "name\nemail", in name order, one after the other ("\n" between).
+   * A search is a run of indexOf over one flat string: it reads memory in order and jumps to
+   * the next member at each hit, where a substring test per member chased 100 000 pointers.
+   */
+  private text!: string
+  /** Where the haystack of the member at each place of the name order starts in `text`; one more at the end. */
+  private starts!: Uint32Array
+  /** Each member's place in the name order. */
+  private places!: Uint32Array
+  /** Each member's ROLE_RANK, packed for the role filter. */
+  private readonly roles: Uint8Array
   private readonly orders = new Map<MemberSort, Uint32Array>()
-  private ids: Map<string, Member> | null = null
+  private ids: ReadonlyMap<string, Member> | null = null
   private emails: Map<string, number> | null = null
-  /** The last filtered query; `scope` (role and sort) is null when it listed emails, which never narrow. */
-  private last: { key: string; scope: string | null; needle: string; matches: Uint32Array } | null = null
+  /** The last filtered query's matches. */
+  private last: { key: string; matches: Uint32Array } | null = null
 
   constructor(
     readonly members: readonly Member[],
     from?: MemberIndex,
   ) {
+    const roles = (this.roles = new Uint8Array(members.length))
+    for (let i = 0; i < members.length; i++) roles[i] = ROLE_RANK[members[i]!.role]
     if (from && this.follow(from)) return
-    this.names = members.map((m) => m.displayName.toLowerCase())
-    this.haystacks = members.map((m, i) => `${this.names[i]}\n${m.email.toLowerCase()}`)
-    this.order('name') // the default view: sorted before the first read asks
+    const names = (this.names = members.map((m) => m.displayName.toLowerCase()))
+    // The default view: sorted before the first read asks.
+    this.layOut(this.order('name'), (i) => `${names[i]}\n${members[i]!.email.toLowerCase()}`)
   }
 
   /**
    * Build from the index of the list this one was derived from (same order, a few members
-   * replaced or dropped, newcomers last): keys are copied, and the name order is the old one
-   * with the changed members merged back in, instead of re-sorting 100 000 names.
+   * replaced or dropped, newcomers last): keys are copied, the name order is the old one with
+   * the changed members merged back in, instead of re-sorting 100 000 names, and the text is
+   * the old one's runs with the changed haystacks between them.
    */
   private follow(from: MemberIndex): boolean {
     const prev = from.members
     const next = this.members
     const oldToNew = new Int32Array(prev.length).fill(-1)
+    const newToOld = new Int32Array(next.length).fill(-1)
     const changed: number[] = []
     let j = 0
     for (let i = 0; i < prev.length && j < next.length; i++) {
-      if (prev[i] === next[j]) oldToNew[i] = j++
+      if (prev[i] === next[j]) oldToNew[(newToOld[j] = i)] = j++
       else if (prev[i]!.userId === next[j]!.userId) changed.push(j++)
     }
     for (; j < next.length; j++) changed.push(j)
     // Not derived that way (or mostly new): build from scratch.
-    if (changed.length > next.length / 10 || !from.orders.has('name')) return false
+    if (changed.length > next.length / 10) return false
     const names = (this.names = new Array<string>(next.length))
-    const haystacks = (this.haystacks = new Array<string>(next.length))
-    for (let i = 0; i < prev.length; i++) {
-      const at = oldToNew[i]!
-      if (at < 0) continue
-      names[at] = from.names[i]!
-      haystacks[at] = from.haystacks[i]!
-    }
-    for (const at of changed) {
-      names[at] = next[at]!.displayName.toLowerCase()
-      haystacks[at] = `${names[at]}\n${next[at]!.email.toLowerCase()}`
-    }
+    for (let i = 0; i < prev.length; i++) if (oldToNew[i]! >= 0) names[oldToNew[i]!] = from.names[i]!
+    for (const at of changed) names[at] = next[at]!.displayName.toLowerCase()
     const byName = this.comparator('name')
-    const kept = Array.from(from.orders.get('name')!, (i) => oldToNew[i]!).filter((at) => at >= 0)
+    const kept = new Uint32Array(next.length)
+    let keptCount = 0
+    for (const i of from.orders.get('name')!) if (oldToNew[i]! >= 0) kept[keptCount++] = oldToNew[i]!
     const added = changed.sort(byName)
     const order = new Uint32Array(next.length)
     for (let k = 0, a = 0, b = 0; k < order.length; k++) {
-      order[k] = b >= added.length || (a < kept.length && byName(kept[a]!, added[b]!) <= 0) ? kept[a++]! : added[b++]!
+      order[k] = b >= added.length || (a < keptCount && byName(kept[a]!, added[b]!) <= 0) ? kept[a++]! : added[b++]!
     }
     this.orders.set('name', order)
+    this.layOut(order, (at) => `${names[at]}\n${next[at]!.email.toLowerCase()}`, { from, newToOld })
     return true
   }
 
+  /**
+   * Lays out `text` in the name order `byName`, each member's haystack from `haystack`, or for
+   * members of `old.from`, copied from its text a run of neighbours at a time.
+   */
+  private layOut(byName: Uint32Array, haystack: (member: number) => string, old?: { from: MemberIndex; newToOld: Int32Array }): void {
+    const parts: string[] = []
+    const starts = (this.starts = new Uint32Array(byName.length + 1))
+    const places = (this.places = new Uint32Array(byName.length))
+    // The old places [run, end) are still to be copied, as one slice.
+    let run = 0
+    let end = 0
+    const copyRun = () => run < end && parts.push(old!.from.text.slice(old!.from.starts[run], old!.from.starts[end]! - 1))
+    let at = 0
+    for (let k = 0; k < byName.length; k++) {
+      const i = byName[k]!
+      places[i] = k
+      starts[k] = at
+      const was = old && old.newToOld[i]! >= 0 ? old.from.places[old.newToOld[i]!]! : -1
+      if (was >= 0) {
+        if (was !== end) {
+          copyRun()
+          run = was
+        }
+        end = was + 1
+        at += old!.from.starts[end]! - old!.from.starts[was]!
+      } else {
+        copyRun()
+        run = end
+        const h = haystack(i)
+        parts.push(h)
+        at += h.length + 1
+      }
+    }
+    copyRun()
+    starts[byName.length] = at
+    this.text = parts.join('\n')
+  }
+
+  private haystack(member: number): string {
+    const k = this.places[member]!
+    return this.text.slice(this.starts[k], this.starts[k + 1]! - 1)
+  }
+
+  /** Members by userId, built on the first lookup: a sync that brings nothing new looks nothing up. */
   get byId(): ReadonlyMap<string, Member> {
-    return (this.ids ??= new Map(this.members.map((m) => [m.userId, m])))
+    return (this.ids ??= new LazyMap(() => new Map(this.members.map((m) => [m.userId, m]))))
   }
 
   /** The rows at `offset` of the filtered, sorted list, and how many match in all. */
@@ -93,34 +146,50 @@ export class MemberIndex {
     const needle = q.trim().toLowerCase()
     if (!needle && !role && !emails) return order
     const key = JSON.stringify([needle, role, emails ?? null, sort])
-    const last = this.last
-    if (last?.key === key) return last.matches
-    // Typing on: the new query's matches are among the last one's, already in sort order.
-    if (last && !emails && last.scope === JSON.stringify([role, sort]) && needle.includes(last.needle)) {
-      const narrowed = last.matches.filter((i) => this.haystacks[i]!.includes(needle))
-      this.last = { key, scope: last.scope, needle, matches: narrowed }
-      return narrowed
-    }
-    // Test in allocation order (memory locality), then walk the sort order through a mask.
+    if (this.last?.key === key) return this.last.matches
+    const rank = role ? ROLE_RANK[role] : -1
+    // A search finds members in name order: the name sort takes them as they come.
+    const found = needle && !emails ? this.search(needle, rank) : null
+    if (found && sort === 'name') return (this.last = { key, matches: found }).matches
     const hit = new Uint8Array(this.members.length)
     let count = 0
     const mark = (i: number) => {
-      const m = this.members[i]!
-      if ((role && m.role !== role) || (needle && !this.haystacks[i]!.includes(needle)) || hit[i]) return
+      if (hit[i] || (rank >= 0 && this.roles[i] !== rank)) return
       hit[i] = 1
       count++
     }
-    if (emails) {
+    if (found) for (const i of found) mark(i)
+    else if (emails) {
       const at = this.emailIndex()
       for (const e of emails) {
         const i = at.get(e.trim().toLowerCase())
-        if (i !== undefined) mark(i)
+        if (i !== undefined && this.haystack(i).includes(needle)) mark(i)
       }
     } else for (let i = 0; i < this.members.length; i++) mark(i)
+    // Walk the sort order through the mask: the matches come out sorted.
     const matches = new Uint32Array(count)
     for (let p = 0, k = 0; k < count; p++) if (hit[order[p]!]) matches[k++] = order[p]!
-    this.last = { key, scope: emails ? null : JSON.stringify([role, sort]), needle, matches }
+    this.last = { key, matches }
     return matches
+  }
+
+  /** The members whose haystack contains `needle` and whose ROLE_RANK is `rank` (any, if -1), in name order. */
+  private search(needle: string, rank: number): Uint32Array {
+    const { text, starts, roles } = this
+    const byName = this.order('name')
+    const found = new Uint32Array(byName.length)
+    let count = 0
+    let k = 0
+    for (let p = text.indexOf(needle); p >= 0; ) {
+      while (starts[k + 1]! <= p) k++
+      // Within one member's haystack (not across the "\n" to the next one): a hit; go on after it.
+      if (p + needle.length < starts[k + 1]!) {
+        const i = byName[k]!
+        if (rank < 0 || roles[i] === rank) found[count++] = i
+        p = text.indexOf(needle, starts[k + 1])
+      } else p = text.indexOf(needle, p + 1)
+    }
+    return found.slice(0, count)
   }
 
   private emailIndex(): Map<string, number> {
@@ -138,7 +207,7 @@ export class MemberIndex {
   }
 
   private comparator(sort: MemberSort): (a: number, b: number) => number {
-    const { members: ms, names } = this
+    const { members: ms, names, roles } = this
     const byName = (a: number, b: number) => cmp(names[a], names[b])
     switch (sort) {
       case 'name':
@@ -146,12 +215,45 @@ export class MemberIndex {
       case 'email':
         return (a, b) => cmp(ms[a]!.email, ms[b]!.email)
       case 'role':
-        return (a, b) => cmp(ROLE_RANK[ms[a]!.role], ROLE_RANK[ms[b]!.role]) || byName(a, b)
+        return (a, b) => cmp(roles[a], roles[b]) || byName(a, b)
       case 'joined':
         return (a, b) => cmp(ms[a]!.joinedAt, ms[b]!.joinedAt)
       case 'workspaces':
         return (a, b) => cmp(ms[a]!.workspaceCount, ms[b]!.workspaceCount) || byName(a, b)
     }
+  }
+}
+
+/** A read-only Map built on its first use. */
+class LazyMap<K, V> implements ReadonlyMap<K, V> {
+  private map: Map<K, V> | null = null
+  constructor(private readonly build: () => Map<K, V>) {}
+  private get built(): Map<K, V> {
+    return (this.map ??= this.build())
+  }
+  get size() {
+    return this.built.size
+  }
+  get(key: K) {
+    return this.built.get(key)
+  }
+  has(key: K) {
+    return this.built.has(key)
+  }
+  forEach(fn: (value: V, key: K, map: ReadonlyMap<K, V>) => void) {
+    this.built.forEach((v, k) => fn(v, k, this))
+  }
+  entries() {
+    return this.built.entries()
+  }
+  keys() {
+    return this.built.keys()
+  }
+  values() {
+    return this.built.values()
+  }
+  [Symbol.iterator]() {
+    return this.built[Symbol.iterator]()
   }
 }
 

@@ -77,7 +77,9 @@ function createWsTransport(code: string | null): BridgeTransport {
 
   return {
     async invoke(channel: ChannelName, payload: unknown) {
-      if (!(await opened)) return REFUSED
+      // Connected: sent within the call, as Electron's IPC sends it, not a microtask later (after
+      // the React render that a keystroke's handler starts).
+      if (socket?.readyState !== WebSocket.OPEN && !(await opened)) return REFUSED
       if (socket.readyState !== WebSocket.OPEN) {
         return { ok: false, error: { code: 'offline', message: 'Not connected to the harness host; retrying' } }
       }

@@ -1,4 +1,4 @@
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
+import { QueryClient, QueryClientProvider, notifyManager } from '@tanstack/react-query'
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { App } from './App'
@@ -12,6 +12,10 @@ const queryClient = new QueryClient({
     mutations: { retry: false },
   },
 })
+
+// An answer reaches React in the task that brought it (a microtask), not in a timer task after
+// it, between which the browser may lay out and paint a frame: a keystroke's rows show sooner.
+notifyManager.setScheduler(queueMicrotask)
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

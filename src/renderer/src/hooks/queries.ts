@@ -1,5 +1,6 @@
 /** Server state, per account + organization, all through the bridge. */
-import { useQueries, useQuery } from '@tanstack/react-query'
+import { useQueries, useQuery, useQueryClient } from '@tanstack/react-query'
+import { useCallback } from 'react'
 import type { Member, OrgSummary } from '../../../shared/api'
 import { MAX_MEMBER_WINDOW, type AccountSummary, type Cached, type ChannelRequest, type MemberWindow } from '../../../shared/ipc'
 import { call, orgAdmin, qk } from '../lib/bridge'
@@ -32,6 +33,12 @@ export const useMembers = (ref: OrgRef, query: MemberListQuery = {}) =>
     placeholderData: (previous: Cached<MemberWindow> | undefined, previousQuery?: { queryKey: readonly unknown[] }) =>
       previousQuery?.queryKey[1] === ref.accountId && previousQuery.queryKey[2] === ref.orgId ? previous : undefined,
   })
+
+/** Starts reading a window now (a keystroke's, before the page renders it); the query that then asks for it joins this read. */
+export function usePrefetchMembers(ref: OrgRef): (query: MemberListQuery) => void {
+  const client = useQueryClient()
+  return useCallback((query: MemberListQuery) => void client.prefetchQuery(memberWindowQuery(ref, query)), [client, ref])
+}
 
 /** Several windows at once (the rows a scrolled table shows). No placeholders: a row either is the asked one or loads. */
 export const useMemberWindows = (ref: OrgRef, queries: MemberListQuery[]) =>

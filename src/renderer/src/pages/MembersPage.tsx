@@ -5,8 +5,8 @@
  */
 import { useMutation, useQueryClient } from '@tanstack/react-query'
 import { flexRender, getCoreRowModel, useReactTable, type ColumnDef, type SortingState, type Updater } from '@tanstack/react-table'
-import { useVirtualizer } from '@tanstack/react-virtual'
-import { memo, useCallback, useMemo, useRef, useState } from 'react'
+import { memo, useCallback, useEffect, useMemo, useRef, useState, type RefObject } from 'react'
+import { flushSync } from 'react-dom'
 import type { Member, OrgSummary } from '../../../shared/api'
 import { membersCsv } from '../../../shared/csv'
 import type { MemberChange, MemberSort, MemberWindow } from '../../../shared/ipc'
@@ -16,7 +16,7 @@ import { RemoveMemberDialog } from '../components/RemoveMemberDialog'
 import { RoleEditorDialog } from '../components/RoleEditorDialog'
 import { MemberDetailPanel } from '../components/MemberDetailPanel'
 import { EmptyState, ErrorMessage, RoleBadge, Skeleton, formatDate, formatRelative, useNow } from '../components/ui'
-import { readAllMembers, useAccount, useMemberWindows, useMembers, useOrgs } from '../hooks/queries'
+import { readAllMembers, useAccount, useMemberWindows, useMembers, useOrgs, usePrefetchMembers } from '../hooks/queries'
 import { useLive } from '../hooks/useBridgeEvents'
 import { call, orgAdmin, qk } from '../lib/bridge'
 import { downloadText } from '../lib/download'
@@ -26,6 +26,11 @@ import { useCurrentOrg, useUi, type OrgRef } from '../stores/ui'
 const BLOCK = 100
 const ROW_HEIGHT = 44
 const PREFETCH = BLOCK / 2
+/**
+ * Rows rendered beyond each edge of the visible ones (176 px), so a scroll frame meets rows
+ * already there; few, since a keystroke that changes every row renders these too.
+ */
+const OVERSCAN = 4
 /** The table holds headers and sort state; rows come from main's windows. */
 const NO_ROWS: Member[] = []
 
@@ -47,6 +52,15 @@ export function MembersPage() {
 function OrgMembers({ orgRef: ref }: { orgRef: OrgRef }) {
   const [filter, setFilter] = useState<Filter>(ALL)
   const first = useMembers(ref, blockQuery(filter, 0))
+  // A keystroke's window is asked for before the page renders the keystroke: main searches meanwhile.
+  const prefetch = usePrefetchMembers(ref)
+  const onFilter = useCallback(
+    (next: Filter) => {
+      prefetch(blockQuery(next, 0))
+      setFilter(next)
+    },
+    [prefetch],
+  )
   const org = useOrgs(ref.accountId).data?.data.find((o) => o.id === ref.orgId)
   const offline = useOffline(ref.accountId, first.data)
   const snapshot = first.data?.data
@@ -67,14 +81,15 @@ function OrgMembers({ orgRef: ref }: { orgRef: OrgRef }) {
       ) : snapshot ? (
         <>
           <ChangesSinceSync snapshot={snapshot} />
-          <MembersTable orgRef={ref} org={org} first={snapshot} filter={filter} onFilter={setFilter} offline={offline} me={me} />
+          <MembersTable orgRef={ref} org={org} first={snapshot} filter={filter} onFilter={onFilter} offline={offline} me={me} />
         </>
       ) : null}
     </section>
   )
 }
 
-function SyncStatus({ orgRef, syncedAt }: { orgRef: OrgRef; syncedAt: string | null }) {
+/** Memoized: a keystroke re-renders the page around it, not its clock, progress and Refresh. */
+const SyncStatus = memo(function SyncStatus({ orgRef, syncedAt }: { orgRef: OrgRef; syncedAt: string | null }) {
   const client = useQueryClient()
   const now = useNow()
   const progress = useLive((s) => s.progress[`${orgRef.accountId}/${orgRef.orgId}`])
@@ -100,7 +115,7 @@ function SyncStatus({ orgRef, syncedAt }: { orgRef: OrgRef; syncedAt: string | n
       {sync.error != null && <ErrorMessage error={sync.error} />}
     </div>
   )
-}
+})
 
 function describeChange(c: MemberChange): string {
   if (c.kind === 'joined') return `joined${c.to ? ` as ${ROLE_LABELS[c.to]}` : ''}`
@@ -171,8 +186,8 @@ const MemberRow = memo(function MemberRow({ member: m, index, start, selected, a
         </button>
         {m.email.toLowerCase() === a.me && <span className="badge badge-you">You</span>}
       </div>
-      <div role="cell" className="vcell vcell-email">
-        <span className="truncate">{m.email}</span>
+      <div role="cell" className="vcell vcell-email truncate">
+        {m.email}
       </div>
       <div role="cell" className="vcell vcell-role">
         <RoleBadge role={m.role} />
@@ -184,30 +199,122 @@ const MemberRow = memo(function MemberRow({ member: m, index, start, selected, a
         {m.workspaceCount}
       </div>
       <div role="cell" className="vcell vcell-actions">
-        <div className="row row-actions">
-          <button
-            className="btn btn-sm"
-            aria-label={`Change role of ${m.displayName}`}
-            disabled={a.roleReason !== null}
-            title={a.roleReason ?? undefined}
-            onClick={() => a.open('role', m)}
-          >
-            Change role
-          </button>
-          <button
-            className="btn btn-sm btn-danger"
-            aria-label={`Remove ${m.displayName}`}
-            disabled={a.removeReason !== null}
-            title={a.removeReason ?? undefined}
-            onClick={() => a.open('remove', m)}
-          >
-            Remove
-          </button>
-        </div>
+        <button
+          className="btn btn-sm"
+          aria-label={`Change role of ${m.displayName}`}
+          disabled={a.roleReason !== null}
+          title={a.roleReason ?? undefined}
+          onClick={() => a.open('role', m)}
+        >
+          Change role
+        </button>
+        <button
+          className="btn btn-sm btn-danger"
+          aria-label={`Remove ${m.displayName}`}
+          disabled={a.removeReason !== null}
+          title={a.removeReason ?? undefined}
+          onClick={() => a.open('remove', m)}
+        >
+          Remove
+        </button>
       </div>
     </div>
   )
 })
+
+/**
+ * The rows under the scroll position, OVERSCAN more on each side, and the blocks of rows they
+ * need. Its own component, so a scroll frame renders these rows and nothing else of the page.
+ */
+const MemberRows = memo(function MemberRows({
+  orgRef,
+  first,
+  filter,
+  scrollRef,
+  selected,
+  actions,
+}: {
+  orgRef: OrgRef
+  first: MemberWindow
+  filter: Filter
+  scrollRef: RefObject<HTMLDivElement | null>
+  selected: Record<string, Member>
+  actions: RowActions
+}) {
+  const { matched } = first
+  const [top, bottom] = useVisibleRows(scrollRef)
+  // Fewer matches than rows above the scroll position (typing while scrolled down): the browser
+  // moves the scroll position up after this render; meanwhile show the last screenful.
+  const shownTop = Math.max(0, Math.min(top, matched - 1 - (bottom - top)))
+  const from = Math.max(0, shownTop - OVERSCAN)
+  const to = Math.min(matched - 1, shownTop + (bottom - top) + OVERSCAN)
+  // The blocks under the rendered rows. Block 0 is the page's own query (`first`), which keeps
+  // the last answer on screen while a keystroke's new one loads; the others load on demand, and
+  // the next one while the last rendered row is within PREFETCH of it, so scrolling meets loaded rows.
+  const fromBlock = Math.max(1, Math.floor(from / BLOCK))
+  const lastBlock = Math.min(Math.floor((Math.max(0, to) + PREFETCH) / BLOCK), Math.floor(Math.max(0, matched - 1) / BLOCK))
+  const blockQueries = useMemo(
+    () => Array.from({ length: Math.max(0, lastBlock - fromBlock + 1) }, (_, i) => blockQuery(filter, fromBlock + i)),
+    [filter, fromBlock, lastBlock],
+  )
+  const blocks = useMemberWindows(orgRef, blockQueries)
+  const rowAt = (index: number): Member | undefined => {
+    const block = Math.floor(index / BLOCK)
+    const w = block === 0 ? first : blocks[block - fromBlock]?.data?.data
+    return w && w.offset === block * BLOCK ? w.members[index - w.offset] : undefined
+  }
+  const rows = []
+  for (let index = from; index <= to; index++) {
+    const member = rowAt(index)
+    const start = index * ROW_HEIGHT
+    rows.push(
+      member ? (
+        <MemberRow key={member.userId} member={member} index={index} start={start} selected={selected[member.userId] !== undefined} actions={actions} />
+      ) : (
+        <div role="row" key={`loading-${index}`} aria-rowindex={index + 2} aria-busy="true" className="vtable-row" style={{ transform: `translateY(${start}px)`, height: ROW_HEIGHT }}>
+          <div role="cell" className="vcell muted">
+            …
+          </div>
+        </div>
+      ),
+    )
+  }
+  return (
+    <div role="rowgroup" className="vtable-body" style={{ height: matched * ROW_HEIGHT }}>
+      {rows}
+    </div>
+  )
+})
+
+/**
+ * The first and last index of the rows the scroll element shows. Rows are all ROW_HEIGHT tall,
+ * so this is arithmetic on scrollTop, with no per-row measurements to rebuild when the count
+ * changes. It renders again only when those indices change, and within the scroll event
+ * (flushSync), so the frame that scrolls paints the rows it brought in.
+ */
+function useVisibleRows(scrollRef: RefObject<HTMLElement | null>): [number, number] {
+  // Until the effect has measured: at most a window's height of rows.
+  const [rows, setRows] = useState<[number, number]>(() => [0, Math.ceil(window.innerHeight / ROW_HEIGHT)])
+  // An effect, not a layout effect: the scroll element is an ancestor, whose ref is attached after this component's layout effects run.
+  useEffect(() => {
+    const el = scrollRef.current
+    if (!el) return
+    const update = () => {
+      const next: [number, number] = [Math.floor(el.scrollTop / ROW_HEIGHT), Math.floor((el.scrollTop + el.clientHeight) / ROW_HEIGHT)]
+      setRows((prev) => (prev[0] === next[0] && prev[1] === next[1] ? prev : next))
+    }
+    const onScroll = () => flushSync(update)
+    update()
+    el.addEventListener('scroll', onScroll, { passive: true })
+    const resized = new ResizeObserver(update)
+    resized.observe(el)
+    return () => {
+      el.removeEventListener('scroll', onScroll)
+      resized.disconnect()
+    }
+  }, [scrollRef])
+  return rows
+}
 
 function MembersTable({
   orgRef,
@@ -316,30 +423,6 @@ function MembersTable({
   )
 
   const scrollRef = useRef<HTMLDivElement>(null)
-  const virtualizer = useVirtualizer({
-    count: matched,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 12,
-  })
-  const virtualItems = virtualizer.getVirtualItems()
-  // The blocks under the visible rows. Block 0 is the page's own query (`first`), which keeps
-  // the last answer on screen while a keystroke's new one loads; the others load on demand, and
-  // the next one while the last visible row is within PREFETCH of it, so scrolling meets loaded rows.
-  const firstBlock = Math.floor((virtualItems[0]?.index ?? 0) / BLOCK)
-  const lastIndex = virtualItems[virtualItems.length - 1]?.index ?? 0
-  const lastBlock = Math.min(Math.floor((lastIndex + PREFETCH) / BLOCK), Math.floor(Math.max(0, matched - 1) / BLOCK))
-  const fromBlock = Math.max(1, firstBlock)
-  const blockQueries = useMemo(
-    () => Array.from({ length: Math.max(0, lastBlock - fromBlock + 1) }, (_, i) => blockQuery(filter, fromBlock + i)),
-    [filter, fromBlock, lastBlock],
-  )
-  const blocks = useMemberWindows(orgRef, blockQueries)
-  const rowAt = (index: number): Member | undefined => {
-    const block = Math.floor(index / BLOCK)
-    const w = block === 0 ? first : blocks[block - fromBlock]?.data?.data
-    return w && w.offset === block * BLOCK ? w.members[index - w.offset] : undefined
-  }
   const table = useReactTable({
     data: NO_ROWS,
     columns,
@@ -443,20 +526,7 @@ function MembersTable({
               </div>
             ))}
           </div>
-          <div role="rowgroup" className="vtable-body" style={{ height: virtualizer.getTotalSize() }}>
-            {virtualItems.map((v) => {
-              const member = rowAt(v.index)
-              return member ? (
-                <MemberRow key={member.userId} member={member} index={v.index} start={v.start} selected={selected[member.userId] !== undefined} actions={rowActions} />
-              ) : (
-                <div role="row" key={`loading-${v.index}`} aria-rowindex={v.index + 2} aria-busy="true" className="vtable-row" style={{ transform: `translateY(${v.start}px)`, height: ROW_HEIGHT }}>
-                  <div role="cell" className="vcell muted">
-                    …
-                  </div>
-                </div>
-              )
-            })}
-          </div>
+          <MemberRows orgRef={orgRef} first={first} filter={filter} scrollRef={scrollRef} selected={selected} actions={rowActions} />
         </div>
         {matched === 0 && (
           <EmptyState title={total === 0 ? 'No members yet' : 'No members match'}>
