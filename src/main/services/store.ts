@@ -5,7 +5,7 @@
  * a damaged cache must cost a re-sync, not a crash.
  */
 import { randomBytes } from 'node:crypto'
-import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises'
+import { mkdir, open, readdir, readFile, rename, rm, type FileHandle } from 'node:fs/promises'
 import { dirname, join, sep } from 'node:path'
 import type { z } from 'zod'
 import type { SecretBox } from './secret-box'
@@ -56,9 +56,17 @@ export class EncryptedStore {
   }
 
   write(segments: string[], value: unknown): Promise<void> {
+    return this.writeJson(segments, () => [JSON.stringify(value)])
+  }
+
+  /**
+   * A value already serialized, as JSON text in pieces (joined, they are the file's JSON):
+   * large files are encrypted and written piece by piece. `pieces` runs when the write does.
+   */
+  writeJson(segments: string[], pieces: () => Iterable<string>): Promise<void> {
     const file = this.path(...segments)
     const previous = this.chains.get(file) ?? Promise.resolve()
-    const next = Promise.all([previous.catch(() => undefined), this.removalsOver(file)]).then(() => this.writeNow(file, value))
+    const next = Promise.all([previous.catch(() => undefined), this.removalsOver(file)]).then(() => this.writeNow(file, pieces()))
     this.chains.set(file, next)
     void next.finally(() => {
       if (this.chains.get(file) === next) this.chains.delete(file)
@@ -103,18 +111,20 @@ export class EncryptedStore {
     return removed
   }
 
-  private async writeNow(file: string, value: unknown): Promise<void> {
+  private async writeNow(file: string, pieces: Iterable<string>): Promise<void> {
     const dir = dirname(file)
     await mkdir(dir, { recursive: true, mode: 0o700 })
-    const data = this.box.encrypt(JSON.stringify(value))
     const tmp = `${file}.${randomBytes(6).toString('hex')}${TEMP_SUFFIX}`
     const fh = await open(tmp, 'wx', 0o600)
     try {
-      await fh.writeFile(data)
+      for (const { at, bytes } of this.box.encryptChunks(pieces)) await writeAll(fh, bytes, at)
       await fh.sync()
-    } finally {
+    } catch (err) {
       await fh.close()
+      await rm(tmp, { force: true })
+      throw err
     }
+    await fh.close()
     try {
       await rename(tmp, file)
     } catch (err) {
@@ -123,6 +133,10 @@ export class EncryptedStore {
     }
     await syncDir(dir)
   }
+}
+
+async function writeAll(fh: FileHandle, bytes: Buffer, at: number): Promise<void> {
+  for (let done = 0; done < bytes.length; ) done += (await fh.write(bytes, done, bytes.length - done, at + done)).bytesWritten
 }
 
 /** Make the rename itself durable; not every platform lets a directory be fsynced. */
