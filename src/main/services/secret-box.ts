@@ -9,11 +9,11 @@ import { dirname } from 'node:path'
 
 export interface SecretBox {
   /**
-   * Encrypts the pieces (whole strings) as one plaintext, a chunk at a time: yields each chunk
+   * Encrypts the pieces (UTF-8 bytes, or whole strings) as one plaintext, a chunk at a time: yields each chunk
    * of the sealed file with its offset; the header, complete only at the end, comes last, for
    * offset 0. A 15 MiB member list is then never one string, buffer or ciphertext in memory.
    */
-  encryptChunks(pieces: Iterable<string>): Iterable<SealedChunk>
+  encryptChunks(pieces: Iterable<string | Buffer>): Iterable<SealedChunk>
   decrypt(data: Buffer): Buffer
 }
 
@@ -23,7 +23,7 @@ const VERSION = 1
 const IV_BYTES = 12
 const TAG_BYTES = 16
 const HEADER = 1 + IV_BYTES + TAG_BYTES
-/** Plaintext characters encrypted (and written) at a time. */
+/** Plaintext characters (or bytes) encrypted and written at a time. */
 const SEAL_CHARS = 1024 * 1024
 /**
  * Decryption streams in fixed chunks straight into one preallocated output: a 15 MiB cache
@@ -42,8 +42,10 @@ export function nodeSecretBox(key: Buffer): SecretBox {
       for (const piece of pieces) {
         for (let i = 0; i < piece.length; ) {
           let end = Math.min(i + SEAL_CHARS, piece.length)
-          if (isHighSurrogate(piece.charCodeAt(end - 1))) end++ // a pair split in two would encode as U+FFFD twice
-          const bytes = cipher.update(i === 0 && end === piece.length ? piece : piece.slice(i, end), 'utf8')
+          // A surrogate pair split in two would encode as U+FFFD twice.
+          if (typeof piece === 'string' && isHighSurrogate(piece.charCodeAt(end - 1))) end++
+          const part = i === 0 && end >= piece.length ? piece : typeof piece === 'string' ? piece.slice(i, end) : piece.subarray(i, end)
+          const bytes = typeof part === 'string' ? cipher.update(part, 'utf8') : cipher.update(part)
           yield { at, bytes }
           at += bytes.length
           i = end
@@ -82,7 +84,7 @@ export interface SafeStorageLike {
 export function safeStorageBox(safeStorage: SafeStorageLike): SecretBox {
   return {
     // safeStorage takes one whole string: the pieces are joined and sealed at once.
-    encryptChunks: (pieces) => [{ at: 0, bytes: safeStorage.encryptString([...pieces].join('')) }],
+    encryptChunks: (pieces) => [{ at: 0, bytes: safeStorage.encryptString(Buffer.concat([...pieces].map((p) => Buffer.from(p))).toString('utf8')) }],
     decrypt: (data) => Buffer.from(safeStorage.decryptString(data), 'utf8'),
   }
 }

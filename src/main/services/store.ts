@@ -60,10 +60,10 @@ export class EncryptedStore {
   }
 
   /**
-   * A value already serialized, as JSON text in pieces (joined, they are the file's JSON):
+   * A value already serialized, as JSON in pieces (strings or UTF-8 bytes; joined, the file's JSON):
    * large files are encrypted and written piece by piece. `pieces` runs when the write does.
    */
-  writeJson(segments: string[], pieces: () => Iterable<string>): Promise<void> {
+  writeJson(segments: string[], pieces: () => Iterable<string | Buffer>): Promise<void> {
     const file = this.path(...segments)
     const previous = this.chains.get(file) ?? Promise.resolve()
     const next = Promise.all([previous.catch(() => undefined), this.removalsOver(file)]).then(() => this.writeNow(file, pieces()))
@@ -111,7 +111,7 @@ export class EncryptedStore {
     return removed
   }
 
-  private async writeNow(file: string, pieces: Iterable<string>): Promise<void> {
+  private async writeNow(file: string, pieces: Iterable<string | Buffer>): Promise<void> {
     const dir = dirname(file)
     await mkdir(dir, { recursive: true, mode: 0o700 })
     const tmp = `${file}.${randomBytes(6).toString('hex')}${TEMP_SUFFIX}`

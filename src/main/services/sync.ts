@@ -27,7 +27,7 @@ import { MAX_PAGE_SIZE, type Role } from '../../shared/roles'
 import type { EventSink } from '../ipc/events'
 import type { AccountService } from './accounts'
 import type { ApiClient } from './api-client'
-import { applyUpdates, HEAD_ROWS, type CacheEntry, type CacheKind, type CacheService, type MemberCache } from './cache'
+import { applyUpdates, HEAD_ROWS, MemberListText, type CacheEntry, type CacheKind, type CacheService, type MemberCache } from './cache'
 import { mergeChanges } from './member-changes'
 import { memberPageParser } from './member-page'
 import { memberIndex } from './member-index'
@@ -274,6 +274,8 @@ export class SyncService {
     let serverTime: string | undefined
     let cursor: string | undefined
     let loaded = 0
+    // A first sync's list is its pages in order: its file is serialized page by page meanwhile.
+    const text = previous ? undefined : new MemberListText()
     const walk = new PageWalk(`Members sync of ${orgId}`, this.opts.maxSyncBytes)
     const fetchPage = (at: string | undefined) => client.get(routes.members(orgId), memberPageParser, { limit: MAX_PAGE_SIZE, cursor: at, since }, walk.budget)
     let next = fetchPage(undefined)
@@ -285,6 +287,7 @@ export class SyncService {
       serverTime ??= page.serverTime
       for (const m of page.items) updates.set(m.userId, m)
       for (const r of page.removed) updates.set(r.userId, null)
+      text?.add(page.items)
       loaded += page.items.length
       this.opts.events.emit('sync.progress', {
         accountId,
@@ -296,7 +299,7 @@ export class SyncService {
       })
     } while (cursor !== undefined)
     // The overlap re-sends what the cache already has: only real differences count.
-    for (const [id, m] of updates) if (m ? sameMember(byId.get(id), m) : !byId.has(id)) updates.delete(id)
+    if (previous) for (const [id, m] of updates) if (m ? sameMember(byId.get(id), m) : !byId.has(id)) updates.delete(id)
 
     const diff = previous ? diffMembers(byId, updates) : []
     // Edits accepted before this pull began are in what it read; later ones stay on top.
@@ -324,7 +327,7 @@ export class SyncService {
     if (this.isGone(accountId, orgId)) throw new AppError('not_found', 'This organization is no longer available to this account')
     // Sorted now, so the first read after a sync answers at once; the head is written with the list.
     const head = { total: members.length, members: memberIndex(members, base).window({ ...FIRST_PAGE, limit: HEAD_ROWS }).members }
-    await this.opts.cache.writeMembers(accountId, orgId, entry, updates, head)
+    await this.opts.cache.writeMembers(accountId, orgId, entry, updates, head, text)
     this.lastFetched.set(key, this.now())
     if (previous && updates.size > 0) this.opts.events.emit('cache.updated', { accountId, orgId, kind: 'members' })
     return entry
