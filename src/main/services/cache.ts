@@ -88,15 +88,21 @@ export class MemberListText {
   /** Per field, one JSON fragment (values without the brackets) per block. */
   private readonly columns = new Map<keyof Member, Buffer[]>(FIELDS.map((f) => [f, []]))
 
-  add(block: readonly Member[]): this {
-    if (block.length === 0) return this
+  add(members: readonly Member[]): this {
+    for (let i = 0; i < members.length; i += BLOCK_ROWS) this.addBlock(members.slice(i, i + BLOCK_ROWS))
+    return this
+  }
+
+  private addBlock(block: readonly Member[]): void {
     for (const m of block) this.members.push(m)
     const columns = toColumns(block)
     for (const f of FIELDS) {
+      const blocks = this.columns.get(f)!
       const json = Buffer.from(JSON.stringify(columns[f]))
-      this.columns.get(f)!.push(json.subarray(1, -1))
+      // "[a,b]" becomes "a,b" for a column's first block, ",a,b" for the next ones.
+      if (blocks.length) json[0] = COMMA
+      blocks.push(json.subarray(blocks.length ? 0 : 1, -1))
     }
-    return this
   }
 
   /** Whether this is the text of `list` (the very same members, in the same order). */
@@ -104,17 +110,18 @@ export class MemberListText {
     return list.length === this.members.length && list.every((m, i) => m === this.members[i])
   }
 
-  /** The file's JSON, `{"format":…,"columns":{…}}`, a column per piece. */
-  *pieces(): Generator<Buffer> {
+  /** The file's JSON, `{"format":…,"columns":{…}}`, in small pieces (no copy of the whole). */
+  *pieces(): Generator<Buffer | string> {
     for (const [i, f] of FIELDS.entries()) {
-      const blocks = this.columns.get(f)!
-      const open = `${i ? ',' : `{"format":${MEMBER_LIST_FORMAT},"columns":{`}"${f}":[`
-      yield Buffer.concat([Buffer.from(open), ...blocks.flatMap((b, k) => (k ? [COMMA, b] : [b])), Buffer.from(']')])
+      yield `${i ? '],' : `{"format":${MEMBER_LIST_FORMAT},"columns":{`}"${f}":[`
+      yield* this.columns.get(f)!
     }
-    yield Buffer.from('}}')
+    yield ']}}'
   }
 }
-const COMMA = Buffer.from(',')
+const COMMA = ','.charCodeAt(0)
+/** Members per block: a page of a sync; tens of KiB per column, small enough to allocate cheaply. */
+const BLOCK_ROWS = 1000
 
 function fromColumns(c: MemberColumns): Member[] {
   const out = new Array<Member>(c.userId.length)

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto'
 import { mkdir, open, readdir, readFile, rename, rm, type FileHandle } from 'node:fs/promises'
 import { dirname, join, sep } from 'node:path'
 import type { z } from 'zod'
-import type { SecretBox } from './secret-box'
+import type { SealedChunk, SecretBox } from './secret-box'
 
 const TEMP_SUFFIX = '.tmp'
 
@@ -117,7 +117,7 @@ export class EncryptedStore {
     const tmp = `${file}.${randomBytes(6).toString('hex')}${TEMP_SUFFIX}`
     const fh = await open(tmp, 'wx', 0o600)
     try {
-      for (const { at, bytes } of this.box.encryptChunks(pieces)) await writeAll(fh, bytes, at)
+      await writeChunks(fh, this.box.encryptChunks(pieces))
       await fh.sync()
     } catch (err) {
       await fh.close()
@@ -135,8 +135,25 @@ export class EncryptedStore {
   }
 }
 
-async function writeAll(fh: FileHandle, bytes: Buffer, at: number): Promise<void> {
-  for (let done = 0; done < bytes.length; ) done += (await fh.write(bytes, done, bytes.length - done, at + done)).bytesWritten
+/** Bytes gathered per write call: chunks that follow each other go out together. */
+const WRITE_BATCH = 1024 * 1024
+
+async function writeChunks(fh: FileHandle, chunks: Iterable<SealedChunk>): Promise<void> {
+  let batch: Buffer[] = []
+  let start = 0
+  let size = 0
+  const flush = async () => {
+    if (size > 0) await fh.writev(batch, start) // libuv writes all of it or fails
+    batch = []
+    size = 0
+  }
+  for (const { at, bytes } of chunks) {
+    if (size > 0 && (at !== start + size || size >= WRITE_BATCH)) await flush()
+    if (size === 0) start = at
+    batch.push(bytes)
+    size += bytes.length
+  }
+  await flush()
 }
 
 /** Make the rename itself durable; not every platform lets a directory be fsynced. */
