@@ -20,6 +20,7 @@ import {
   trustedDomainListSchema,
   workspaceListSchema,
   type Member,
+  type MemberPage,
 } from '../../shared/api'
 import { AppError } from '../../shared/errors'
 import { MAX_CHANGES_LISTED, memberQuerySchema, type Cached, type MemberChange, type MemberQuery, type MemberWindow } from '../../shared/ipc'
@@ -29,7 +30,7 @@ import type { AccountService } from './accounts'
 import type { ApiClient } from './api-client'
 import { applyUpdates, HEAD_ROWS, MemberListText, type CacheEntry, type CacheKind, type CacheService, type MemberCache } from './cache'
 import { mergeChanges } from './member-changes'
-import { memberPageParser } from './member-page'
+import { memberPageParser, nextCursorIn } from './member-page'
 import { memberIndex } from './member-index'
 import { PageWalk } from './page-walk'
 
@@ -272,18 +273,15 @@ export class SyncService {
     // What the server reports, by userId (null: no longer a member); later pages win.
     const updates = new Map<string, Member | null>()
     let serverTime: string | undefined
-    let cursor: string | undefined
     let loaded = 0
     // A first sync's list is its pages in order: its file is serialized page by page meanwhile.
     const text = previous ? undefined : new MemberListText()
     const walk = new PageWalk(`Members sync of ${orgId}`, this.opts.maxSyncBytes)
-    const fetchPage = (at: string | undefined) => client.get(routes.members(orgId), memberPageParser, { limit: MAX_PAGE_SIZE, cursor: at, since }, walk.budget)
-    let next = fetchPage(undefined)
-    do {
-      const page = await next
-      cursor = walk.next(page.nextCursor, { total: since ? undefined : page.total, pageSize: MAX_PAGE_SIZE })
-      // The server works on the next page while this one is merged (its failure is met at the await).
-      if (cursor !== undefined) (next = fetchPage(cursor)).catch(() => undefined)
+    const ask = (at: string | undefined, peek: (body: Buffer) => void) =>
+      client.get(routes.members(orgId), memberPageParser, { limit: MAX_PAGE_SIZE, cursor: at, since }, { budget: walk.budget, peek })
+    const bounds = (page: MemberPage) => ({ total: since ? undefined : page.total, pageSize: MAX_PAGE_SIZE })
+    // The server works on the next page while this one is merged (see PageWalk.pages).
+    for await (const { page, last } of walk.pages(ask, nextCursorIn, bounds)) {
       serverTime ??= page.serverTime
       for (const m of page.items) updates.set(m.userId, m)
       for (const r of page.removed) updates.set(r.userId, null)
@@ -295,9 +293,9 @@ export class SyncService {
         loaded,
         // An incremental pull cannot know its size up front: report what arrived.
         total: since ? loaded : Math.max(page.total, loaded),
-        done: cursor === undefined,
+        done: last,
       })
-    } while (cursor !== undefined)
+    }
     // The overlap re-sends what the cache already has: only real differences count.
     if (previous) for (const [id, m] of updates) if (m ? sameMember(byId.get(id), m) : !byId.has(id)) updates.delete(id)
 
