@@ -9,9 +9,9 @@ import { dirname } from 'node:path'
 
 export interface SecretBox {
   /**
-   * Encrypts the pieces (UTF-8 bytes, or whole strings) as one plaintext, a chunk at a time: yields each chunk
-   * of the sealed file with its offset; the header, complete only at the end, comes last, for
-   * offset 0. A 15 MiB member list is then never one string, buffer or ciphertext in memory.
+   * Encrypts the pieces (UTF-8 bytes, or whole strings) as one plaintext, a chunk at a time:
+   * yields each chunk of the sealed file with its offset; the header, complete only at the end,
+   * comes last, for offset 0. A 15 MiB member list is never one string, buffer or ciphertext.
    */
   encryptChunks(pieces: Iterable<string | Buffer>): Iterable<SealedChunk>
   decrypt(data: Buffer): Buffer
