@@ -14,6 +14,7 @@ export interface SecretBox {
    * comes last, for offset 0. A 15 MiB member list is never one string, buffer or ciphertext.
    */
   encryptChunks(pieces: Iterable<string | Buffer>): Iterable<SealedChunk>
+  /** The plaintext; may be decrypted in place, so `data` is not to be used afterwards. */
   decrypt(data: Buffer): Buffer
 }
 
@@ -26,8 +27,8 @@ const HEADER = 1 + IV_BYTES + TAG_BYTES
 /** Plaintext characters (or bytes) encrypted and written at a time. */
 const SEAL_CHARS = 1024 * 1024
 /**
- * Decryption streams in fixed chunks straight into one preallocated output: a 15 MiB cache
- * costs one copy of its size, not the three a one-shot update plus two concats make.
+ * Decryption streams in fixed chunks back into the sealed buffer itself, just behind the part
+ * read: a 15 MiB cache costs no second buffer of its size (fresh pages cost more than the copy).
  */
 const OPEN_BYTES = 64 * 1024
 
@@ -64,10 +65,10 @@ export function nodeSecretBox(key: Buffer): SecretBox {
       const tag = data.subarray(1 + IV_BYTES, HEADER)
       const decipher = createDecipheriv('aes-256-gcm', key, iv)
       decipher.setAuthTag(tag)
-      const out = Buffer.allocUnsafe(data.length - HEADER)
-      for (let i = HEADER, at = 0; i < data.length; i += OPEN_BYTES) at += decipher.update(data.subarray(i, i + OPEN_BYTES)).copy(out, at)
+      let at = 0
+      for (let i = HEADER; i < data.length; i += OPEN_BYTES) at += decipher.update(data.subarray(i, i + OPEN_BYTES)).copy(data, at)
       decipher.final() // throws when the file was torn or tampered with: nothing unauthenticated is used
-      return out
+      return data.subarray(0, at)
     },
   }
 }

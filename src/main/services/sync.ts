@@ -269,7 +269,6 @@ export class SyncService {
     // just after that listing can carry an earlier timestamp. Re-applying it is harmless.
     const since = previous ? new Date(Date.parse(previous.data.since) - SINCE_OVERLAP_MS).toISOString() : undefined
     const base = previous?.data.members ?? []
-    const byId = memberIndex(base).byId
     // What the server reports, by userId (null: no longer a member); later pages win.
     const updates = new Map<string, Member | null>()
     let serverTime: string | undefined
@@ -296,6 +295,9 @@ export class SyncService {
         done: last,
       })
     }
+    // Indexed by id only now, once the pages are in: after a restart, the first search (waiting
+    // for the same list to load) answers before this background pull indexes it.
+    const byId = memberIndex(base).byId
     // The overlap re-sends what the cache already has: only real differences count.
     if (previous) for (const [id, m] of updates) if (m ? sameMember(byId.get(id), m) : !byId.has(id)) updates.delete(id)
 
