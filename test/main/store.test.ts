@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { z } from 'zod'
-import { loadSecretKey, nodeSecretBox, parseSecretKey } from '../../src/main/services/secret-box'
+import { loadSecretKey, nodeSecretBox, parseSecretKey, type SecretBox } from '../../src/main/services/secret-box'
 import { EncryptedStore } from '../../src/main/services/store'
 
 const quiet = { warn: () => {} }
@@ -23,13 +23,17 @@ const valueSchema = z.object({ n: z.number(), payload: z.string(), check: z.numb
 
 describe('EncryptedStore', () => {
   it("orders a folder's removal and the writes around it, so none renames into a folder being deleted", async () => {
-    // The box runs inside each write (after mkdir, before the temp file and the rename): the log
-    // shows where each write ran relative to the removal.
+    // The box runs inside each write (after mkdir, before the rename): the log shows where
+    // each write ran relative to the removal.
     const box = nodeSecretBox(randomBytes(32))
     const log: string[] = []
-    const logging = {
-      encrypt: (plain: Buffer | string) => (log.push(`write ${JSON.parse(String(plain)).n}`), box.encrypt(plain)),
-      decrypt: (data: Buffer) => box.decrypt(data),
+    const logging: SecretBox = {
+      encryptChunks: (pieces) => {
+        const text = [...pieces].join('')
+        log.push(`write ${JSON.parse(text).n}`)
+        return box.encryptChunks([text])
+      },
+      decrypt: (data) => box.decrypt(data),
     }
     const store = new EncryptedStore(dir, logging, quiet)
     const members = ['cache', 'acct', 'org', 'o1', 'members.enc']
@@ -55,6 +59,16 @@ describe('EncryptedStore', () => {
     expect(raw.includes('alice')).toBe(false)
     expect(raw.includes('rt_123456')).toBe(false)
     if (process.platform !== 'win32') expect((await stat(store.path('a', 'secret.enc'))).mode & 0o077).toBe(0)
+  })
+
+  it('writes JSON given in pieces, and values larger than one encryption chunk, byte for byte', async () => {
+    const store = new EncryptedStore(dir, nodeSecretBox(randomBytes(32)), quiet)
+    await store.writeJson(['p.enc'], () => ['{"n":', '1,"payload":"a', 'b","check":2}'])
+    expect(await store.read(['p.enc'], valueSchema)).toEqual({ n: 1, payload: 'ab', check: 2 })
+    // Past 1 Mi characters: encrypted and written in several chunks.
+    const payload = 'é'.repeat(1024 * 1024) + '😀'.repeat(3) + 'z'.repeat(5000)
+    await store.write(['big.enc'], { n: 2, payload, check: payload.length })
+    expect(await store.read(['big.enc'], valueSchema)).toEqual({ n: 2, payload, check: payload.length })
   })
 
   it('reads a file encrypted with another key, a corrupt file or a schema mismatch as absent', async () => {
@@ -130,9 +144,22 @@ describe('secret keys', () => {
     expect(await loadSecretKey(file, { ORG_ADMIN_SECRET_KEY: fromEnv.toString('base64') })).toEqual(fromEnv)
   })
 
+  it('encrypts long pieces chunk by chunk without splitting a character', () => {
+    const box = nodeSecretBox(randomBytes(32))
+    // A surrogate pair straddles the end of the first 1 Mi-character chunk.
+    const text = 'a'.repeat(1024 * 1024 - 1) + '😀é' + 'b'.repeat(10)
+    const chunks = [...box.encryptChunks([text, '', 'tail'])]
+    expect(chunks.length).toBeGreaterThan(2)
+    const sealed = Buffer.alloc(Math.max(...chunks.map((c) => c.at + c.bytes.length)))
+    for (const { at, bytes } of chunks) bytes.copy(sealed, at)
+    expect(box.decrypt(sealed).toString('utf8')).toBe(text + 'tail') // decrypted in place, chunk after chunk
+  })
+
   it('detects tampering with a ciphertext', () => {
     const box = nodeSecretBox(randomBytes(32))
-    const sealed = box.encrypt('hello')
+    const sealed = Buffer.alloc(1 + 12 + 16 + 'hello'.length)
+    for (const { at, bytes } of box.encryptChunks(['hel', 'lo'])) bytes.copy(sealed, at)
+    expect(box.decrypt(Buffer.from(sealed)).toString()).toBe('hello')
     sealed[sealed.length - 1]! ^= 1
     expect(() => box.decrypt(sealed)).toThrow()
   })

@@ -157,6 +157,30 @@ describe('member sync', () => {
     expect(window.data.members.map((m) => m.email)).toEqual(ada.slice(1, 3))
   })
 
+  it('a first sync whose pages list a member twice keeps the later copy, in memory and in the list file', async () => {
+    // The server lists the first member a second time, as another role (they changed during the walk).
+    let twice: Member | undefined
+    const repeating: typeof fetch = async (input, init) => {
+      const res = await fetch(new Request(input, init))
+      if (!new URL(res.url).pathname.endsWith('/members')) return res
+      const page = (await res.json()) as { items: Member[] }
+      twice = { ...page.items[0]!, role: page.items[0]!.role === 'member' ? 'billing_admin' : 'member' }
+      return Response.json({ ...page, items: [...page.items, twice] })
+    }
+    const fresh = await makeCore({ fetch: repeating })
+    const added = await fresh.call<AccountSummary>('accounts.add', { baseUrl: server.url, ...DEMO })
+    const synced = await fresh.call<Cached<MemberWindow>>('members.sync', { accountId: added.id, orgId: acme.id, limit: 1000 })
+    expect(synced.data.total).toBe(acme.memberCount)
+    expect(synced.data.members.filter((m) => m.userId === twice!.userId)).toEqual([twice])
+
+    const reopened = await makeCore({ dataDir: fresh.dataDir, key: fresh.key, backgroundMinIntervalMs: 60_000 })
+    const read = await reopened.call<Cached<MemberWindow>>('members.list', { accountId: added.id, orgId: acme.id, sort: 'email', limit: 1000 })
+    expect(read).toMatchObject({ source: 'cache', data: { total: acme.memberCount } })
+    expect(new Set(read.data.members)).toEqual(new Set(synced.data.members))
+    await reopened.sync.idle()
+    await fresh.dispose()
+  })
+
   it('refuses a tampered or torn member cache and refetches it, keeping the account', async () => {
     await core.call('members.sync', scope())
     const listFile = core.store.path('cache', account.id, 'org', acme.id, 'members.enc')

@@ -42,7 +42,14 @@ export interface AnswerSchema<T> {
 type Method = 'get' | 'post' | 'patch' | 'put' | 'delete'
 type Query = Record<string, string | number | undefined>
 type CallContext = { authRetried: boolean }
-type CallOptions = { json?: unknown; searchParams?: Query; budget?: ByteBudget }
+type CallOptions = { json?: unknown; searchParams?: Query } & ReadOptions
+
+export interface ReadOptions {
+  /** The bytes left for a whole walk of pages (one sync). */
+  budget?: ByteBudget
+  /** Sees the raw answer, once complete, before it is parsed and checked (a walk reads its next cursor early). */
+  peek?: (body: Buffer) => void
+}
 
 export const DEFAULT_TIMEOUT_MS = 10_000
 /** One answer; a 1 000-member page is about 300 KB. */
@@ -98,9 +105,8 @@ export class ApiClient {
     })
   }
 
-  /** `budget`: the bytes left for a whole walk of pages (one sync). */
-  get<T>(path: string, schema: AnswerSchema<T>, searchParams?: Query, budget?: ByteBudget): Promise<T> {
-    return this.call('get', path, schema, { searchParams, budget })
+  get<T>(path: string, schema: AnswerSchema<T>, searchParams?: Query, read?: ReadOptions): Promise<T> {
+    return this.call('get', path, schema, { searchParams, ...read })
   }
   post<S extends z.ZodType>(path: string, schema: S, json?: unknown) {
     return this.call('post', path, schema, { json })
@@ -115,7 +121,7 @@ export class ApiClient {
     return this.call('delete', path, schema, { json })
   }
 
-  private async call<T>(method: Method, path: string, schema: AnswerSchema<T>, { json, searchParams, budget }: CallOptions): Promise<T> {
+  private async call<T>(method: Method, path: string, schema: AnswerSchema<T>, { json, searchParams, budget, peek }: CallOptions): Promise<T> {
     const what = `${method.toUpperCase()} ${path}`
     let response: Response
     try {
@@ -129,15 +135,16 @@ export class ApiClient {
       throw await this.toAppError(err, what)
     }
     this.opts.onConnectivity?.(true)
-    let text: string
+    let raw: Buffer
     try {
-      text = await readBody(response, { what, deadlineMs: this.deadlineMs(), maxBytes: MAX_RESPONSE_BYTES, budget })
+      raw = await readBody(response, { what, deadlineMs: this.deadlineMs(), maxBytes: MAX_RESPONSE_BYTES, budget })
     } catch (err) {
       throw await this.toAppError(err, what)
     }
+    peek?.(raw)
     let body: unknown
     try {
-      body = text === '' ? undefined : JSON.parse(text)
+      body = raw.length === 0 ? undefined : JSON.parse(raw.toString('utf8'))
     } catch {
       throw new AppError('invalid_response', `${what}: the server did not answer with JSON`)
     }
@@ -171,8 +178,8 @@ export class ApiClient {
           { status: res.status, location },
         )
       }
-      const text = await readBody(res, { what, deadlineMs: this.deadlineMs(), maxBytes: MAX_ERROR_BYTES }).catch(() => '')
-      const parsed = errorResponseSchema.safeParse(parseJson(text))
+      const raw = await readBody(res, { what, deadlineMs: this.deadlineMs(), maxBytes: MAX_ERROR_BYTES }).catch(() => Buffer.alloc(0))
+      const parsed = errorResponseSchema.safeParse(parseJson(raw.toString('utf8')))
       if (parsed.success) return new AppError(parsed.data.error.code, parsed.data.error.message, parsed.data.error.details)
       return new AppError(res.status >= 500 ? 'internal' : 'bad_request', `The server answered ${res.status} ${res.statusText}`.trim())
     }

@@ -46,3 +46,25 @@ export const memberPageParser: AnswerSchema<MemberPage> = {
     return page ? { success: true, data: page } : memberPageSchema.safeParse(data)
   },
 }
+
+const CURSOR_KEY = Buffer.from('"nextCursor":')
+/** The longest cursor a members request may carry (memberListQuerySchema). */
+const MAX_CURSOR = 512
+const QUOTE = 0x22
+const BACKSLASH = 0x5c
+
+/**
+ * The next page's cursor read straight from a page's raw bytes, before the page is parsed, so
+ * the next request can leave at once: the value of the last `"nextCursor":` when it is a string
+ * of plain printable ASCII (a server's opaque token), else undefined. A guess, never trusted:
+ * the walk uses that request only if the checked page names the same cursor.
+ */
+export function nextCursorIn(body: Buffer): string | undefined {
+  const key = body.lastIndexOf(CURSOR_KEY)
+  const start = key + CURSOR_KEY.length + 1
+  if (key < 0 || body[start - 1] !== QUOTE) return undefined
+  const end = body.indexOf(QUOTE, start)
+  if (end <= start || end - start > MAX_CURSOR) return undefined
+  for (let i = start; i < end; i++) if (body[i]! < 0x20 || body[i]! > 0x7e || body[i] === BACKSLASH) return undefined
+  return body.toString('latin1', start, end)
+}

@@ -17,7 +17,7 @@ export interface BodyLimits {
   what: string
 }
 
-export async function readBody(response: Response, limits: BodyLimits): Promise<string> {
+export async function readBody(response: Response, limits: BodyLimits): Promise<Buffer> {
   const { budget } = limits
   const cap = budget ? Math.min(limits.maxBytes, budget.left) : limits.maxBytes
   const tooLarge = () => {
@@ -35,7 +35,7 @@ export async function readBody(response: Response, limits: BodyLimits): Promise<
     void response.body?.cancel().catch(() => undefined)
     throw tooLarge()
   }
-  if (!response.body) return ''
+  if (!response.body) return Buffer.alloc(0)
 
   const reader = response.body.getReader()
   const chunks: Uint8Array[] = []
@@ -61,7 +61,7 @@ export async function readBody(response: Response, limits: BodyLimits): Promise<
     clearTimeout(timer)
   }
   if (budget) budget.left -= size
-  return Buffer.concat(chunks).toString('utf8')
+  return Buffer.concat(chunks)
 }
 
 export function byteBudget(limit: number): ByteBudget {

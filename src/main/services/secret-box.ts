@@ -8,40 +8,56 @@ import { link, mkdir, open, readFile, unlink } from 'node:fs/promises'
 import { dirname } from 'node:path'
 
 export interface SecretBox {
-  encrypt(plain: Buffer | string): Buffer
+  /**
+   * Encrypts the pieces (UTF-8 bytes, or whole strings) as one plaintext, a chunk at a time:
+   * yields each chunk of the sealed file with its offset; the header, complete only at the end,
+   * comes last, for offset 0. A 15 MiB member list is never one string, buffer or ciphertext.
+   */
+  encryptChunks(pieces: Iterable<string | Buffer>): Iterable<SealedChunk>
+  /** The plaintext; may be decrypted in place, so `data` is not to be used afterwards. */
   decrypt(data: Buffer): Buffer
 }
+
+export type SealedChunk = { at: number; bytes: Buffer }
 
 const VERSION = 1
 const IV_BYTES = 12
 const TAG_BYTES = 16
-
-/**
- * GCM streams in fixed chunks straight into one preallocated output: a 22 MiB cache costs
- * one copy of its size, not the three a one-shot update plus two concats make.
- */
-const CHUNK = 64 * 1024
 const HEADER = 1 + IV_BYTES + TAG_BYTES
-
-function streamInto(out: Buffer, at: number, input: Buffer, step: (chunk: Buffer) => Buffer): void {
-  for (let i = 0; i < input.length; i += CHUNK) at += step(input.subarray(i, i + CHUNK)).copy(out, at)
-}
+/** Plaintext characters (or bytes) encrypted and written at a time. */
+const SEAL_CHARS = 1024 * 1024
+/**
+ * Decryption streams in fixed chunks back into the sealed buffer itself, just behind the part
+ * read: a 15 MiB cache costs no second buffer of its size (fresh pages cost more than the copy).
+ */
+const OPEN_BYTES = 64 * 1024
 
 /** Layout: version (1) | iv (12) | auth tag (16) | ciphertext. */
 export function nodeSecretBox(key: Buffer): SecretBox {
   if (key.length !== 32) throw new Error('The secret key must be 32 bytes (AES-256)')
   return {
-    encrypt(plain) {
-      const input = typeof plain === 'string' ? Buffer.from(plain, 'utf8') : plain
+    *encryptChunks(pieces) {
       const iv = randomBytes(IV_BYTES)
       const cipher = createCipheriv('aes-256-gcm', key, iv)
-      const out = Buffer.allocUnsafe(HEADER + input.length)
-      out[0] = VERSION
-      iv.copy(out, 1)
-      streamInto(out, HEADER, input, (c) => cipher.update(c))
+      let at = HEADER
+      for (const piece of pieces) {
+        for (let i = 0; i < piece.length; ) {
+          let end = Math.min(i + SEAL_CHARS, piece.length)
+          // A surrogate pair split in two would encode as U+FFFD twice.
+          if (typeof piece === 'string' && isHighSurrogate(piece.charCodeAt(end - 1))) end++
+          const part = i === 0 && end >= piece.length ? piece : typeof piece === 'string' ? piece.slice(i, end) : piece.subarray(i, end)
+          const bytes = typeof part === 'string' ? cipher.update(part, 'utf8') : cipher.update(part)
+          yield { at, bytes }
+          at += bytes.length
+          i = end
+        }
+      }
       cipher.final() // GCM emits no bytes here; it completes the tag
-      cipher.getAuthTag().copy(out, 1 + IV_BYTES)
-      return out
+      const header = Buffer.allocUnsafe(HEADER)
+      header[0] = VERSION
+      iv.copy(header, 1)
+      cipher.getAuthTag().copy(header, 1 + IV_BYTES)
+      yield { at: 0, bytes: header }
     },
     decrypt(data) {
       if (data.length < HEADER || data[0] !== VERSION) throw new Error('Not an encrypted Org Admin file')
@@ -49,13 +65,15 @@ export function nodeSecretBox(key: Buffer): SecretBox {
       const tag = data.subarray(1 + IV_BYTES, HEADER)
       const decipher = createDecipheriv('aes-256-gcm', key, iv)
       decipher.setAuthTag(tag)
-      const out = Buffer.allocUnsafe(data.length - HEADER)
-      streamInto(out, 0, data.subarray(HEADER), (c) => decipher.update(c))
+      let at = 0
+      for (let i = HEADER; i < data.length; i += OPEN_BYTES) at += decipher.update(data.subarray(i, i + OPEN_BYTES)).copy(data, at)
       decipher.final() // throws when the file was torn or tampered with: nothing unauthenticated is used
-      return out
+      return data.subarray(0, at)
     },
   }
 }
+
+const isHighSurrogate = (code: number) => code >= 0xd800 && code <= 0xdbff
 
 /** The subset of Electron's `safeStorage` used here (kept structural: no Electron import). */
 export interface SafeStorageLike {
@@ -66,7 +84,8 @@ export interface SafeStorageLike {
 
 export function safeStorageBox(safeStorage: SafeStorageLike): SecretBox {
   return {
-    encrypt: (plain) => safeStorage.encryptString(typeof plain === 'string' ? plain : plain.toString('utf8')),
+    // safeStorage takes one whole string: the pieces are joined and sealed at once.
+    encryptChunks: (pieces) => [{ at: 0, bytes: safeStorage.encryptString(Buffer.concat([...pieces].map((p) => Buffer.from(p))).toString('utf8')) }],
     decrypt: (data) => Buffer.from(safeStorage.decryptString(data), 'utf8'),
   }
 }

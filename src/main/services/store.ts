@@ -5,10 +5,10 @@
  * a damaged cache must cost a re-sync, not a crash.
  */
 import { randomBytes } from 'node:crypto'
-import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises'
+import { mkdir, open, readdir, readFile, rename, rm, type FileHandle } from 'node:fs/promises'
 import { dirname, join, sep } from 'node:path'
 import type { z } from 'zod'
-import type { SecretBox } from './secret-box'
+import type { SealedChunk, SecretBox } from './secret-box'
 
 const TEMP_SUFFIX = '.tmp'
 
@@ -56,9 +56,17 @@ export class EncryptedStore {
   }
 
   write(segments: string[], value: unknown): Promise<void> {
+    return this.writeJson(segments, () => [JSON.stringify(value)])
+  }
+
+  /**
+   * A value already serialized, as JSON in pieces (strings or UTF-8 bytes; joined, the file's JSON):
+   * large files are encrypted and written piece by piece. `pieces` runs when the write does.
+   */
+  writeJson(segments: string[], pieces: () => Iterable<string | Buffer>): Promise<void> {
     const file = this.path(...segments)
     const previous = this.chains.get(file) ?? Promise.resolve()
-    const next = Promise.all([previous.catch(() => undefined), this.removalsOver(file)]).then(() => this.writeNow(file, value))
+    const next = Promise.all([previous.catch(() => undefined), this.removalsOver(file)]).then(() => this.writeNow(file, pieces()))
     this.chains.set(file, next)
     void next.finally(() => {
       if (this.chains.get(file) === next) this.chains.delete(file)
@@ -103,18 +111,20 @@ export class EncryptedStore {
     return removed
   }
 
-  private async writeNow(file: string, value: unknown): Promise<void> {
+  private async writeNow(file: string, pieces: Iterable<string | Buffer>): Promise<void> {
     const dir = dirname(file)
     await mkdir(dir, { recursive: true, mode: 0o700 })
-    const data = this.box.encrypt(JSON.stringify(value))
     const tmp = `${file}.${randomBytes(6).toString('hex')}${TEMP_SUFFIX}`
     const fh = await open(tmp, 'wx', 0o600)
     try {
-      await fh.writeFile(data)
+      await writeChunks(fh, this.box.encryptChunks(pieces))
       await fh.sync()
-    } finally {
+    } catch (err) {
       await fh.close()
+      await rm(tmp, { force: true })
+      throw err
     }
+    await fh.close()
     try {
       await rename(tmp, file)
     } catch (err) {
@@ -123,6 +133,27 @@ export class EncryptedStore {
     }
     await syncDir(dir)
   }
+}
+
+/** Bytes gathered per write call: chunks that follow each other go out together. */
+const WRITE_BATCH = 1024 * 1024
+
+async function writeChunks(fh: FileHandle, chunks: Iterable<SealedChunk>): Promise<void> {
+  let batch: Buffer[] = []
+  let start = 0
+  let size = 0
+  const flush = async () => {
+    if (size > 0) await fh.writev(batch, start) // libuv writes all of it or fails
+    batch = []
+    size = 0
+  }
+  for (const { at, bytes } of chunks) {
+    if (size > 0 && (at !== start + size || size >= WRITE_BATCH)) await flush()
+    if (size === 0) start = at
+    batch.push(bytes)
+    size += bytes.length
+  }
+  await flush()
 }
 
 /** Make the rename itself durable; not every platform lets a directory be fsynced. */

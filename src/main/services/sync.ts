@@ -20,6 +20,7 @@ import {
   trustedDomainListSchema,
   workspaceListSchema,
   type Member,
+  type MemberPage,
 } from '../../shared/api'
 import { AppError } from '../../shared/errors'
 import { MAX_CHANGES_LISTED, memberQuerySchema, type Cached, type MemberChange, type MemberQuery, type MemberWindow } from '../../shared/ipc'
@@ -27,9 +28,9 @@ import { MAX_PAGE_SIZE, type Role } from '../../shared/roles'
 import type { EventSink } from '../ipc/events'
 import type { AccountService } from './accounts'
 import type { ApiClient } from './api-client'
-import { applyUpdates, HEAD_ROWS, type CacheEntry, type CacheKind, type CacheService, type MemberCache } from './cache'
+import { applyUpdates, HEAD_ROWS, MemberListText, type CacheEntry, type CacheKind, type CacheService, type MemberCache } from './cache'
 import { mergeChanges } from './member-changes'
-import { memberPageParser } from './member-page'
+import { memberPageParser, nextCursorIn } from './member-page'
 import { memberIndex } from './member-index'
 import { PageWalk } from './page-walk'
 
@@ -268,23 +269,22 @@ export class SyncService {
     // just after that listing can carry an earlier timestamp. Re-applying it is harmless.
     const since = previous ? new Date(Date.parse(previous.data.since) - SINCE_OVERLAP_MS).toISOString() : undefined
     const base = previous?.data.members ?? []
-    const byId = memberIndex(base).byId
     // What the server reports, by userId (null: no longer a member); later pages win.
     const updates = new Map<string, Member | null>()
     let serverTime: string | undefined
-    let cursor: string | undefined
     let loaded = 0
+    // A first sync's list is its pages in order: its file is serialized page by page meanwhile.
+    const text = previous ? undefined : new MemberListText()
     const walk = new PageWalk(`Members sync of ${orgId}`, this.opts.maxSyncBytes)
-    const fetchPage = (at: string | undefined) => client.get(routes.members(orgId), memberPageParser, { limit: MAX_PAGE_SIZE, cursor: at, since }, walk.budget)
-    let next = fetchPage(undefined)
-    do {
-      const page = await next
-      cursor = walk.next(page.nextCursor, { total: since ? undefined : page.total, pageSize: MAX_PAGE_SIZE })
-      // The server works on the next page while this one is merged (its failure is met at the await).
-      if (cursor !== undefined) (next = fetchPage(cursor)).catch(() => undefined)
+    const ask = (at: string | undefined, peek: (body: Buffer) => void) =>
+      client.get(routes.members(orgId), memberPageParser, { limit: MAX_PAGE_SIZE, cursor: at, since }, { budget: walk.budget, peek })
+    const bounds = (page: MemberPage) => ({ total: since ? undefined : page.total, pageSize: MAX_PAGE_SIZE })
+    // The server works on the next page while this one is merged (see PageWalk.pages).
+    for await (const { page, last } of walk.pages(ask, nextCursorIn, bounds)) {
       serverTime ??= page.serverTime
       for (const m of page.items) updates.set(m.userId, m)
       for (const r of page.removed) updates.set(r.userId, null)
+      text?.add(page.items)
       loaded += page.items.length
       this.opts.events.emit('sync.progress', {
         accountId,
@@ -292,11 +292,14 @@ export class SyncService {
         loaded,
         // An incremental pull cannot know its size up front: report what arrived.
         total: since ? loaded : Math.max(page.total, loaded),
-        done: cursor === undefined,
+        done: last,
       })
-    } while (cursor !== undefined)
+    }
+    // Indexed by id only now, once the pages are in: after a restart, the first search (waiting
+    // for the same list to load) answers before this background pull indexes it.
+    const byId = memberIndex(base).byId
     // The overlap re-sends what the cache already has: only real differences count.
-    for (const [id, m] of updates) if (m ? sameMember(byId.get(id), m) : !byId.has(id)) updates.delete(id)
+    if (previous) for (const [id, m] of updates) if (m ? sameMember(byId.get(id), m) : !byId.has(id)) updates.delete(id)
 
     const diff = previous ? diffMembers(byId, updates) : []
     // Edits accepted before this pull began are in what it read; later ones stay on top.
@@ -324,7 +327,7 @@ export class SyncService {
     if (this.isGone(accountId, orgId)) throw new AppError('not_found', 'This organization is no longer available to this account')
     // Sorted now, so the first read after a sync answers at once; the head is written with the list.
     const head = { total: members.length, members: memberIndex(members, base).window({ ...FIRST_PAGE, limit: HEAD_ROWS }).members }
-    await this.opts.cache.writeMembers(accountId, orgId, entry, updates, head)
+    await this.opts.cache.writeMembers(accountId, orgId, entry, updates, head, text)
     this.lastFetched.set(key, this.now())
     if (previous && updates.size > 0) this.opts.events.emit('cache.updated', { accountId, orgId, kind: 'members' })
     return entry
