@@ -85,7 +85,7 @@ export interface SafeStorageLike {
 export function safeStorageBox(safeStorage: SafeStorageLike): SecretBox {
   return {
     // safeStorage takes one whole string: the pieces are joined and sealed at once.
-    encryptChunks: (pieces) => [{ at: 0, bytes: safeStorage.encryptString(Buffer.concat([...pieces].map((p) => Buffer.from(p))).toString('utf8')) }],
+    encryptChunks: (pieces) => [{ at: 0, bytes: safeStorage.encryptString(Buffer.concat([...pieces].map((p) => (typeof p === 'string' ? Buffer.from(p) : p))).toString('utf8')) }],
     decrypt: (data) => Buffer.from(safeStorage.decryptString(data), 'utf8'),
   }
 }
