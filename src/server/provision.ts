@@ -104,7 +104,7 @@ export async function bulkMembers(
   await h.db
     .update(orgs)
     .set({
-      memberLimit: greatest(orgs.memberLimit, sql`(select count(*) from memberships m where m.org_id = ${b.orgId}) + 100`),
+      memberLimit: greatest(orgs.memberLimit, sql`${orgs.memberCount} + 100`),
       membersVersion: sql`${orgs.membersVersion} + 1`,
     })
     .where(eq(orgs.id, b.orgId))

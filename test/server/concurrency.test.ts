@@ -6,7 +6,7 @@
 import { and, count, eq, isNull } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { invitations, memberships, tokenFamilies, trustedDomains, users, workspaces } from '../../src/server/db/schema'
-import { addMember, createOrg, createUser } from '../../src/server/index'
+import { addMember, bulkMembers, createOrg, createUser } from '../../src/server/index'
 import { hashPassword } from '../../src/server/services/crypto'
 import { createInvitationsResponseSchema, parseInvitationUrl, routes } from '../../src/shared/api'
 import { startCluster, type Cluster } from '../support/cluster'
@@ -201,6 +201,44 @@ describe('workspaces, two Owners at once', () => {
       const outcome = raced.map((r) => (r.status === 409 ? r.body.error.code : r.status))
       expect(outcome.filter((o) => o === 'workspace_name_taken'), JSON.stringify(outcome)).toHaveLength(1)
       expect(outcome.filter((o) => o === 200 || o === 201), JSON.stringify(outcome)).toHaveLength(1)
+    }
+  })
+})
+
+describe('the member and Owner counts the organization list shows', () => {
+  async function counted(orgId: string) {
+    const [m] = await db().select({ n: count() }).from(memberships).where(and(eq(memberships.orgId, orgId), isNull(memberships.removedAt)))
+    return { memberCount: m!.n, ownerCount: await owners(orgId) }
+  }
+
+  it('stay exact while removals, role changes, leaving, re-adding and a bulk import land at once', async () => {
+    const owner = await person('count-owner')
+    const org = await createOrg(cluster.server, { name: `Counts ${seq++}`, ownerUserId: owner.id })
+    const people = await Promise.all(Array.from({ length: 24 }, () => person('counted')))
+    for (const p of people) await addMember(cluster.server, { orgId: org.id, userId: p.id, role: 'member' })
+    const token = (await on(0).login(owner.email, PASSWORD)).accessToken
+    const leavers = await Promise.all(people.slice(16, 20).map((p, i) => on(i).login(p.email, PASSWORD)))
+    await Promise.all(people.slice(20).map((p) => on(0).call('DELETE', routes.member(org.id, p.id), { token })))
+
+    const replies = await Promise.all([
+      ...people.slice(0, 8).map((p, i) => on(i).call('DELETE', routes.member(org.id, p.id), { token })),
+      ...people.slice(8, 16).map((p, i) => on(i).call('PATCH', routes.member(org.id, p.id), { token, body: { role: i % 2 ? 'owner' : 'billing_admin' } })),
+      ...leavers.map((t, i) => on(i).call('POST', routes.leave(org.id), { token: t.accessToken })),
+    ])
+    expect(replies.map((r) => r.status)).toEqual(Array(20).fill(200))
+    await Promise.all([
+      ...people.slice(20).map((p, i) => addMember(cluster.server, { orgId: org.id, userId: p.id, role: i % 2 ? 'owner' : 'member' })),
+      bulkMembers(cluster.server, { orgId: org.id, count: 1500 }),
+    ])
+
+    const expected = await counted(org.id)
+    // The Owner, 8 with changed roles (4 now Owners), 4 re-added (2 Owners), the import.
+    expect(expected).toEqual({ memberCount: 1 + 8 + 4 + 1500, ownerCount: 1 + 4 + 2 })
+    for (const api of apis) {
+      const detail = await api.call('GET', routes.org(org.id), { token })
+      expect(detail.body).toMatchObject(expected)
+      const list = await api.call('GET', routes.orgs(), { token })
+      expect(list.body.items.find((o: { id: string }) => o.id === org.id)).toMatchObject(expected)
     }
   })
 })

@@ -8,6 +8,12 @@ const MEMBER_JSON = `'{"userId":' || json_quote("user_id") || ',"email":' || jso
     || ',"role":"' || "role" || '","joinedAt":"' || strftime('%Y-%m-%dT%H:%M:%fZ', "joined_at" / 1000.0, 'unixepoch')
     || '","updatedAt":"' || strftime('%Y-%m-%dT%H:%M:%fZ', "updated_at" / 1000.0, 'unixepoch') || '","workspaceCount":' || "workspace_count" || '}'`
 
+/** Counts a membership row (NEW) in, or (OLD) out of, its organization's counts (0009). */
+const countChange = (row: 'NEW' | 'OLD', sign: '+' | '-') => `UPDATE "orgs" SET
+    "member_count" = "member_count" ${sign} (${row}."removed_at" IS NULL),
+    "owner_count" = "owner_count" ${sign} (${row}."removed_at" IS NULL AND ${row}."role" = 'owner')
+  WHERE "id" = ${row}."org_id";`
+
 export const sqliteMigrations: readonly { id: string; sql: string }[] = [
   {
     id: '0000_init',
@@ -351,6 +357,27 @@ END;
 CREATE TRIGGER "memberships_json_update"
   AFTER UPDATE OF "user_id", "email", "display_name", "role", "joined_at", "updated_at", "workspace_count" ON "memberships" BEGIN
   UPDATE "memberships" SET "member_json" = ${MEMBER_JSON} WHERE "rowid" = NEW."rowid";
+END;
+`,
+  },
+  {
+    // Member and Owner counts kept by the database (see the PostgreSQL list's 0010).
+    id: '0009_org_member_counts',
+    sql: `
+ALTER TABLE "orgs" ADD COLUMN "member_count" integer DEFAULT 0 NOT NULL;
+ALTER TABLE "orgs" ADD COLUMN "owner_count" integer DEFAULT 0 NOT NULL;
+UPDATE "orgs" SET
+  "member_count" = (SELECT count(*) FROM "memberships" m WHERE m."org_id" = "orgs"."id" AND m."removed_at" IS NULL),
+  "owner_count" = (SELECT count(*) FROM "memberships" m WHERE m."org_id" = "orgs"."id" AND m."removed_at" IS NULL AND m."role" = 'owner');
+CREATE TRIGGER "org_member_counts_insert" AFTER INSERT ON "memberships" BEGIN
+  ${countChange('NEW', '+')}
+END;
+CREATE TRIGGER "org_member_counts_update" AFTER UPDATE OF "org_id", "role", "removed_at" ON "memberships" BEGIN
+  ${countChange('OLD', '-')}
+  ${countChange('NEW', '+')}
+END;
+CREATE TRIGGER "org_member_counts_delete" AFTER DELETE ON "memberships" BEGIN
+  ${countChange('OLD', '-')}
 END;
 `,
   },

@@ -26,6 +26,9 @@ export const orgs = sqliteTable('orgs', {
   memberLimit: integer('member_limit').notNull(),
   /** Bumped on every membership change; the members list ETag is built from it. */
   membersVersion: integer('members_version').notNull().default(0),
+  /** Members and Owners not removed, kept by triggers on memberships (a count(*) read 100 000 rows). */
+  memberCount: integer('member_count').notNull().default(0),
+  ownerCount: integer('owner_count').notNull().default(0),
   plan: text('plan').notNull().default('Team'),
   currency: text('currency').notNull().default('USD'),
   createdAt: ts('created_at').notNull(),

@@ -64,7 +64,7 @@ export async function seatsTaken(db: Db, orgId: string, now: Date): Promise<{ ta
   const [row] = await db
     .select({
       limit: orgs.memberLimit,
-      members: sql<number>`(select count(*) from memberships m where m.org_id = ${orgId} and m.removed_at is null)`,
+      members: orgs.memberCount,
       pending: sql<number>`(select count(*) from invitations i where i.org_id = ${orgId}
         and i.accepted_at is null and i.revoked_at is null and i.declined_at is null and i.expires_at > ${now})`,
     })

@@ -3,7 +3,7 @@
  * `since` sync), role changes and removal, with the rule that an organization never
  * loses its last Owner.
  */
-import { and, asc, count, eq, gte, isNull, lte, or, sql, type SQL } from 'drizzle-orm'
+import { and, asc, eq, gte, isNull, lte, or, sql, type SQL } from 'drizzle-orm'
 import type { Member, MemberDetail, MemberPage } from '../../shared/api'
 import { AppError } from '../../shared/errors'
 import type { Role } from '../../shared/roles'
@@ -122,6 +122,7 @@ export async function listMembers(ctx: Ctx, userId: string, orgId: string, q: Li
     known ??
     (countInPage ? remember(totalKey, Number(matching ?? 0))
       : !q.cursor && !more ? rows // the first page holds every match
+      : !q.q && !q.role && !since ? await memberCount(ctx.db, orgId)
       : remember(totalKey, await countMatching(ctx.db, where, filterParams)))
   const removed = since && !q.cursor ? await removedSince(ctx.db, orgId, since) : []
   const rest: Omit<MemberPage, 'items'> = {
@@ -154,6 +155,13 @@ function removedSince(db: Db, orgId: string, since: Date) {
   return rawRows<[string, number]>(db, `select user_id, ${epochMsText('removed_at')} from memberships where ${where}`, p.values)
 }
 
+/** The whole list's length, kept by the database (migrations 0009 / 0010). */
+async function memberCount(db: Db, orgId: string): Promise<number> {
+  const p = new Params()
+  const [row] = await rawRows<[number]>(db, `select member_count from orgs where id = ${p.add(orgId)}`, p.values)
+  return row?.[0] ?? 0
+}
+
 async function countMatching(db: Db, where: string, params: unknown[]): Promise<number> {
   const [row] = await rawRows<[number | string]>(db, `select count(*) from memberships where ${where}`, params)
   return Number(row?.[0] ?? 0)
@@ -173,10 +181,7 @@ export async function bumpVersion(db: Db, orgId: string): Promise<void> {
 }
 
 async function ownerCount(db: Db, orgId: string): Promise<number> {
-  const [row] = await db
-    .select({ n: count() })
-    .from(memberships)
-    .where(and(eq(memberships.orgId, orgId), eq(memberships.role, 'owner'), isNull(memberships.removedAt)))
+  const [row] = await db.select({ n: orgs.ownerCount }).from(orgs).where(eq(orgs.id, orgId))
   return row?.n ?? 0
 }
 

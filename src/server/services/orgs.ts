@@ -23,7 +23,6 @@ import { hit, LIMITS } from './rate-limit'
 
 /** Counts of each organization, with the role of a member (`memberships`) or of an API key (`apiKeys`). */
 function summaryQuery(db: Db, now: Date, by: 'member' | 'key' = 'member') {
-  const active = sql`m2.org_id = ${orgs.id} and m2.removed_at is null`
   return db
     .select({
       id: orgs.id,
@@ -32,8 +31,8 @@ function summaryQuery(db: Db, now: Date, by: 'member' | 'key' = 'member') {
       memberLimit: orgs.memberLimit,
       createdAt: orgs.createdAt,
       myRole: by === 'key' ? apiKeys.role : memberships.role,
-      memberCount: sql<number>`(select count(*) from memberships m2 where ${active})`,
-      ownerCount: sql<number>`(select count(*) from memberships m2 where ${active} and m2.role = 'owner')`,
+      memberCount: orgs.memberCount,
+      ownerCount: orgs.ownerCount,
       pendingInvitationCount: sql<number>`(select count(*) from invitations i where i.org_id = ${orgs.id}
         and i.accepted_at is null and i.revoked_at is null and i.expires_at > ${now})`,
       workspaceCount: sql<number>`(select count(*) from workspaces w where w.org_id = ${orgs.id} and w.deleted_at is null)`,
