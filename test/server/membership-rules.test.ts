@@ -123,7 +123,7 @@ const sortByEmail = <T extends { email: string; userId: string }>(rows: T[]) =>
   [...rows].sort((a, b) => (a.email < b.email ? -1 : a.email > b.email ? 1 : a.userId < b.userId ? -1 : 1))
 
 describe('a page of members as JSON', () => {
-  // The database writes each item's JSON text (db/sql.ts memberJsonText); the bytes must be what
+  // The database writes each item's JSON text (member_json, by triggers); the bytes must be what
   // JSON.stringify writes for the same page, whatever the names hold and whenever they joined.
   it('is, to the byte, what JSON.stringify writes: escapes, any script, every millisecond, page after page', async () => {
     const { orgId, token } = await freshOrg(1, 0)
@@ -158,7 +158,7 @@ describe('a page of members as JSON', () => {
       cursor = p.nextCursor
     } while (cursor)
     expect(walked).toEqual(byEmail.map((m) => JSON.stringify(toMember(m))))
-    // Still so after a role change, a removal and a return (SQLite keeps the text beside the row).
+    // Still so after a role change, a removal and a return (the stores keep the text beside the row).
     const [changed, removed] = [byEmail[1]!, byEmail[2]!]
     server.clock.set(new Date(now.getTime() + 1089))
     expect((await api.call('PATCH', routes.member(orgId, changed.userId), { token, body: { role: 'owner' } })).status).toBe(200)

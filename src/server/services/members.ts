@@ -9,7 +9,7 @@ import { AppError } from '../../shared/errors'
 import type { Role } from '../../shared/roles'
 import type { Db } from '../db/client'
 import { Params, rawRows } from '../db/raw'
-import { epochMsText, joinedText, memberJsonText, memberMatchesText } from '../db/sql'
+import { epochMsText, joinedText, memberMatchesText } from '../db/sql'
 import { withTx } from '../db/tx'
 import { memberships, orgs, workspaceMembers, workspaces } from '../db/schema'
 import { assertCan, knownAccess, roleIn } from './access'
@@ -74,9 +74,9 @@ const ITEM_START = ',{"userId":'
 
 /**
  * The members list is the hot read (200 requests/s, 1 000-row sync pages): one prepared raw
- * statement (db/raw.ts) in which the database writes each member's JSON text and joins the
- * page's items, so a row never becomes a JS object. Answers the page's JSON (MemberPage,
- * exactly as JSON.stringify writes it) as UTF-8 bytes.
+ * statement (db/raw.ts) that joins the page's stored member JSON texts (`member_json`, kept by
+ * triggers in both stores), so a row never becomes a JS object. Answers the page's JSON
+ * (MemberPage, exactly as JSON.stringify writes it) as UTF-8 bytes.
  */
 export async function listMembers(ctx: Ctx, userId: string, orgId: string, q: ListQuery): Promise<Buffer> {
   assertCan(await roleIn(ctx.db, orgId, userId), 'members.view')
@@ -105,17 +105,17 @@ export async function listMembers(ctx: Ctx, userId: string, orgId: string, q: Li
   // A search's first page sorts all its matches anyway: count them in the same statement.
   const countInPage = known === undefined && !!q.q && !q.cursor
   // One row more than the page tells whether another page follows; its item is cut off below.
-  const [page] = await rawRows<[items: Buffer | null, rows: number | string, matching: number | string | null]>(
+  const [page] = await rawRows<[items: Buffer | string | null, rows: number | string, matching: number | string | null]>(
     ctx.db,
     `select ${joinedText('item', keys)}, count(*), max(matching) from (
-       select ${memberJsonText()} item, ${keys}, ${countInPage ? 'count(*) over ()' : 'null'} matching
+       select member_json item, ${keys}, ${countInPage ? 'count(*) over ()' : 'null'} matching
        from memberships where ${where}${after} order by ${keys} limit ${p.add(q.limit + 1)}) page`,
     p.values,
   )
   const [joined, rowCount, matching] = page!
   const rows = Number(rowCount)
   const more = rows > q.limit
-  let items = joined ?? Buffer.alloc(0)
+  let items = typeof joined === 'string' ? Buffer.from(joined) : (joined ?? Buffer.alloc(0))
   if (more) items = items.subarray(0, items.lastIndexOf(ITEM_START))
   const last = more ? (JSON.parse(items.subarray(items.lastIndexOf(ITEM_START) + 1).toString()) as Member) : null
   const total =
