@@ -24,6 +24,7 @@ export interface CoreOptions {
   timeoutMs?: number
   retryLimit?: number
   backgroundMinIntervalMs?: number
+  backgroundQuietMs?: number
   maxSyncBytes?: number
   reconnectBaseMs?: number
 }
@@ -58,6 +59,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     events,
     now: opts.now,
     backgroundMinIntervalMs: opts.backgroundMinIntervalMs,
+    backgroundQuietMs: opts.backgroundQuietMs,
     maxSyncBytes: opts.maxSyncBytes,
   })
   const actions = new OrgActions({ accounts, sync, cache })

@@ -31,6 +31,7 @@ export async function makeCore(opts: Partial<CoreOptions> & { dataDir?: string; 
   const core = await createCore({
     retryLimit: 0,
     backgroundMinIntervalMs: 0,
+    backgroundQuietMs: 0,
     ...opts,
     dataDir,
     secretBox: nodeSecretBox(key),

@@ -67,6 +67,10 @@ describe('MemberIndex', () => {
     const steps: Partial<MemberQuery>[] = [
       { q: 'a' }, { q: 'ad' }, { q: 'ada 0' }, { q: 'ada 09' }, { q: 'ada 0' }, { q: 'ada 0', role: 'member' },
       { q: 'ada 09', role: 'member' }, { q: 'ada 09', role: 'member', sort: 'email', desc: true }, { emails: ['user0001@big.test'] }, { q: 'user000' },
+      // Few enough hits (100 of 1 000) that the next keystrokes test only those: with a role,
+      // then without it again (the members of other roles must come back), sorted otherwise.
+      { q: 'user00' }, { q: 'user00', role: 'member' }, { q: 'user001', role: 'member' }, { q: 'user001' }, { q: 'user001', role: 'owner' },
+      { q: 'user0015', sort: 'email', desc: true }, { q: 'user00159' },
     ]
     for (const step of steps) {
       const all = step.emails ? members.filter((m) => step.emails!.includes(m.email)) : expected(query(step))

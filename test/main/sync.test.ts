@@ -119,6 +119,23 @@ describe('member sync', () => {
     expect(second.data.previousSyncedAt).toBe(first.syncedAt)
   })
 
+  it('a due background refresh of members waits until reads pause, then pulls once', async () => {
+    await core.call('members.list', scope())
+    const pulls = () => http.requests.filter((r) => r.path.startsWith(routes.members(acme.id))).length
+    const before = pulls()
+    // Every read finds a refresh due (no minimum interval). The reads span longer than the
+    // quiet period, but each comes before it has passed since the one before.
+    const typing = await makeCore({ dataDir: core.dataDir, key: core.key, fetch: http.fetch, backgroundQuietMs: 1_200 })
+    for (const q of ['a', 'ad', 'ada', 'ad', '']) {
+      expect(await typing.call<Cached<MemberWindow>>('members.list', { ...scope(), q })).toMatchObject({ source: 'cache' })
+      await new Promise((r) => setTimeout(r, 400))
+    }
+    expect(pulls()).toBe(before)
+    await vi.waitFor(() => expect(pulls()).toBe(before + 1), { timeout: 10_000 })
+    await typing.sync.idle()
+    expect(pulls()).toBe(before + 1)
+  })
+
   it('an explicit sync asked for after a change includes it, even while an older pull is running', async () => {
     // 2 500 more members: three pages, so a pull can be caught after its first page.
     await bulkMembers(server, { orgId: acme.id, count: 2500 })

@@ -41,6 +41,8 @@ export interface SyncServiceOptions {
   now?: () => number
   /** A cache refreshed this recently is served without another background fetch. */
   backgroundMinIntervalMs?: number
+  /** A due background refresh of members waits until no members read came for this long. */
+  backgroundQuietMs?: number
   /** Bytes one members sync may read in all (tests lower it). */
   maxSyncBytes?: number
 }
@@ -84,6 +86,9 @@ export class SyncService {
   private readonly views = new Map<string, { base: Member[]; pending: unknown; members: Member[] }>()
   /** Organizations dropped per account (JSON [accountId, orgId]): a fetch still in flight writes nothing back. */
   private readonly gone = new Set<string>()
+  /** Member refreshes found due by a read, by cache key, waiting for reads to pause (refreshWhenQuiet). */
+  private readonly dueRefreshes = new Map<string, { accountId: string; orgId: string }>()
+  private quietTimer: ReturnType<typeof setTimeout> | undefined
 
   constructor(private readonly opts: SyncServiceOptions) {}
 
@@ -142,8 +147,13 @@ export class SyncService {
     return orgId !== null && this.gone.has(JSON.stringify([accountId, orgId]))
   }
 
-  /** Resolves once the pulls running now have ended (benchmarks restart a core only then). */
+  /**
+   * Resolves once the pulls running now have ended (benchmarks restart a core only then);
+   * refreshes still waiting for reads to pause are dropped (the next read finds them due).
+   */
   async idle(): Promise<void> {
+    clearTimeout(this.quietTimer)
+    this.dueRefreshes.clear()
     await Promise.allSettled(this.inFlight.values())
   }
 
@@ -166,23 +176,40 @@ export class SyncService {
   /** A window of the cached members for `query`; with no cache yet, the first sync. */
   async members(accountId: string, orgId: string, query: MemberQuery): Promise<Cached<MemberWindow>> {
     this.opts.accounts.get(accountId)
-    const key = this.key(accountId, orgId, 'members')
-    const refresh = () => {
-      if (this.due(key)) void this.syncMembers(accountId, orgId, query, 'join').catch((err: unknown) => this.logBackgroundFailure('members', err))
-    }
     const early = this.cacheHead(accountId, orgId, query) && (await this.headWindow(accountId, orgId, query))
     if (early) {
-      // The list itself loads meanwhile (a due refresh reads it first), for the next query.
-      refresh()
+      // The list itself loads meanwhile, for the next query.
+      this.refreshWhenQuiet(accountId, orgId)
       void this.opts.cache.readMembers(accountId, orgId).catch((err: unknown) => this.logBackgroundFailure('members', err))
       return early
     }
     const cached = await this.opts.cache.readMembers(accountId, orgId)
     if (cached) {
-      refresh()
+      this.refreshWhenQuiet(accountId, orgId)
       return memberWindow(this.shown(accountId, orgId, cached), query, 'cache', !this.opts.accounts.isOnline(accountId))
     }
     return this.syncMembers(accountId, orgId, query)
+  }
+
+  /**
+   * A due background refresh of an organization's members starts once members reads have
+   * paused: reads come one after another while someone types a search or scrolls, and a
+   * pull's request, merge and cache write on main's event loop would delay their answers.
+   * Every read (of any organization) puts the start off again.
+   */
+  private refreshWhenQuiet(accountId: string, orgId: string): void {
+    const key = this.key(accountId, orgId, 'members')
+    if (this.due(key)) this.dueRefreshes.set(key, { accountId, orgId })
+    if (this.dueRefreshes.size === 0) return
+    clearTimeout(this.quietTimer)
+    this.quietTimer = setTimeout(() => {
+      for (const [key, { accountId, orgId }] of this.dueRefreshes) {
+        this.dueRefreshes.delete(key)
+        if (this.due(key)) void this.syncMembers(accountId, orgId, FIRST_PAGE, 'join').catch((err: unknown) => this.logBackgroundFailure('members', err))
+      }
+    }, this.opts.backgroundQuietMs ?? BACKGROUND_QUIET_MS)
+    // A refresh not yet begun never keeps the process alive.
+    this.quietTimer.unref()
   }
 
   /** After a restart, the default view's first rows come from the small file, before the list is decrypted. */
@@ -433,6 +460,8 @@ export class SyncService {
 }
 
 const SINCE_OVERLAP_MS = 5_000
+/** Longer than the pauses between keystrokes, or between the block reads of a scroll. */
+const BACKGROUND_QUIET_MS = 400
 
 export type MemberEdit = { userId: string; role: Role } | { userId: string; removed: true }
 
