@@ -7,6 +7,8 @@ import { isEmpty, seedDemo } from './seed'
 import type { Ctx, ServerConfig } from './services/context'
 import { systemDns, type DnsResolver } from './services/dns'
 import { folderMailer, smtpMailer, type Mailer } from './services/mailer'
+import { warmSignInCheck } from './services/auth'
+import { warmMemberList } from './services/members'
 import { deliverDue } from './services/outbox'
 import { queueReminders } from './services/invitations'
 import { purgeExpiredWorkspaces } from './services/workspaces'
@@ -52,6 +54,9 @@ export interface RunningServer {
   close(): Promise<void>
 }
 
+/** No organization has it (ids are random UUIDs): the warm-up reads nothing. */
+const NO_ORG_ID = '00000000-0000-0000-0000-000000000000'
+
 const DEFAULT_FROM = 'Org Admin <no-reply@org-admin.invalid>'
 
 function mailerFor(mail: ServerOptions['mail'] = {}): Mailer | null {
@@ -74,6 +79,13 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
       rateLimit: { windowMs: 15 * 60_000, maxFailuresPerAccount: 10, maxAttemptsPerIp: 100, ...opts.rateLimit },
     }
     const ctx: Ctx = { db: database.db, clock, config, mailer: mailerFor(opts.mail), dns: opts.dns ?? systemDns(opts.dnsServer) }
+    // Before serving, every pooled connection runs the hot reads once: a request that reaches a
+    // fresh PostgreSQL backend waits while it loads catalogs and plans, and the first burst of
+    // concurrent requests is when idle connections are first used.
+    await database.onEachConnection(async (db) => {
+      await warmSignInCheck({ ...ctx, db }, NO_ORG_ID)
+      await warmMemberList({ ...ctx, db }, NO_ORG_ID)
+    })
     const app = buildApp(ctx, { logger: opts.logger })
     const address = await app.listen({ host: opts.host ?? '127.0.0.1', port: opts.port ?? 0 })
     const url = address.replace('[::1]', 'localhost')

@@ -1,11 +1,13 @@
 /**
- * The PostgreSQL store: its connection pool (open before the first request, and surviving the
+ * The PostgreSQL store: its connection pool (open and warmed before the first request, and surviving the
  * database closing connections), the trigram index member search reads, and a bulk load that
  * leaves nothing for autovacuum to catch up on while the server answers requests.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import pg from 'pg'
 import { bulkMembers, createOrg, createUser } from '../../src/server/index'
+import { openDatabase } from '../../src/server/db/client'
+import { rawRows } from '../../src/server/db/raw'
 import { routes } from '../../src/shared/api'
 import { startTestServer, usePostgres, type TestServer } from '../support/server'
 import { client } from './client'
@@ -28,6 +30,35 @@ describe.skipIf(!usePostgres())('the PostgreSQL store', () => {
 
   it('opens its pool of connections before the first request', async () => {
     expect(await connections()).toBe(10)
+  })
+
+  it('runs the sign-in check and the member list once on every pooled connection before serving', async () => {
+    // Ten reads at once take the ten idle connections, one each; each lists what its backend has prepared.
+    const seen = await Promise.all(
+      Array.from({ length: 10 }, async () => {
+        const [row] = await rawRows<[pid: number, statements: string[]]>(server.db, 'select pg_backend_pid(), array_agg(statement) from pg_prepared_statements', [])
+        return row!
+      }),
+    )
+    expect(new Set(seen.map(([pid]) => pid)).size).toBe(10)
+    for (const [, statements] of seen) {
+      expect(statements.some((s) => s.includes('from access_tokens t'))).toBe(true)
+      expect(statements.filter((s) => s.includes('select member_json item')).length).toBeGreaterThanOrEqual(3)
+    }
+  })
+
+  it('serves when warming a connection fails', async () => {
+    const database = await openDatabase({ databaseUrl: server.databaseUrl })
+    try {
+      const warnings: unknown[] = []
+      const warn = vi.spyOn(console, 'warn').mockImplementation((m) => void warnings.push(m))
+      await database.onEachConnection(() => Promise.reject(new Error('warm-up broke')))
+      warn.mockRestore()
+      expect(warnings).toHaveLength(10)
+      expect(await rawRows(database.db, 'select 1', [])).toEqual([[1]])
+    } finally {
+      await database.close()
+    }
   })
 
   it('keeps serving when the database closes its idle connections', async () => {

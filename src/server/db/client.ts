@@ -22,6 +22,8 @@ export interface Database {
   db: Db
   close(): Promise<void>
   kind: StoreKind
+  /** Runs `fn` on every pooled connection at once, each through a handle of its own (SQLite: once); a failure is logged. */
+  onEachConnection(fn: (db: Db) => Promise<void>): Promise<void>
 }
 
 interface Migrator {
@@ -36,9 +38,16 @@ export async function openDatabase(opts: { dataDir?: string; databaseUrl?: strin
   if (opts.databaseUrl) {
     const pool = openPool(opts.databaseUrl)
     const db = drizzle(pool, { schema: pgSchema }) as unknown as Db
+    const names = new Map<string, string>()
     setTxRunner(db, pgTransactions(db))
-    setRawReader(db, pgRawReader(pool))
-    const database: Database = { db, close: () => pool.end(), kind }
+    setRawReader(db, pgRawReader(pool, names))
+    const onEachConnection = (fn: (db: Db) => Promise<void>) =>
+      eachPooled(pool, (client) => {
+        const handle = drizzle(client, { schema: pgSchema }) as unknown as Db
+        setRawReader(handle, pgRawReader(client, names))
+        return fn(handle)
+      })
+    const database: Database = { db, close: () => pool.end(), kind, onEachConnection }
     await migrate(database, migrations, {
       applied: async () => {
         await pool.query('CREATE TABLE IF NOT EXISTS schema_migrations (id text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())')
@@ -47,12 +56,11 @@ export async function openDatabase(opts: { dataDir?: string; databaseUrl?: strin
       },
       apply: async (m) => void (await pool.query(`BEGIN;\n${m.sql}\nINSERT INTO schema_migrations (id) VALUES ('${m.id}');\nCOMMIT;`)),
     })
-    await fillPool(pool)
     return database
   }
   if (opts.dataDir) mkdirSync(opts.dataDir, { recursive: true })
   const store = openSqlite(opts.dataDir)
-  const database: Database = { db: store.db, close: store.close, kind }
+  const database: Database = { db: store.db, close: store.close, kind, onEachConnection: (fn) => fn(store.db).catch(warnFailed) }
   await migrate(database, sqliteMigrations, {
     applied: store.applied,
     apply: (m) => store.exec(`BEGIN;\n${m.sql}\nINSERT INTO schema_migrations (id, applied_at) VALUES ('${m.id}', ${Date.now()});\nCOMMIT;`),
@@ -74,22 +82,34 @@ function openPool(connectionString: string): pg.Pool {
   return pool
 }
 
-/** Opens the whole pool before serving, so the first burst of requests finds it ready; one that fails opens on demand. */
-async function fillPool(pool: pg.Pool): Promise<void> {
+/**
+ * Opens the whole pool and runs `fn` on each connection, all at once (so each holds its own); one
+ * that fails to open opens on demand later. Run before serving, this keeps the first burst of
+ * requests off cold connections (see index.ts).
+ */
+async function eachPooled(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<void>): Promise<void> {
   const opened = await Promise.allSettled(Array.from({ length: POOL_SIZE }, () => pool.connect()))
-  for (const c of opened) if (c.status === 'fulfilled') c.value.release()
+  await Promise.all(
+    opened.map(async (c) => {
+      if (c.status === 'rejected') return
+      await fn(c.value).catch(warnFailed)
+      c.value.release() // a connection that broke meanwhile is dropped by the pool
+    }),
+  )
 }
+
+const warnFailed = (err: Error) => console.warn(`Warming a database connection failed: ${err.message}`)
 
 /**
  * Named statements: each pooled connection parses and plans a text once, then only binds
- * (texts hold only placeholders and come in a few dozen shapes, so the names stay few).
+ * (texts hold only placeholders and come in a few dozen shapes, so the names stay few). One
+ * name per text for the whole pool, so a statement prepared while warming is the one requests run.
  */
-function pgRawReader(pool: pg.Pool) {
-  const names = new Map<string, string>()
+function pgRawReader(db: pg.Pool | pg.PoolClient, names: Map<string, string>) {
   return async (text: string, values: unknown[]) => {
     let name = names.get(text)
     if (!name) names.set(text, (name = `raw${names.size}`))
-    return (await pool.query<unknown[]>({ name, text, values, rowMode: 'array' })).rows
+    return (await db.query<unknown[]>({ name, text, values, rowMode: 'array' })).rows
   }
 }
 

@@ -198,6 +198,18 @@ async function signedIn(ctx: Ctx, accessToken: string, orgId: string | null) {
   }
 }
 
+/** Runs the sign-in check's statements once, for no token (see warmMemberList). */
+export async function warmSignInCheck(ctx: Ctx, noOrgId: string): Promise<void> {
+  for (const orgId of [noOrgId, null]) {
+    await signedIn(ctx, '', orgId).then(
+      () => {},
+      (err: unknown) => {
+        if (!(err instanceof AppError && err.code === 'unauthorized')) throw err
+      },
+    )
+  }
+}
+
 export async function authenticateIn(ctx: Ctx, accessToken: string, orgId: string): Promise<{ user: User; access: KnownAccess }> {
   if (isApiKeyToken(accessToken)) return (await authenticateKey(ctx, accessToken, orgId)) as { user: User; access: KnownAccess }
   const { user, role, version, lastActiveAt } = await signedIn(ctx, accessToken, orgId)
