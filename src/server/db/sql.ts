@@ -49,7 +49,10 @@ export const jsonText = (column: Column): SQL => (isSqlite() ? sql`${column}` : 
  * bytea from its hex form (3–5 ms for a 1 000-member page, against 0.1 ms to encode the text).
  */
 export const joinedText = (json: string, orderBy: string): string =>
-  isSqlite() ? `cast(group_concat(${json}, ',' order by ${orderBy}) as blob)` : `string_agg(${json}, ',' order by ${orderBy})`
+  // SQLite aggregates the rows of a subquery in the order its co-routine yields them (the page's
+  // ORDER BY, kept for its LIMIT); an ORDER BY in group_concat would sort the page once more in a
+  // temporary b-tree (0.6 → 1.4 ms per 1 000 rows).
+  isSqlite() ? `cast(group_concat(${json}, ',') as blob)` : `string_agg(${json}, ',' order by ${orderBy})`
 
 /** Raw SQL text: a timestamp column as milliseconds since the epoch (SQLite stores them so). */
 export const epochMsText = (column: string): string => (isSqlite() ? column : `(extract(epoch from ${column}) * 1000)::float8`)
