@@ -112,7 +112,7 @@ async function memberPage(ctx: Ctx, orgId: string, q: ListQuery): Promise<Buffer
   // One row more than the page tells whether another page follows; its item is cut off below.
   const [page] = await rawRows<[items: Buffer | string | null, rows: number | string, matching: number | string | null]>(
     ctx.db,
-    `select ${joinedText('item', keys)}, count(*), max(matching) from (
+    `select ${joinedText('item')}, count(*), max(matching) from (
        select member_json item, ${keys}, ${countInPage ? 'count(*) over ()' : 'null'} matching
        from memberships where ${where}${after} order by ${keys} limit ${p.add(q.limit + 1)}) page`,
     p.values,
