@@ -11,7 +11,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import http from 'node:http'
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
@@ -38,8 +38,9 @@ const verdict = (ok: boolean) => (ok ? 'PASS' : 'FAIL')
 const row = (what: string, measured: string, target: string, ok: boolean) =>
   console.log(`  ${what.padEnd(34)} ${measured.padEnd(34)} target ${target.padEnd(16)} ${verdict(ok)}`)
 
-const cli = (args: string[], env: Record<string, string>) =>
-  spawn(process.execPath, ['--import', 'tsx', 'src/server/cli.ts', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] })
+const tsx = (args: string[], env: Record<string, string>) =>
+  spawn(process.execPath, ['--import', 'tsx', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] })
+const cli = (args: string[], env: Record<string, string>) => tsx(['src/server/cli.ts', ...args], env)
 
 function exited(child: ChildProcess): Promise<number> {
   return new Promise((resolve) => child.once('exit', (code) => resolve(code ?? 1)))
@@ -52,8 +53,8 @@ async function seed(env: Record<string, string>): Promise<number> {
   return (performance.now() - t) / 1000
 }
 
-async function serve(env: Record<string, string>): Promise<{ url: string; stop(): Promise<void> }> {
-  const child = cli(['serve'], { ...env, PORT: '0' })
+/** A child process that prints `listening on URL`: its URL, and a stop that waits for it to exit. */
+async function listening(child: ChildProcess): Promise<{ url: string; stop(): Promise<void> }> {
   const url = await new Promise<string>((resolve, reject) => {
     let out = ''
     child.stdout!.on('data', (chunk: Buffer) => {
@@ -75,6 +76,8 @@ async function serve(env: Record<string, string>): Promise<{ url: string; stop()
     },
   }
 }
+
+const serve = (env: Record<string, string>) => listening(cli(['serve'], { ...env, PORT: '0' }))
 
 async function run(store: string, env: Record<string, string>): Promise<boolean> {
   console.log(`\n== ${store}: ${MEMBERS} members`)
@@ -109,10 +112,10 @@ async function run(store: string, env: Record<string, string>): Promise<boolean>
       if (!(await pageText(query)).startsWith('{"items":[')) throw new Error('not a members page')
     }
     // A sync walks the pages as the app's main process does: fetch (ky), then JSON.parse.
-    const get = async (query: string) => {
-      const res = await fetch(`${server.url}${routes.members(orgId)}?${query}`, { headers, signal: AbortSignal.timeout(10_000) })
+    const get = async (base: string, query: string) => {
+      const res = await fetch(`${base}${routes.members(orgId)}?${query}`, { headers, signal: AbortSignal.timeout(10_000) })
       if (res.status !== 200) throw new Error(`HTTP ${res.status}`)
-      return JSON.parse(await res.text()) as { items: unknown[]; nextCursor: string | null }
+      return res.text()
     }
     const randomPage = () =>
       `limit=100&cursor=${Buffer.from(JSON.stringify([`user${String(Math.floor(Math.random() * MEMBERS)).padStart(6, '0')}`, ''])).toString('base64url')}`
@@ -156,12 +159,16 @@ async function run(store: string, env: Record<string, string>): Promise<boolean>
       console.log(`    ${kind.padEnd(6)} p50 ${ms(pct(list, 50))}  p99 ${ms(pct(list, 99))}  max ${ms(list.at(-1) ?? NaN)}`)
     }
 
-    const sync = async (size: number) => {
+    /** Walks every page of `size` from `base`; with `keep`, records each page's text by URL. */
+    const sync = async (base: string, size: number, keep?: Record<string, string>) => {
       const t = performance.now()
       let cursor: string | null = null
       let rows = 0
       do {
-        const page = await get(`limit=${size}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`)
+        const query = `limit=${size}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`
+        const text = await get(base, query)
+        if (keep) keep[`${routes.members(orgId)}?${query}`] = text
+        const page = JSON.parse(text) as { items: unknown[]; nextCursor: string | null }
         rows += page.items.length
         cursor = page.nextCursor
       } while (cursor)
@@ -171,15 +178,31 @@ async function run(store: string, env: Record<string, string>): Promise<boolean>
     const drainedBy = performance.now() + 120_000
     while (!(await answered('limit=1').then(() => true, () => false)) && performance.now() < drainedBy);
     agent.destroy()
-    const bothSizes = async () => ({ big: await sync(1000), small: await sync(30) })
-    const synced = await bothSizes().catch(() => null)
+    const pages: Record<string, string> = {}
+    const bothSizes = async (base: string, keep?: Record<string, string>) => ({ big: await sync(base, 1000, keep), small: await sync(base, 30, keep) })
+    const synced = await bothSizes(server.url, pages).catch(() => null)
     const ratio = synced ? synced.small.s / synced.big.s : NaN
+    const walks = (w: NonNullable<typeof synced>) => `${w.big.s.toFixed(2)} s vs ${w.small.s.toFixed(2)} s: ${(w.small.s / w.big.s).toFixed(1)}×`
     row(
       'full sync, page 1 000 vs page 30',
-      synced ? `${synced.big.s.toFixed(2)} s vs ${synced.small.s.toFixed(2)} s: ${ratio.toFixed(1)}×` : 'a page timed out (10 s)',
+      synced ? walks(synced) : 'a page timed out (10 s)',
       `≥ ${TARGET.syncRatio}× faster`,
       !!synced && ratio >= TARGET.syncRatio && synced.big.rows === synced.small.rows,
     )
+    if (synced) {
+      // The same walks from a server that does no work per request or row: what this client and
+      // loopback alone cost, so the ratio above can be read against the most this machine allows.
+      const file = join(tmpdir(), `org-bench-pages-${process.pid}.json`)
+      writeFileSync(file, JSON.stringify(pages))
+      const replay = await listening(tsx(['bench/replay-server.ts', file], {}))
+      try {
+        const floor = await bothSizes(replay.url)
+        console.log(`    the same bytes replayed by a server doing no work: ${walks(floor)}; the real page-1 000 walk takes ${(synced.big.s / floor.big.s).toFixed(2)}× as long`)
+      } finally {
+        await replay.stop()
+        rmSync(file, { force: true })
+      }
+    }
     return errors === 0 && achieved >= TARGET.rate * 0.98 && p99 < TARGET.p99Ms && ratio >= TARGET.syncRatio
   } finally {
     await server.stop()
