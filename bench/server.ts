@@ -14,6 +14,7 @@ import http from 'node:http'
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { PerformanceObserver } from 'node:perf_hooks'
 import { parseArgs } from 'node:util'
 import pg from 'pg'
 import { FIRST, LAST } from '../src/server/provision'
@@ -94,23 +95,27 @@ async function run(store: string, env: Record<string, string>): Promise<boolean>
     const headers = { authorization: `Bearer ${accessToken}` }
     const orgsRes = (await (await fetch(server.url + routes.orgs(), { headers })).json()) as { items: { id: string; name: string }[] }
     const orgId = orgsRes.items.find((o) => o.name === 'Bench Org')!.id
-    // The open loop uses node:http on kept-alive sockets and does not parse: fetch's allocations
-    // gave this load generator 5–11 ms GC pauses every ~0.6 s, each counted as server latency.
+    // The open loop uses node:http on kept-alive sockets and reads each answer without keeping it
+    // (the page's first bytes are checked): fetch's allocations, then joining and decoding every
+    // body, gave this load generator GC pauses (5-16 ms, about one a second), each counted as
+    // server latency.
     const agent = new http.Agent({ keepAlive: true })
-    const pageText = (query: string) =>
-      new Promise<string>((resolve, reject) => {
+    const PAGE_START = Buffer.from('{"items":[')
+    const answered = (query: string) =>
+      new Promise<void>((resolve, reject) => {
         const req = http.get(`${server.url}${routes.members(orgId)}?${query}`, { headers, agent, timeout: 10_000 }, (res) => {
-          const parts: Buffer[] = []
-          res.on('data', (part: Buffer) => parts.push(part))
-          res.on('end', () => (res.statusCode === 200 ? resolve(Buffer.concat(parts).toString()) : reject(new Error(`HTTP ${res.statusCode}`))))
+          let first: Buffer | undefined
+          res.on('data', (part: Buffer) => void (first ??= part))
+          res.on('end', () => {
+            if (res.statusCode !== 200) reject(new Error(`HTTP ${res.statusCode}`))
+            else if (!first?.subarray(0, PAGE_START.length).equals(PAGE_START)) reject(new Error('not a members page'))
+            else resolve()
+          })
           res.on('error', reject)
         })
         req.on('timeout', () => req.destroy(new Error('timed out (10 s)')))
         req.on('error', reject)
       })
-    const answered = async (query: string) => {
-      if (!(await pageText(query)).startsWith('{"items":[')) throw new Error('not a members page')
-    }
     // A sync walks the pages as the app's main process does: fetch (ky), then JSON.parse.
     const get = async (base: string, query: string) => {
       const res = await fetch(`${base}${routes.members(orgId)}?${query}`, { headers, signal: AbortSignal.timeout(10_000) })
@@ -127,6 +132,10 @@ async function run(store: string, env: Record<string, string>): Promise<boolean>
     let errors = 0
     const errorKinds = new Map<string, number>()
     const total = RATE * SECONDS
+    // The generator's own pauses, printed beside the figures they can inflate.
+    const pauses: number[] = []
+    const gcWatch = new PerformanceObserver((list) => void pauses.push(...list.getEntries().map((e) => e.duration)))
+    gcWatch.observe({ entryTypes: ['gc'] })
     const start = performance.now()
     const inflight: Promise<void>[] = []
     for (let i = 0; i < total; i++) {
@@ -147,6 +156,7 @@ async function run(store: string, env: Record<string, string>): Promise<boolean>
     }
     await Promise.all(inflight)
     const elapsed = (performance.now() - start) / 1000
+    gcWatch.disconnect()
     const all = [...latencies.page, ...latencies.search].sort((a, b) => a - b)
     for (const list of Object.values(latencies)) list.sort((a, b) => a - b)
     const achieved = all.length / elapsed
@@ -158,6 +168,8 @@ async function run(store: string, env: Record<string, string>): Promise<boolean>
     for (const [kind, list] of Object.entries(latencies)) {
       console.log(`    ${kind.padEnd(6)} p50 ${ms(pct(list, 50))}  p99 ${ms(pct(list, 99))}  max ${ms(list.at(-1) ?? NaN)}`)
     }
+    const long = pauses.filter((d) => d > 3)
+    console.log(`    load generator's own GC: ${long.length} pauses over 3 ms${long.length ? `, longest ${ms(Math.max(...long))}` : ''}`)
 
     /** Walks every page of `size` from `base`; with `keep`, records each page's text by URL. */
     const sync = async (base: string, size: number, keep?: Record<string, string>) => {
