@@ -16,7 +16,7 @@ import { RemoveMemberDialog } from '../components/RemoveMemberDialog'
 import { RoleEditorDialog } from '../components/RoleEditorDialog'
 import { MemberDetailPanel } from '../components/MemberDetailPanel'
 import { EmptyState, ErrorMessage, RoleBadge, Skeleton, formatDate, formatRelative, useNow } from '../components/ui'
-import { readAllMembers, useAccount, useMemberWindows, useMembers, useOrgs, usePrefetchMembers } from '../hooks/queries'
+import { readAllMembers, useAccount, useLoadMembers, useMemberWindows, useMembers, useOrgs } from '../hooks/queries'
 import { useLive } from '../hooks/useBridgeEvents'
 import { call, orgAdmin, qk } from '../lib/bridge'
 import { downloadText } from '../lib/download'
@@ -65,16 +65,25 @@ export function MembersPage() {
 }
 
 function OrgMembers({ orgRef: ref }: { orgRef: OrgRef }) {
+  /** The filter of the rows shown; what was last asked for is `asked`. */
   const [filter, setFilter] = useState<Filter>(ALL)
+  const asked = useRef(filter)
   const first = useMembers(ref, blockQuery(filter, 0))
-  // A keystroke's window is asked for before the page renders the keystroke: main searches meanwhile.
-  const prefetch = usePrefetchMembers(ref)
+  const load = useLoadMembers(ref)
+  // A change of filter (a keystroke) asks main and renders nothing until the answer is in (the
+  // search box and role list are uncontrolled): the page then renders once, with the new rows
+  // and count, where it rendered the last answer again at the keystroke and stayed busy with it
+  // while main searched. Only the latest ask is shown; an older answer arriving late is dropped.
   const onFilter = useCallback(
-    (next: Filter) => {
-      prefetch(blockQuery(next, 0))
-      setFilter(next)
+    (change: Partial<Filter>) => {
+      const next = (asked.current = { ...asked.current, ...change })
+      // Synchronously, as the answer would have reached React (notifyManager runs on microtasks):
+      // a frame between the answer and its rows would only delay them.
+      load(blockQuery(next, 0), () => {
+        if (asked.current === next) flushSync(() => setFilter(next))
+      })
     },
-    [prefetch],
+    [load],
   )
   const org = useOrgs(ref.accountId).data?.data.find((o) => o.id === ref.orgId)
   const offline = useOffline(ref.accountId, first.data)
@@ -265,8 +274,8 @@ const MemberRows = memo(function MemberRows({
   const shownTop = Math.max(0, Math.min(top, matched - 1 - (bottom - top)))
   const from = Math.max(0, shownTop - OVERSCAN)
   const to = Math.min(matched - 1, shownTop + (bottom - top) + OVERSCAN)
-  // The blocks under the rendered rows. Block 0 is the page's own query (`first`), which keeps
-  // the last answer on screen while a keystroke's new one loads; the others load on demand, and
+  // The blocks under the rendered rows. Block 0 is the page's own query (`first`), which arrives
+  // together with its `filter` (OrgMembers); the others load on demand, and
   // the next one while the last rendered row is within PREFETCH of it, so scrolling meets loaded rows.
   const fromBlock = Math.max(1, Math.floor(from / BLOCK))
   const lastBlock = Math.min(Math.floor((Math.max(0, to) + PREFETCH) / BLOCK), Math.floor(Math.max(0, matched - 1) / BLOCK))
@@ -346,7 +355,7 @@ function MembersTable({
   org: OrgSummary
   first: MemberWindow
   filter: Filter
-  onFilter: (f: Filter) => void
+  onFilter: (change: Partial<Filter>) => void
   offline: boolean
   /** The signed-in person's email, to mark their own row. */
   me: string | undefined
@@ -434,7 +443,7 @@ function MembersTable({
     state: { sorting: [{ id: sort, desc }] },
     onSortingChange: (updater: Updater<SortingState>) => {
       const next = (typeof updater === 'function' ? updater([{ id: sort, desc }]) : updater)[0]
-      if (next) onFilter({ ...filter, sort: next.id as MemberSort, desc: next.desc })
+      if (next) onFilter({ sort: next.id as MemberSort, desc: next.desc })
     },
   })
   const closeDialog = (done: boolean) => {
@@ -450,11 +459,12 @@ function MembersTable({
       <div className="toolbar row">
         <label className="field search-field">
           <span>Search members</span>
-          <input className="input" type="search" value={q} placeholder="Name or email" onChange={(e) => onFilter({ ...filter, q: e.target.value })} />
+          {/* Uncontrolled: a keystroke renders nothing but its text until main answers (see OrgMembers). */}
+          <input className="input" type="search" defaultValue={q} placeholder="Name or email" onChange={(e) => onFilter({ q: e.target.value })} />
         </label>
         <label className="field">
           <span>Filter by role</span>
-          <select className="input" value={role ?? ''} onChange={(e) => onFilter({ ...filter, role: (e.target.value || null) as Role | null })}>
+          <select className="input" defaultValue={role ?? ''} onChange={(e) => onFilter({ role: (e.target.value || null) as Role | null })}>
             <option value="">All roles</option>
             {ROLES.map((r) => (
               <option key={r} value={r}>
