@@ -101,6 +101,20 @@ test('searches, filters and sorts members', async ({ app }) => {
   await screenshot(app, 'members-900')
 })
 
+test('typed without pause, the search shows the last text typed, with its count', async ({ app }) => {
+  await openOrg(app, 'Acme Corp')
+  await expect(memberCount(app)).toHaveText('92 of 92 members')
+  // Each key asks main; the table follows an answer only while it is for the text last typed.
+  const search = app.getByLabel('Search members')
+  await search.pressSequentially('ada.chen')
+  await expect(memberCount(app)).toHaveText('1 of 92 members')
+  await expect(memberRow(app, 'Ada Chen')).toBeVisible()
+  await expect(search).toHaveValue('ada.chen')
+  for (let i = 0; i < 'chen'.length; i++) await search.press('Backspace')
+  await expect(memberCount(app)).toHaveText('4 of 92 members')
+  await expect(search).toHaveValue('ada.')
+})
+
 test('scrolled to the end, rows follow the scroll, and a search shows its matches with their count', async ({ app }) => {
   await openOrg(app, 'Acme Corp')
   await expect(memberCount(app)).toHaveText('92 of 92 members')

@@ -34,10 +34,21 @@ export const useMembers = (ref: OrgRef, query: MemberListQuery = {}) =>
       previousQuery?.queryKey[1] === ref.accountId && previousQuery.queryKey[2] === ref.orgId ? previous : undefined,
   })
 
-/** Starts reading a window now (a keystroke's, before the page renders it); the query that then asks for it joins this read. */
-export function usePrefetchMembers(ref: OrgRef): (query: MemberListQuery) => void {
+/**
+ * Reads a window now and calls `then` once it is in the cache: within the call when it already
+ * is, else when main answers (or fails: the page's query then shows the error). A keystroke
+ * thus renders the page once, with its answer, not once with the last answer and again.
+ */
+export function useLoadMembers(ref: OrgRef): (query: MemberListQuery, then: () => void) => void {
   const client = useQueryClient()
-  return useCallback((query: MemberListQuery) => void client.prefetchQuery(memberWindowQuery(ref, query)), [client, ref])
+  return useCallback(
+    (query: MemberListQuery, then: () => void) => {
+      const options = memberWindowQuery(ref, query)
+      if (client.getQueryData(options.queryKey) !== undefined) return then()
+      client.fetchQuery(options).then(then, then)
+    },
+    [client, ref],
+  )
 }
 
 /** Several windows at once (the rows a scrolled table shows). No placeholders: a row either is the asked one or loads. */

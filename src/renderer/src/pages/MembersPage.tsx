@@ -16,7 +16,7 @@ import { RemoveMemberDialog } from '../components/RemoveMemberDialog'
 import { RoleEditorDialog } from '../components/RoleEditorDialog'
 import { MemberDetailPanel } from '../components/MemberDetailPanel'
 import { EmptyState, ErrorMessage, RoleBadge, Skeleton, formatDate, formatRelative, useNow } from '../components/ui'
-import { readAllMembers, useAccount, useMemberWindows, useMembers, useOrgs, usePrefetchMembers } from '../hooks/queries'
+import { readAllMembers, useAccount, useLoadMembers, useMemberWindows, useMembers, useOrgs } from '../hooks/queries'
 import { useLive } from '../hooks/useBridgeEvents'
 import { call, orgAdmin, qk } from '../lib/bridge'
 import { downloadText } from '../lib/download'
@@ -65,16 +65,25 @@ export function MembersPage() {
 }
 
 function OrgMembers({ orgRef: ref }: { orgRef: OrgRef }) {
+  /** The filter of the rows shown; what was last asked for is `asked`. */
   const [filter, setFilter] = useState<Filter>(ALL)
+  const asked = useRef(filter)
   const first = useMembers(ref, blockQuery(filter, 0))
-  // A keystroke's window is asked for before the page renders the keystroke: main searches meanwhile.
-  const prefetch = usePrefetchMembers(ref)
+  const load = useLoadMembers(ref)
+  // A change of filter (a keystroke) asks main and renders nothing until the answer is in (the
+  // search box and role list are uncontrolled): the page then renders once, with the new rows
+  // and count, where it rendered the last answer again at the keystroke and stayed busy with it
+  // while main searched. Only the latest ask is shown; an older answer arriving late is dropped.
   const onFilter = useCallback(
-    (next: Filter) => {
-      prefetch(blockQuery(next, 0))
-      setFilter(next)
+    (change: Partial<Filter>) => {
+      const next = (asked.current = { ...asked.current, ...change })
+      // Synchronously, as the answer would have reached React (notifyManager runs on microtasks):
+      // a frame between the answer and its rows would only delay them.
+      load(blockQuery(next, 0), () => {
+        if (asked.current === next) flushSync(() => setFilter(next))
+      })
     },
-    [prefetch],
+    [load],
   )
   const org = useOrgs(ref.accountId).data?.data.find((o) => o.id === ref.orgId)
   const offline = useOffline(ref.accountId, first.data)
@@ -265,8 +274,8 @@ const MemberRows = memo(function MemberRows({
   const shownTop = Math.max(0, Math.min(top, matched - 1 - (bottom - top)))
   const from = Math.max(0, shownTop - OVERSCAN)
   const to = Math.min(matched - 1, shownTop + (bottom - top) + OVERSCAN)
-  // The blocks under the rendered rows. Block 0 is the page's own query (`first`), which keeps
-  // the last answer on screen while a keystroke's new one loads; the others load on demand, and
+  // The blocks under the rendered rows. Block 0 is the page's own query (`first`), which arrives
+  // together with its `filter` (OrgMembers); the others load on demand, and
   // the next one while the last rendered row is within PREFETCH of it, so scrolling meets loaded rows.
   const fromBlock = Math.max(1, Math.floor(from / BLOCK))
   const lastBlock = Math.min(Math.floor((Math.max(0, to) + PREFETCH) / BLOCK), Math.floor(Math.max(0, matched - 1) / BLOCK))
@@ -333,6 +342,111 @@ function useVisibleRows(scrollRef: RefObject<HTMLElement | null>): [number, numb
   return rows
 }
 
+/**
+ * Search and role filter. Uncontrolled and memoized: a keystroke renders nothing of React but
+ * asks main (OrgMembers), and the render of its answer leaves these as they are.
+ */
+const FilterFields = memo(function FilterFields({ shown, onFilter }: { shown: Filter; onFilter: (change: Partial<Filter>) => void }) {
+  return (
+    <>
+      <label className="field search-field">
+        <span>Search members</span>
+        <input className="input" type="search" defaultValue={shown.q} placeholder="Name or email" onChange={(e) => onFilter({ q: e.target.value })} />
+      </label>
+      <label className="field">
+        <span>Filter by role</span>
+        <select className="input" defaultValue={shown.role ?? ''} onChange={(e) => onFilter({ role: (e.target.value || null) as Role | null })}>
+          <option value="">All roles</option>
+          {ROLES.map((r) => (
+            <option key={r} value={r}>
+              {ROLE_LABELS[r]}
+            </option>
+          ))}
+        </select>
+      </label>
+    </>
+  )
+})
+
+/** The header row: sort buttons and the select-all box. Memoized: the render of a search's answer leaves it as it is. */
+const MembersHeader = memo(function MembersHeader({
+  sort,
+  desc,
+  onFilter,
+  allSelected,
+  someSelected,
+  selectable,
+  onToggleAll,
+}: {
+  sort: MemberSort
+  desc: boolean
+  onFilter: (change: Partial<Filter>) => void
+  allSelected: boolean
+  someSelected: boolean
+  selectable: boolean
+  onToggleAll: () => void
+}) {
+  const table = useReactTable({
+    data: NO_ROWS,
+    columns: COLUMNS,
+    getCoreRowModel: getCoreRowModel(),
+    // Main sorts and filters; the table only keeps the sort state of its headers.
+    manualSorting: true,
+    manualFiltering: true,
+    enableSortingRemoval: false,
+    state: { sorting: [{ id: sort, desc }] },
+    onSortingChange: (updater: Updater<SortingState>) => {
+      const next = (typeof updater === 'function' ? updater([{ id: sort, desc }]) : updater)[0]
+      if (next) onFilter({ sort: next.id as MemberSort, desc: next.desc })
+    },
+  })
+  // "All" means every member matching the filter, not only the rows on screen.
+  const selectAll = (
+    <input
+      type="checkbox"
+      aria-label="Select all shown members"
+      checked={allSelected}
+      disabled={!selectable}
+      ref={(el) => {
+        if (el) el.indeterminate = someSelected && !allSelected
+      }}
+      onChange={onToggleAll}
+    />
+  )
+  return (
+    <div role="rowgroup" className="vtable-head">
+      {table.getHeaderGroups().map((group) => (
+        <div role="row" aria-rowindex={1} className="vtable-row" key={group.id}>
+          {group.headers.map((header) => {
+            const sorted = header.column.getIsSorted()
+            return (
+              <div
+                role="columnheader"
+                key={header.id}
+                className={`vcell vcell-${header.id}`}
+                aria-sort={header.column.getCanSort() ? (sorted === 'asc' ? 'ascending' : sorted === 'desc' ? 'descending' : 'none') : undefined}
+              >
+                {header.column.getCanSort() ? (
+                  <button className="sort-button" onClick={header.column.getToggleSortingHandler()}>
+                    {flexRender(header.column.columnDef.header, header.getContext())}
+                    <span aria-hidden="true" className="sort-mark">
+                      {sorted === 'asc' ? '▲' : sorted === 'desc' ? '▼' : ''}
+                    </span>
+                  </button>
+                ) : header.id === 'select' ? (
+                  selectAll
+                ) : (
+                  flexRender(header.column.columnDef.header, header.getContext())
+                )}
+              </div>
+            )
+          })}
+        </div>
+      ))}
+    </div>
+  )
+})
+
 function MembersTable({
   orgRef,
   org,
@@ -346,7 +460,7 @@ function MembersTable({
   org: OrgSummary
   first: MemberWindow
   filter: Filter
-  onFilter: (f: Filter) => void
+  onFilter: (change: Partial<Filter>) => void
   offline: boolean
   /** The signed-in person's email, to mark their own row. */
   me: string | undefined
@@ -404,39 +518,18 @@ function MembersTable({
     }
   }
 
-  // "All" means every member matching the filter, not only the rows on screen.
-  const selectAll = (
-    <input
-      type="checkbox"
-      aria-label="Select all shown members"
-      checked={allSelected}
-      disabled={!canSelect || matched === 0}
-      ref={(el) => {
-        if (el) el.indeterminate = someSelected && !allSelected
-      }}
-      onChange={() => void toggleAll()}
-    />
-  )
+  // The header keeps one callback: it renders again only when its own state changes.
+  const toggleAllNow = useRef(toggleAll)
+  toggleAllNow.current = toggleAll
+  const onToggleAll = useCallback(() => void toggleAllNow.current(), [])
   const rowActions = useMemo<RowActions>(
     () => ({ toggle, open: (kind, member) => setDialog({ kind, members: [member] }), details: openPanel, roleReason, removeReason, canSelect, me }),
     [toggle, openPanel, roleReason, removeReason, canSelect, me],
   )
 
   const scrollRef = useRef<HTMLDivElement>(null)
-  const table = useReactTable({
-    data: NO_ROWS,
-    columns: COLUMNS,
-    getCoreRowModel: getCoreRowModel(),
-    // Main sorts and filters; the table only keeps the sort state of its headers.
-    manualSorting: true,
-    manualFiltering: true,
-    enableSortingRemoval: false,
-    state: { sorting: [{ id: sort, desc }] },
-    onSortingChange: (updater: Updater<SortingState>) => {
-      const next = (typeof updater === 'function' ? updater([{ id: sort, desc }]) : updater)[0]
-      if (next) onFilter({ ...filter, sort: next.id as MemberSort, desc: next.desc })
-    },
-  })
+  // The filter fields are uncontrolled: what they show at mount is all they take from here.
+  const [shownAtMount] = useState(filter)
   const closeDialog = (done: boolean) => {
     if (done) {
       setSelected({})
@@ -448,21 +541,7 @@ function MembersTable({
   return (
     <>
       <div className="toolbar row">
-        <label className="field search-field">
-          <span>Search members</span>
-          <input className="input" type="search" value={q} placeholder="Name or email" onChange={(e) => onFilter({ ...filter, q: e.target.value })} />
-        </label>
-        <label className="field">
-          <span>Filter by role</span>
-          <select className="input" value={role ?? ''} onChange={(e) => onFilter({ ...filter, role: (e.target.value || null) as Role | null })}>
-            <option value="">All roles</option>
-            {ROLES.map((r) => (
-              <option key={r} value={r}>
-                {ROLE_LABELS[r]}
-              </option>
-            ))}
-          </select>
-        </label>
+        <FilterFields shown={shownAtMount} onFilter={onFilter} />
         <span className="spacer" />
         <p className="muted member-count" aria-live="polite">
           {matched.toLocaleString()} of {total.toLocaleString()} members
@@ -498,36 +577,15 @@ function MembersTable({
       )}
       <div ref={scrollRef} className="vtable-scroll">
         <div role="table" aria-label={`Members of ${org.name}`} aria-rowcount={matched + 1} className="vtable">
-          <div role="rowgroup" className="vtable-head">
-            {table.getHeaderGroups().map((group) => (
-              <div role="row" aria-rowindex={1} className="vtable-row" key={group.id}>
-                {group.headers.map((header) => {
-                  const sort = header.column.getIsSorted()
-                  return (
-                    <div
-                      role="columnheader"
-                      key={header.id}
-                      className={`vcell vcell-${header.id}`}
-                      aria-sort={header.column.getCanSort() ? (sort === 'asc' ? 'ascending' : sort === 'desc' ? 'descending' : 'none') : undefined}
-                    >
-                      {header.column.getCanSort() ? (
-                        <button className="sort-button" onClick={header.column.getToggleSortingHandler()}>
-                          {flexRender(header.column.columnDef.header, header.getContext())}
-                          <span aria-hidden="true" className="sort-mark">
-                            {sort === 'asc' ? '▲' : sort === 'desc' ? '▼' : ''}
-                          </span>
-                        </button>
-                      ) : header.id === 'select' ? (
-                        selectAll
-                      ) : (
-                        flexRender(header.column.columnDef.header, header.getContext())
-                      )}
-                    </div>
-                  )
-                })}
-              </div>
-            ))}
-          </div>
+          <MembersHeader
+            sort={sort}
+            desc={desc}
+            onFilter={onFilter}
+            allSelected={allSelected}
+            someSelected={someSelected}
+            selectable={canSelect && matched > 0}
+            onToggleAll={onToggleAll}
+          />
           <MemberRows orgRef={orgRef} first={first} filter={filter} scrollRef={scrollRef} selected={selected} actions={rowActions} />
         </div>
         {matched === 0 && (
