@@ -7,6 +7,15 @@ export function RoleBadge({ role }: { role: Role }) {
   return <span className={`badge badge-${role}`}>{ROLE_LABELS[role]}</span>
 }
 
+/** A role select's options, each value a role and its label. */
+export function RoleOptions({ roles }: { roles: readonly Role[] }) {
+  return roles.map((r) => (
+    <option key={r} value={r}>
+      {ROLE_LABELS[r]}
+    </option>
+  ))
+}
+
 /** A small action button; when the viewer may not use it, disabled with the reason as its tooltip. */
 export function ReasonButton({
   label,

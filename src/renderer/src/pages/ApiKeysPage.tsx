@@ -7,7 +7,7 @@ import type { ApiKey, CreatedApiKey } from '../../../shared/api'
 import { can, ROLE_LABELS, ROLES, type Role } from '../../../shared/roles'
 import { CopyButton } from '../components/CopyButton'
 import { OFFLINE_REASON, useOffline } from '../components/OfflineBanner'
-import { Dialog, EmptyState, ErrorMessage, Skeleton } from '../components/ui'
+import { Dialog, EmptyState, ErrorMessage, RoleOptions, Skeleton } from '../components/ui'
 import { useApiKeyMutations, useApiKeys } from '../hooks/api-keys'
 import { useOrg } from '../hooks/queries'
 import { useCurrentOrg } from '../stores/ui'
@@ -179,7 +179,7 @@ function CreateKeyDialog({ myRole, onClose, onCreated }: { myRole: Role; onClose
         <label className="field">
           <span>Acts as</span>
           <select className="input" value={role} onChange={(e) => setRole(e.target.value as Role)}>
-            {roles.map((r) => <option key={r} value={r}>{ROLE_LABELS[r]}</option>)}
+            <RoleOptions roles={roles} />
           </select>
         </label>
         <label className="field">

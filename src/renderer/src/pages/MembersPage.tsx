@@ -15,7 +15,7 @@ import { OFFLINE_REASON, OfflineBanner, useOffline } from '../components/Offline
 import { RemoveMemberDialog } from '../components/RemoveMemberDialog'
 import { RoleEditorDialog } from '../components/RoleEditorDialog'
 import { MemberDetailPanel } from '../components/MemberDetailPanel'
-import { EmptyState, ErrorMessage, RoleBadge, Skeleton, formatDate, formatRelative, useNow } from '../components/ui'
+import { EmptyState, ErrorMessage, RoleBadge, RoleOptions, Skeleton, formatDate, formatRelative, useNow } from '../components/ui'
 import { readAllMembers, useAccount, useLoadMembers, useMemberWindows, useMembers, useOrgs } from '../hooks/queries'
 import { useLive } from '../hooks/useBridgeEvents'
 import { call, orgAdmin, qk } from '../lib/bridge'
@@ -357,11 +357,7 @@ const FilterFields = memo(function FilterFields({ shown, onFilter }: { shown: Fi
         <span>Filter by role</span>
         <select className="input" defaultValue={shown.role ?? ''} onChange={(e) => onFilter({ role: (e.target.value || null) as Role | null })}>
           <option value="">All roles</option>
-          {ROLES.map((r) => (
-            <option key={r} value={r}>
-              {ROLE_LABELS[r]}
-            </option>
-          ))}
+          <RoleOptions roles={ROLES} />
         </select>
       </label>
     </>

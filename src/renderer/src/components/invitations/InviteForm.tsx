@@ -13,7 +13,7 @@ import { call, orgAdmin, qk } from '../../lib/bridge'
 import { checkAddresses, currentFragment, parseAddresses, STATUS_TEXT, type CheckedAddress } from '../../lib/emails'
 import type { OrgRef } from '../../stores/ui'
 import { OFFLINE_REASON } from '../OfflineBanner'
-import { ErrorMessage } from '../ui'
+import { ErrorMessage, RoleOptions } from '../ui'
 
 function useDebounced<T>(value: T, ms: number): T {
   const [v, setV] = useState(value)
@@ -164,11 +164,7 @@ export function InviteForm({
         <label className="field">
           <span>Role</span>
           <select className="input" value={role} onChange={(e) => setRole(e.target.value as Role)} disabled={roles.length === 1}>
-            {roles.map((r) => (
-              <option key={r} value={r}>
-                {ROLE_LABELS[r]}
-              </option>
-            ))}
+            <RoleOptions roles={roles} />
           </select>
         </label>
         <span className="muted seats">
