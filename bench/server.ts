@@ -157,8 +157,9 @@ async function run(store: string, env: Record<string, string>): Promise<boolean>
     }
 
     // Then WARM_SECONDS at the full rate, shown but not judged: the figures below are the steady
-    // state. On PostgreSQL the first second at this rate after the one-at-a-time warm-up was
-    // slow (up to 190 answers over 20 ms), and SQLite's was not.
+    // state. On PostgreSQL the first 1-2 s at this rate after the one-at-a-time warm-up were slow
+    // (up to 368 answers over 20 ms; 3-19 since the server warms its connections on real rows),
+    // and SQLite's were not.
     const warm: number[] = []
     const warmLate = new Map<number, number>()
     await openLoop(WARM_SECONDS, (_kind, result, second) => {
