@@ -148,7 +148,7 @@ const PAGE_START = Buffer.from('{"items":[')
  * of real rows still took 10-29 ms a statement, and pg-pool hands out its most recently used
  * connection, so the first burst of concurrent requests after a start met nine such backends at
  * once. At 200 requests/s after a start, answers over 20 ms in the first seconds: up to 368 with
- * none of this, 81-137 with its pages and search, 2-19 with every row read too.
+ * none of this, 81-137 with its pages and search, 3-19 with every row read too.
  */
 export async function warmMemberList(ctx: Ctx, noOrgId: string): Promise<void> {
   const cursor = encodeCursor('', '')
