@@ -209,7 +209,8 @@ async function run(store: string, env: Record<string, string>): Promise<boolean>
     /**
      * Walks every page of `size` from `base` as the app's sync does (main/services/page-walk.ts):
      * the next request leaves once a page's bytes are in, its cursor read from them by the app's
-     * own `nextCursorIn`, while the page is parsed. With `keep`, records each page's text by URL.
+     * own `nextCursorIn`, while the page is parsed (not PageWalk itself: it stops a walk at 1 000
+     * pages, and the page-30 walk has 3 334). With `keep`, records each page's text by URL.
      */
     const sync = async (base: string, size: number, keep?: Record<string, string>) => {
       const t = performance.now()
@@ -218,11 +219,12 @@ async function run(store: string, env: Record<string, string>): Promise<boolean>
       let rows = 0
       for (;;) {
         const body = await ahead.body
-        if (keep) keep[`${routes.members(orgId)}?${query(ahead.cursor)}`] = body.toString()
         const guess = nextCursorIn(body)
         const next = guess ? { cursor: guess, body: get(base, query(guess)) } : undefined
         next?.body.catch(() => undefined) // met at the await when used
-        const page = JSON.parse(body.toString()) as { items: unknown[]; nextCursor: string | null }
+        const text = body.toString()
+        if (keep) keep[`${routes.members(orgId)}?${query(ahead.cursor)}`] = text
+        const page = JSON.parse(text) as { items: unknown[]; nextCursor: string | null }
         rows += page.items.length
         if (!page.nextCursor) return { s: (performance.now() - t) / 1000, rows }
         ahead = next && next.cursor === page.nextCursor ? next : { cursor: page.nextCursor, body: get(base, query(page.nextCursor)) }
