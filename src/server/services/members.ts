@@ -9,7 +9,7 @@ import { AppError } from '../../shared/errors'
 import type { Role } from '../../shared/roles'
 import type { Db } from '../db/client'
 import { Params, rawRows } from '../db/raw'
-import { epochMsText, joinedText, memberMatchesText } from '../db/sql'
+import { epochMsText, joinedItems, memberMatchesText } from '../db/sql'
 import { withTx } from '../db/tx'
 import { memberships, orgs, workspaceMembers, workspaces } from '../db/schema'
 import { assertCan, knownAccess, roleIn } from './access'
@@ -79,8 +79,9 @@ export async function listMembers(ctx: Ctx, userId: string, orgId: string, q: Li
 
 /**
  * The members list is the hot read (200 requests/s, 1 000-row sync pages): one prepared raw
- * statement (db/raw.ts) that joins the page's stored member JSON texts (`member_json`, kept by
- * triggers in both stores), so a row never becomes a JS object. Answers the page's JSON
+ * statement (db/raw.ts) whose rows are the stored member JSON texts (`member_json`, kept by
+ * triggers in both stores), joined as they are (db/sql.ts `joinedItems`): a member is never
+ * parsed or built as a JS object. Answers the page's JSON
  * (MemberPage, exactly as JSON.stringify writes it) as UTF-8 bytes. Callers check the
  * viewer's privilege.
  */
@@ -110,23 +111,20 @@ async function memberPage(ctx: Ctx, orgId: string, q: ListQuery): Promise<Buffer
   // A search's first page sorts all its matches anyway: count them in the same statement.
   const countInPage = known === undefined && !!q.q && !q.cursor
   // One row more than the page tells whether another page follows; its item is cut off below.
-  const [page] = await rawRows<[items: Buffer | string | null, rows: number | string, matching: number | string | null]>(
+  const page = await joinedItems(
     ctx.db,
-    `select ${joinedText('item')}, count(*), max(matching) from (
-       select member_json item, ${keys}, ${countInPage ? 'count(*) over ()' : 'null'} matching
-       from memberships where ${where}${after} order by ${keys} limit ${p.add(q.limit + 1)}) page`,
+    `select member_json item, ${countInPage ? 'count(*) over ()' : 'null'} extra
+     from memberships where ${where}${after} order by ${keys} limit ${p.add(q.limit + 1)}`,
     p.values,
   )
-  const [joined, rowCount, matching] = page!
-  const rows = Number(rowCount)
-  const more = rows > q.limit
-  let items = typeof joined === 'string' ? Buffer.from(joined) : (joined ?? Buffer.alloc(0))
+  const more = page.rows > q.limit
+  let items = page.items
   if (more) items = items.subarray(0, items.lastIndexOf(ITEM_START))
   const last = more ? (JSON.parse(items.subarray(items.lastIndexOf(ITEM_START) + 1).toString()) as Member) : null
   const total =
     known ??
-    (countInPage ? remember(totalKey, Number(matching ?? 0))
-      : !q.cursor && !more ? rows // the first page holds every match
+    (countInPage ? remember(totalKey, page.extra ?? 0)
+      : !q.cursor && !more ? page.rows // the first page holds every match
       : !q.q && !q.role && !since ? await memberCount(ctx.db, orgId)
       : remember(totalKey, await countMatching(ctx.db, where, filterParams)))
   const removed = since && !q.cursor ? await removedSince(ctx.db, orgId, since) : []
