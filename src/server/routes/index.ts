@@ -40,7 +40,8 @@ import {
   resendInvitation,
   revokeInvitation,
 } from '../services/invitations'
-import { changeRole, listMembers, memberDetail, membersVersion, removeMember } from '../services/members'
+import { listMembers, membersVersion } from '../services/member-list'
+import { changeRole, memberDetail, removeMember } from '../services/members'
 import { createOrg, deleteOrg, getOrg, leaveOrg, listMyOrgs, updateOrg } from '../services/orgs'
 import { createHash } from 'node:crypto'
 import { registerAccount } from './account'
