@@ -1,12 +1,14 @@
 /**
- * Member search through each store's trigram index (and its short-term fallback), totals
- * across pages, and the stored workspace count that triggers keep right.
+ * Member search through each store's trigram index or by walking the list (and its short-term
+ * fallback), totals across pages, and the stored workspace count that triggers keep right.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { and, eq } from 'drizzle-orm'
 import { workspaceMembers, workspaces } from '../../src/server/db/schema'
 import { withTx } from '../../src/server/db/tx'
-import { addMember, createOrg, createUser } from '../../src/server/index'
+import { boundStore } from '../../src/server/db/schema'
+import { addMember, bulkMembers, createOrg, createUser } from '../../src/server/index'
+import { searchReading } from '../../src/server/services/member-list'
 import { memberPageSchema, routes } from '../../src/shared/api'
 import type { TestServer } from '../support/server'
 import { client, seeded } from './client'
@@ -97,6 +99,73 @@ describe('search terms with special characters', () => {
       expect(res.status).toBe(400)
       expect((res.body as { error: { code: string } }).error.code).toBe('validation_failed')
     }
+  })
+})
+
+describe('a search read by walking the list or through the index, whichever reads less', () => {
+  // 200 generated members (provision.ts), in email order: first names cycle member by member
+  // (FIRST[i % 25]), last names every 25 (LAST[⌊i / 25⌋]). So "Ben" is 8 members spread out,
+  // "Abbott" the first 25, "Hughes" the last 25, and the domain all 200.
+  const LIMIT = 2
+  let bigOrg: string
+  let bigToken: string
+  let everyone: { email: string; displayName: string }[]
+  const list = async (query: string) =>
+    memberPageSchema.parse((await api.call('GET', `${routes.members(bigOrg)}?limit=${LIMIT}&${query}`, { token: bigToken })).body)
+  /** Every page of a search, checking each page's total. */
+  const walk = async (term: string) => {
+    const seen: string[] = []
+    const totals = new Set<number>()
+    let cursor: string | null = null
+    do {
+      const page = await list(`q=${encodeURIComponent(term)}${cursor ? `&cursor=${cursor}` : ''}`)
+      seen.push(...page.items.map((m) => m.email))
+      totals.add(page.total)
+      cursor = page.nextCursor
+    } while (cursor && seen.length <= everyone.length) // a cursor that repeats a page ends the walk
+    return { seen, totals: [...totals] }
+  }
+  const matches = (term: string) => everyone.filter((m) => [m.email, m.displayName].some((v) => v.toLowerCase().includes(term.toLowerCase())))
+
+  beforeAll(async () => {
+    const owner = await createUser(server, { email: 'big-owner@search.test', displayName: 'Big Owner', password: 'big-password' })
+    bigOrg = (await createOrg(server, { name: 'Big Search Org', ownerUserId: owner.id })).id
+    await bulkMembers(server, { orgId: bigOrg, count: 200, domain: 'walkers.test' })
+    bigToken = (await api.login('big-owner@search.test', 'big-password')).accessToken
+    everyone = memberPageSchema.parse((await api.call('GET', `${routes.members(bigOrg)}?limit=1000`, { token: bigToken })).body).items
+  })
+
+  it('answers every page as a plain substring filter would, in email order, with one total', async () => {
+    const cases = [
+      // Nearly everyone: walked, and the last page, short of a full one, read again through the index.
+      ['walkers.test', 'walk'],
+      // Bunched at the start: walked; after them the walk finds none and the index answers.
+      ['Abbott', 'walk'],
+      // Bunched at the end, beyond the walk's budget: the index answers from the first page.
+      ['hughes', 'walk'],
+      ['Ben', 'index'],
+      ['Be', 'test'],
+    ] as const
+    for (const [term, by] of cases) {
+      const want = matches(term).map((m) => m.email)
+      expect(searchReading(term, want.length, everyone.length, LIMIT).by, term).toBe(by)
+      expect(await walk(term), term).toEqual({ seen: want, totals: [want.length] })
+    }
+  })
+
+  it('finds a member who joins after a search found nobody, and loses one who leaves', async () => {
+    expect(await list('q=Quixote')).toMatchObject({ total: 0, items: [] })
+    const don = await createUser(server, { email: 'don@lamancha.test', displayName: 'Don Quixote', password: 'x-password' })
+    await addMember(server, { orgId: bigOrg, userId: don.id, role: 'member' })
+    expect((await list('q=Quixote')).items.map((m) => m.email)).toEqual(['don@lamancha.test'])
+    expect((await api.call('DELETE', routes.member(bigOrg, don.id), { token: bigToken })).status).toBe(200)
+    expect(await list('q=Quixote')).toMatchObject({ total: 0, items: [] })
+  })
+
+  it('walks for a term with letters beyond ASCII only where the row test folds them as the index does', () => {
+    // SQLite's LIKE folds ASCII letters only, its FTS5 index others too; PostgreSQL lower-cases both sides alike.
+    expect(searchReading('Zoë', 200, 201, LIMIT).by).toBe(boundStore() === 'sqlite' ? 'index' : 'walk')
+    expect(searchReading('Zoe', 200, 201, LIMIT).by).toBe('walk')
   })
 })
 

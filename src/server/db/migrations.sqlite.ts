@@ -381,4 +381,13 @@ CREATE TRIGGER "org_member_counts_delete" AFTER DELETE ON "memberships" BEGIN
 END;
 `,
   },
+  {
+    // A role's members in email order, read in that order: the role filter walked the email index
+    // and tested every row's role, the whole list for the one or two Owners of 100 000 (14 ms a
+    // page). The PostgreSQL list's 0012 is the same.
+    id: '0010_member_role_order',
+    sql: `
+CREATE INDEX "memberships_org_role_email" ON "memberships" ("org_id", "role", "email", "user_id");
+`,
+  },
 ]

@@ -432,4 +432,13 @@ CREATE TRIGGER "memberships_json" BEFORE INSERT OR UPDATE OF "user_id", "email",
   ON "memberships" FOR EACH ROW EXECUTE FUNCTION "memberships_json"();
 `,
   },
+  {
+    // A role's members in email order, read in that order: the role filter walked the email index
+    // and tested every row's role, the whole list for the one or two Owners of 100 000 (14 ms a
+    // page). The embedded store's 0010 is the same.
+    id: '0012_member_role_order',
+    sql: `
+CREATE INDEX "memberships_org_role_email" ON "memberships" ("org_id", "role", "email", "user_id");
+`,
+  },
 ]

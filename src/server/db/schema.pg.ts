@@ -54,8 +54,9 @@ export const memberships = pgTable(
     primaryKey({ columns: [t.orgId, t.userId] }),
     index('memberships_org_email').on(t.orgId, t.email, t.userId),
     index('memberships_org_updated').on(t.orgId, t.updatedAt, t.userId),
+    index('memberships_org_role_email').on(t.orgId, t.role, t.email, t.userId),
     // Search reads a generated lower-cased column with its own trigram index (migrations 0008 and
-    // 0009), left out here so both stores keep the same row shape (db/sql.ts memberMatchesText);
+    // 0009), left out here so both stores keep the same row shape (db/sql.ts memberTextIndexed);
     // so does each member's list JSON, `member_json` (0011, like the embedded store's 0008).
   ],
 )

@@ -60,6 +60,7 @@ export const memberships = sqliteTable(
     primaryKey({ columns: [t.orgId, t.userId] }),
     index('memberships_org_email').on(t.orgId, t.email, t.userId),
     index('memberships_org_updated').on(t.orgId, t.updatedAt, t.userId),
+    index('memberships_org_role_email').on(t.orgId, t.role, t.email, t.userId),
   ],
 )
 

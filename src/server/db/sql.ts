@@ -20,33 +20,45 @@ export function containsText(column: Column | SQL, term: string): SQL {
 }
 
 /**
- * Raw SQL text (db/raw.ts) over `memberships`: rows whose email or name contains `term`,
- * case-insensitively, through the store's trigram index (SQLite FTS5, PostgreSQL pg_trgm GIN).
- * A term under 3 characters has no trigram: it stays a plain filter, which the page's ordered
- * index walk answers by stopping at the end of the page (short terms match many members).
+ * Member search, as raw SQL text (db/raw.ts) over `memberships`: rows whose email or name
+ * contains `term`, case-insensitively, found one of two ways (the list picks per page, see
+ * services/member-list.ts):
+ * - `memberTextIndexed`, the matches the store's trigram index lists (SQLite FTS5, PostgreSQL
+ *   pg_trgm GIN): every match is read, so it costs what the term's matches number. Terms of 3
+ *   characters or more (`memberTextIndexable`).
+ * - `memberTextTest`, a test of each row as it is read (columns of `alias`): for an ordered walk
+ *   that stops once the page is full, so it costs what the walk reads before then.
  */
-export function memberMatchesText(p: Params, term: string): string {
-  const plain = (alias: string) => {
-    const like = isSqlite() ? (col: string) => `${alias}${col} like ${p.add(containsPattern(term))} escape '\\'` : (col: string) => `${alias}${col} ilike ${p.add(containsPattern(term))}`
-    return `(${like('email')} or ${like('display_name')})`
-  }
-  if ([...term].length < 3) return plain('')
+export const memberTextIndexable = (term: string): boolean => [...term].length >= 3
+
+/**
+ * Whether the row test finds exactly what the index finds. PostgreSQL: both read the lower-cased
+ * search column (migration 0008) with the term lower-cased by the same lower(). SQLite: LIKE folds
+ * ASCII letters only and FTS5 folds others too, so only ASCII terms (short ones have no choice).
+ */
+export const memberTextTestable = (term: string): boolean => !isSqlite() || !memberTextIndexable(term) || /^[\x20-\x7e]*$/.test(term)
+
+export function memberTextIndexed(p: Params, term: string): string {
   if (isSqlite()) return `rowid in (select rowid from memberships_fts where memberships_fts match ${p.add(`"${term.replaceAll('"', '""')}"`)})`
-  // One LIKE over the lower-cased search column (migration 0008) and its trigram index, as the
-  // row addresses (ctid, PostgreSQL's rowid) of the matches: an array subquery runs once, first,
+  // The matches' row addresses (ctid, PostgreSQL's rowid): an array subquery runs once, first,
   // and the page reads just those rows (Tid Scan) in any plan, custom or generic. A join back on
   // (org_id, user_id) let the planner pick a hash join over a sequential scan of the whole table
   // whenever it guessed many matches (12-120 ms instead of ~3 ms for a first-plus-last name).
-  return `ctid = any(array(select s.ctid from memberships s where s.search_text like ${p.add(containsPattern(term.toLowerCase()))}))`
+  return `ctid = any(array(select s.ctid from memberships s where s.search_text like lower(${p.add(containsPattern(term))})))`
+}
+
+export function memberTextTest(p: Params, term: string, alias = ''): string {
+  if (!isSqlite()) return `strpos(${alias}search_text, lower(${p.add(term)})) > 0`
+  const like = (column: string) => `${alias}${column} like ${p.add(containsPattern(term))} escape '\\'`
+  return `(${like('email')} or ${like('display_name')})`
 }
 
 /** A JSON column as text, to search inside it (SQLite keeps JSON as text already). */
 export const jsonText = (column: Column): SQL => (isSqlite() ? sql`${column}` : sql`${column}::text`)
 
 /**
- * Runs raw SQL `select` whose columns are `item`, a JSON text, and `extra`, the same on every row
- * (a window count, or null). Answers the items joined by commas in the order the rows come, as
- * UTF-8 bytes, with how many rows there were and `extra`.
+ * Runs raw SQL `select` whose one column is `item`, a JSON text. Answers the items joined by
+ * commas in the order the rows come, as UTF-8 bytes, with how many rows there were.
  * SQLite joins them in the statement: a subquery's rows are aggregated in the order it yields them
  * (its ORDER BY, kept for its LIMIT; an ORDER BY in the aggregate sorted the page once more, 0.6 →
  * 1.4 ms per 1 000 rows), and the blob comes over as it is, no row becoming a JS value.
@@ -54,17 +66,13 @@ export const jsonText = (column: Column): SQL => (isSqlite() ? sql`${column}` : 
  * node-postgres decoding a single 230 KB message took 1.1-1.2 ms per 1 000-row page, the rows
  * 0.6-0.7 ms (and a bytea comes over in hex, 3-5 ms to decode).
  */
-export async function joinedItems(db: Db, select: string, params: unknown[]): Promise<{ items: Buffer; rows: number; extra: number | null }> {
+export async function joinedItems(db: Db, select: string, params: unknown[]): Promise<{ items: Buffer; rows: number }> {
   if (isSqlite()) {
-    const [row] = await rawRows<[Buffer | null, number, number | null]>(
-      db,
-      `select cast(group_concat(item, ',') as blob), count(*), max(extra) from (${select}) page`,
-      params,
-    )
-    const [items, rows, extra] = row!
-    return { items: items ?? Buffer.alloc(0), rows, extra }
+    const [row] = await rawRows<[Buffer | null, number]>(db, `select cast(group_concat(item, ',') as blob), count(*) from (${select}) page`, params)
+    const [items, rows] = row!
+    return { items: items ?? Buffer.alloc(0), rows }
   }
-  const rows = await rawRows<[string, string | null]>(db, select, params)
+  const rows = await rawRows<[string]>(db, select, params)
   let size = Math.max(rows.length - 1, 0)
   for (const [item] of rows) size += Buffer.byteLength(item)
   const items = Buffer.allocUnsafe(size)
@@ -73,8 +81,7 @@ export async function joinedItems(db: Db, select: string, params: unknown[]): Pr
     if (i) items[at++] = 0x2c // ,
     at += items.write(item, at)
   })
-  const extra = rows[0]?.[1]
-  return { items, rows: rows.length, extra: extra == null ? null : Number(extra) }
+  return { items, rows: rows.length }
 }
 
 /** Raw SQL text: a timestamp column as milliseconds since the epoch (SQLite stores them so). */
