@@ -4,8 +4,9 @@
  * load generator: list-members at a fixed rate, open loop (each request is sent at its due
  * time whether or not earlier ones answered; latency is counted from that due time), half
  * pages at random points of the list and half name searches, measured after a warm-up at the
- * same rate that is shown but not judged; then a full sync page by page at page sizes 1 000
- * and 30, each walked as the app's sync walks (the next request leaves while a page is parsed).
+ * same rate that is shown but not judged, then half pages and half every kind of search; then a
+ * full sync page by page at page sizes 1 000 and 30, each walked as the app's sync walks (the
+ * next request leaves while a page is parsed).
  * PostgreSQL: a fresh database in DATABASE_URL, or a throwaway cluster started with
  * scripts/ci-postgres.sh when the server binaries are installed.
  * Loopback only, bounded in time.
@@ -35,6 +36,8 @@ const MEMBERS = Number(values.members)
 const RATE = Number(values.rate)
 const SECONDS = Number(values.seconds)
 const WARM_SECONDS = 5
+/** The second judged run: every kind of search (see KINDS). */
+const KIND_SECONDS = 10
 const TARGET = { rate: RATE, p99Ms: 20, syncRatio: 10 }
 
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN
@@ -128,25 +131,49 @@ async function run(store: string, env: Record<string, string>): Promise<boolean>
     }
     const randomPage = () =>
       `limit=100&cursor=${Buffer.from(JSON.stringify([`user${String(Math.floor(Math.random() * MEMBERS)).padStart(6, '0')}`, ''])).toString('base64url')}`
-    const search = (i: number) => `limit=100&q=${encodeURIComponent(`${FIRST[i % FIRST.length]} ${LAST[(i * 7) % LAST.length]}`)}`
-    // Compiled code and the store's caches first: the same mix, one request at a time.
-    for (let i = 0; i < 200; i++) await answered(i % 2 ? search(i) : randomPage())
+    const q = (term: string) => `limit=100&q=${encodeURIComponent(term)}`
+    const wholeName = (i: number) => `${FIRST[i % FIRST.length]} ${LAST[(i * 7) % LAST.length]}`
+    /** Half pages at random points, half searches for a whole name. */
+    const nameMix = (i: number) => (i % 2 ? { kind: 'search', query: q(wholeName(i)) } : { kind: 'page', query: randomPage() })
+    /**
+     * Half pages, half of every kind of list read a person asks for, in turn: from a name's first
+     * letters or one name (thousands of matches) to the domain everyone shares, an address, a term
+     * found nowhere and the role filter (the one Owner).
+     */
+    const KINDS: [string, (i: number) => string][] = [
+      ['whole name', (i) => q(wholeName(i))],
+      ['first name', (i) => q(FIRST[i % FIRST.length]!)],
+      ['last name', (i) => q(LAST[i % LAST.length]!.toLowerCase())],
+      ['first letters', (i) => q(FIRST[i % FIRST.length]!.slice(0, 1 + (i % 4)))],
+      ['domain', () => q('@bulk.test')],
+      ['address', (i) => q(`user${String((i * 7919) % MEMBERS).padStart(6, '0')}`)],
+      ['no match', (i) => q(['xq', 'zzz', 'nobody'][i % 3]!)],
+      ['role filter', (i) => `limit=100&role=${i % 3 ? 'billing_admin' : 'owner'}`],
+    ]
+    const everyKind = (i: number) => {
+      if (i % 2 === 0) return { kind: 'page', query: randomPage() }
+      const [kind, query] = KINDS[((i - 1) / 2) % KINDS.length]!
+      return { kind, query: query(i) }
+    }
+    // Compiled code and the store's caches first: both mixes, one request at a time.
+    for (let i = 0; i < 200; i++) await answered(nameMix(i).query)
+    for (let i = 0; i < 2 * KINDS.length; i++) await answered(everyKind(i).query)
 
     /**
-     * The mix at RATE for `seconds`, open loop: each request is sent at its due time whether or not
-     * earlier ones answered. `record` gets each answer's latency from that due time, or its error,
-     * and the second of the run it was due in. Answers the seconds it took.
+     * A mix at RATE for `seconds`, open loop: each request is sent at its due time whether or not
+     * earlier ones answered. `record` gets each answer's kind, its latency from that due time or its
+     * error, and the second of the run it was due in. Answers the seconds it took.
      */
-    const openLoop = async (seconds: number, record: (kind: 'page' | 'search', result: number | Error, second: number) => void) => {
+    const openLoop = async (seconds: number, mix: (i: number) => { kind: string; query: string }, record: (kind: string, result: number | Error, second: number) => void) => {
       const start = performance.now()
       const inflight: Promise<void>[] = []
       for (let i = 0; i < RATE * seconds; i++) {
         const due = start + (i * 1000) / RATE
         const wait = due - performance.now()
         if (wait > 0) await new Promise((r) => setTimeout(r, wait))
-        const kind = i % 2 === 0 ? 'page' : 'search'
+        const { kind, query } = mix(i)
         const second = Math.floor(i / RATE)
-        inflight.push(answered(kind === 'page' ? randomPage() : search(i)).then(() => record(kind, performance.now() - due, second), (err: Error) => record(kind, err, second)))
+        inflight.push(answered(query).then(() => record(kind, performance.now() - due, second), (err: Error) => record(kind, err, second)))
       }
       await Promise.all(inflight)
       return (performance.now() - start) / 1000
@@ -164,7 +191,7 @@ async function run(store: string, env: Record<string, string>): Promise<boolean>
     // and SQLite's were not.
     const warm: number[] = []
     const warmLate = new Map<number, number>()
-    await openLoop(WARM_SECONDS, (_kind, result, second) => {
+    await openLoop(WARM_SECONDS, nameMix, (_kind, result, second) => {
       if (typeof result !== 'number') return
       warm.push(result)
       countLate(warmLate, result, second)
@@ -172,39 +199,46 @@ async function run(store: string, env: Record<string, string>): Promise<boolean>
     warm.sort((a, b) => a - b)
     console.log(`  warm-up, ${WARM_SECONDS} s at ${RATE} req/s (not judged): p99 ${ms(pct(warm, 99))}, ${slowSeconds(warmLate)}`)
 
-    const latencies = { page: [] as number[], search: [] as number[] }
-    let errors = 0
-    const errorKinds = new Map<string, number>()
-    const late = new Map<number, number>()
-    // The generator's own pauses, printed beside the figures they can inflate.
-    const pauses: number[] = []
-    const gcWatch = new PerformanceObserver((list) => void pauses.push(...list.getEntries().map((e) => e.duration)))
-    gcWatch.observe({ entryTypes: ['gc'] })
-    const elapsed = await openLoop(SECONDS, (kind, result, second) => {
-      if (typeof result === 'number') {
-        latencies[kind].push(result)
-        countLate(late, result, second)
-        return
+    /** A judged run of `mix`: throughput, errors and p99 beside their targets, then each kind's figures. */
+    const judged = async (title: string, seconds: number, mix: (i: number) => { kind: string; query: string }) => {
+      const latencies = new Map<string, number[]>()
+      let errors = 0
+      const errorKinds = new Map<string, number>()
+      const late = new Map<number, number>()
+      // The generator's own pauses, printed beside the figures they can inflate.
+      const pauses: number[] = []
+      const gcWatch = new PerformanceObserver((list) => void pauses.push(...list.getEntries().map((e) => e.duration)))
+      gcWatch.observe({ entryTypes: ['gc'] })
+      const elapsed = await openLoop(seconds, mix, (kind, result, second) => {
+        if (typeof result === 'number') {
+          const list = latencies.get(kind) ?? latencies.set(kind, []).get(kind)!
+          list.push(result)
+          countLate(late, result, second)
+          return
+        }
+        errors++
+        const code = (result as NodeJS.ErrnoException).code ?? result.message
+        errorKinds.set(code, (errorKinds.get(code) ?? 0) + 1)
+      })
+      gcWatch.disconnect()
+      const all = [...latencies.values()].flat().sort((a, b) => a - b)
+      const achieved = all.length / elapsed
+      const p99 = pct(all, 99)
+      console.log(`  ${title}`)
+      row('throughput, errors', `${achieved.toFixed(1)} req/s, ${errors} errors`, `${TARGET.rate} req/s, 0`, achieved >= TARGET.rate * 0.98 && errors === 0)
+      row('latency p99 (from due time)', `${ms(p99)} (p50 ${ms(pct(all, 50))})`, `< ${TARGET.p99Ms} ms`, p99 < TARGET.p99Ms)
+      if (errors) console.log(`    errors: ${[...errorKinds].map(([k, n]) => `${k} ×${n}`).join(', ')}`)
+      for (const [kind, list] of latencies) {
+        list.sort((a, b) => a - b)
+        console.log(`    ${kind.padEnd(13)} p50 ${ms(pct(list, 50))}  p99 ${ms(pct(list, 99))}  max ${ms(list.at(-1) ?? NaN)}`)
       }
-      errors++
-      const code = (result as NodeJS.ErrnoException).code ?? result.message
-      errorKinds.set(code, (errorKinds.get(code) ?? 0) + 1)
-    })
-    gcWatch.disconnect()
-    const all = [...latencies.page, ...latencies.search].sort((a, b) => a - b)
-    for (const list of Object.values(latencies)) list.sort((a, b) => a - b)
-    const achieved = all.length / elapsed
-    const p99 = pct(all, 99)
-    console.log(`  list members, open loop at ${RATE} req/s for ${SECONDS} s (page size 100, half name searches)`)
-    row('throughput, errors', `${achieved.toFixed(1)} req/s, ${errors} errors`, `${TARGET.rate} req/s, 0`, achieved >= TARGET.rate * 0.98 && errors === 0)
-    row('latency p99 (from due time)', `${ms(p99)} (p50 ${ms(pct(all, 50))})`, `< ${TARGET.p99Ms} ms`, p99 < TARGET.p99Ms)
-    if (errors) console.log(`    errors: ${[...errorKinds].map(([k, n]) => `${k} ×${n}`).join(', ')}`)
-    for (const [kind, list] of Object.entries(latencies)) {
-      console.log(`    ${kind.padEnd(6)} p50 ${ms(pct(list, 50))}  p99 ${ms(pct(list, 99))}  max ${ms(list.at(-1) ?? NaN)}`)
+      console.log(`    ${slowSeconds(late)}`)
+      const long = pauses.filter((d) => d > 3)
+      console.log(`    load generator's own GC: ${long.length} pauses over 3 ms${long.length ? `, longest ${ms(Math.max(...long))}` : ''}`)
+      return errors === 0 && achieved >= TARGET.rate * 0.98 && p99 < TARGET.p99Ms
     }
-    console.log(`    ${slowSeconds(late)}`)
-    const long = pauses.filter((d) => d > 3)
-    console.log(`    load generator's own GC: ${long.length} pauses over 3 ms${long.length ? `, longest ${ms(Math.max(...long))}` : ''}`)
+    const namesOk = await judged(`list members, open loop at ${RATE} req/s for ${SECONDS} s (page size 100, half name searches)`, SECONDS, nameMix)
+    const kindsOk = await judged(`the same with every kind of search, for ${KIND_SECONDS} s`, KIND_SECONDS, everyKind)
 
     /**
      * Walks every page of `size` from `base` as the app's sync does (main/services/page-walk.ts):
@@ -272,7 +306,7 @@ async function run(store: string, env: Record<string, string>): Promise<boolean>
         rmSync(file, { force: true })
       }
     }
-    return errors === 0 && achieved >= TARGET.rate * 0.98 && p99 < TARGET.p99Ms && ratio >= TARGET.syncRatio
+    return namesOk && kindsOk && ratio >= TARGET.syncRatio
   } finally {
     await server.stop()
   }
