@@ -61,16 +61,17 @@ export async function addMember(h: Handle, m: { orgId: string; userId: string; r
 
 /**
  * Adds `count` generated members in batches (for benchmarks), raising the organization's
- * explicit member limit so the 100-user cap does not apply to it.
+ * explicit member limit so the 100-user cap does not apply to it. Their addresses carry `tag`
+ * (by default six random hex digits), so batches added to one organization do not collide.
  */
 export async function bulkMembers(
   h: Handle,
-  b: { orgId: string; count: number; domain?: string; onProgress?: (done: number) => void },
+  b: { orgId: string; count: number; domain?: string; tag?: string; onProgress?: (done: number) => void },
 ): Promise<void> {
   const passwordHash = await hashPassword(newId())
   const now = h.clock.now()
   const domain = b.domain ?? 'bulk.test'
-  const tag = newId().slice(0, 6)
+  const tag = b.tag ?? newId().slice(0, 6)
   const BATCH = 1000
   for (let start = 0; start < b.count; start += BATCH) {
     const n = Math.min(BATCH, b.count - start)
