@@ -2,7 +2,7 @@
  * Organization membership: one member's detail, role changes and removal, with the rule
  * that an organization never loses its last Owner. The list is member-list.ts.
  */
-import { and, asc, eq, gte, isNull, lte, or, sql, type SQL } from 'drizzle-orm'
+import { and, eq, isNull, lte, or, sql } from 'drizzle-orm'
 import type { Member, MemberDetail } from '../../shared/api'
 import { AppError } from '../../shared/errors'
 import type { Role } from '../../shared/roles'
