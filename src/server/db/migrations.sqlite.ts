@@ -390,4 +390,14 @@ END;
 CREATE INDEX "memberships_org_role_email" ON "memberships" ("org_id", "role", "email", "user_id");
 `,
   },
+  {
+    // A database analyzed before 0010 (a bulk load runs ANALYZE) had figures for every index but
+    // 0010's, which the planner then guessed far more selective: the first page of every members
+    // list walked that index and sorted the whole organization (23 ms at 100 000 members instead of
+    // 0.24 ms through the email index). Figures for every index again.
+    id: '0011_member_index_statistics',
+    sql: `
+ANALYZE "memberships";
+`,
+  },
 ]
