@@ -23,6 +23,7 @@ import pg from 'pg'
 import { nextCursorIn } from '../src/main/services/member-page'
 import { FIRST, LAST } from '../src/server/provision'
 import { routes } from '../src/shared/api'
+import { serverNodeOptions } from './serve-child'
 
 const { values } = parseArgs({
   options: {
@@ -46,8 +47,8 @@ const verdict = (ok: boolean) => (ok ? 'PASS' : 'FAIL')
 const row = (what: string, measured: string, target: string, ok: boolean) =>
   console.log(`  ${what.padEnd(34)} ${measured.padEnd(34)} target ${target.padEnd(16)} ${verdict(ok)}`)
 
-const tsx = (args: string[], env: Record<string, string>) =>
-  spawn(process.execPath, ['--import', 'tsx', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] })
+const tsx = (args: string[], env: Record<string, string>, nodeOptions: string[] = []) =>
+  spawn(process.execPath, [...nodeOptions, '--import', 'tsx', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] })
 const cli = (args: string[], env: Record<string, string>) => tsx(['src/server/cli.ts', ...args], env)
 
 function exited(child: ChildProcess): Promise<number> {
@@ -85,7 +86,7 @@ async function listening(child: ChildProcess): Promise<{ url: string; stop(): Pr
   }
 }
 
-const serve = (env: Record<string, string>) => listening(cli(['serve'], { ...env, PORT: '0' }))
+const serve = (env: Record<string, string>) => listening(tsx(['src/server/cli.ts', 'serve'], { ...env, PORT: '0' }, serverNodeOptions))
 
 async function run(store: string, env: Record<string, string>): Promise<boolean> {
   console.log(`\n== ${store}: ${MEMBERS} members`)
