@@ -49,7 +49,7 @@ const row = (what: string, measured: string, target: string, ok: boolean) =>
 
 const tsx = (args: string[], env: Record<string, string>, nodeOptions: string[] = []) =>
   spawn(process.execPath, [...nodeOptions, '--import', 'tsx', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] })
-const cli = (args: string[], env: Record<string, string>) => tsx(['src/server/cli.ts', ...args], env)
+const cli = (args: string[], env: Record<string, string>, nodeOptions?: string[]) => tsx(['src/server/cli.ts', ...args], env, nodeOptions)
 
 function exited(child: ChildProcess): Promise<number> {
   return new Promise((resolve) => child.once('exit', (code) => resolve(code ?? 1)))
@@ -86,7 +86,7 @@ async function listening(child: ChildProcess): Promise<{ url: string; stop(): Pr
   }
 }
 
-const serve = (env: Record<string, string>) => listening(tsx(['src/server/cli.ts', 'serve'], { ...env, PORT: '0' }, serverNodeOptions))
+const serve = (env: Record<string, string>) => listening(cli(['serve'], { ...env, PORT: '0' }, serverNodeOptions))
 
 async function run(store: string, env: Record<string, string>): Promise<boolean> {
   console.log(`\n== ${store}: ${MEMBERS} members`)
