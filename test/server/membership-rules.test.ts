@@ -116,6 +116,10 @@ describe('listing members', () => {
       cursor = page.nextCursor
     } while (cursor && seen.length < 10)
     expect(seen).toEqual([3, 1, 4].map((i) => people[i]!.id))
+    // A cursor from before `since` (the server writes none) starts the walk at `since`.
+    const early = Buffer.from(JSON.stringify([new Date(0).toISOString(), ''])).toString('base64url')
+    const fromEarly = memberPageSchema.parse((await api.call('GET', `${routes.members(orgId)}?since=${encodeURIComponent(before.serverTime)}&cursor=${early}`, { token })).body)
+    expect(fromEarly.items.map((m) => m.userId)).toEqual(seen)
   })
 })
 

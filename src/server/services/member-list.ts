@@ -69,7 +69,9 @@ async function memberPage(ctx: Ctx, orgId: string, q: ListQuery, known = totals)
     const filters = [`org_id = ${p.add(orgId)}`, 'removed_at is null']
     if (q.role) filters.push(`role = ${p.add(q.role)}`)
     // At-or-after: a change stamped in the same millisecond as the last listing is not lost (re-sending one is harmless).
-    if (since) filters.push(`updated_at >= ${p.add(since)}`)
+    // A sync cursor is never before `since` (cursorKeys), so after one it is the only bound: with both, SQLite's
+    // planner sorted or stepped over every change before the cursor, for each page (up to 120 ms at 100 000).
+    if (since && !(after && paged)) filters.push(`updated_at >= ${p.add(since)}`)
     if (text) filters.push(text(p))
     if (after && paged) filters.push(`(${keys}) > (${p.add(after[0])}, ${p.add(after[1])})`)
     return filters.join(' and ')
@@ -148,13 +150,17 @@ function read(db: Db, statement: Statement) {
   return joinedItems(db, text, p.values)
 }
 
-/** A cursor's keys, checked: a sync cursor carries a time, anything else would reach the database as an invalid timestamp. */
+/**
+ * A cursor's keys, checked: a sync cursor carries a time, anything else would reach the database
+ * as an invalid timestamp. One from before `since` (this server writes none) starts at `since`:
+ * every row stamped then sorts after (since, '').
+ */
 function cursorKeys(cursor: string, since: Date | null): [string | Date, string] {
   const [a, b] = decodeCursor(cursor)
   if (!since) return [a, b]
   const at = new Date(a)
   if (Number.isNaN(at.getTime())) throw new AppError('validation_failed', 'Invalid cursor')
-  return [at, b]
+  return at < since ? [since, ''] : [at, b]
 }
 
 /**
