@@ -1,7 +1,8 @@
 /**
  * The PostgreSQL store: its connection pool (open and warmed before the first request, and surviving the
  * database closing connections), the trigram index member search reads, and a bulk load that
- * leaves nothing for autovacuum to catch up on while the server answers requests.
+ * leaves nothing for autovacuum to catch up on while the server answers requests, and the
+ * tombstones' index an incremental sync reads its removals through.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import pg from 'pg'
@@ -91,5 +92,22 @@ describe.skipIf(!usePostgres())('the PostgreSQL store', () => {
       expect(r.reltuples).toBeGreaterThanOrEqual(2000)
     }
     expect(rows.map((r) => r.relname)).toEqual(['memberships', 'users'])
+  })
+
+  it('finds an incremental sync’s removals through the tombstones’ index, however many members changed since', async () => {
+    const owner = await createUser(server, { email: 'sync-owner@pg.test', displayName: 'Sync Owner', password: 'sync-password' })
+    const org = await createOrg(server, { name: 'Sync Org', ownerUserId: owner.id })
+    await bulkMembers(server, { orgId: org.id, count: 2000 })
+    // The statement as the server runs it, planned as a prepared statement runs: generically.
+    const queries = vi.spyOn(pg.Pool.prototype, 'query')
+    const api = client(server)
+    const token = (await api.login('sync-owner@pg.test', 'sync-password')).accessToken
+    await api.call('GET', `${routes.members(org.id)}?since=${new Date(0).toISOString()}`, { token })
+    const texts = queries.mock.calls.map(([config]) => (config as { text?: string }).text ?? '')
+    queries.mockRestore()
+    await db.query(`PREPARE removals AS ${texts.find((t) => t.startsWith('select user_id') && t.includes('removed_at >='))}`)
+    await db.query('SET plan_cache_mode = force_generic_plan')
+    const { rows } = await db.query<{ 'QUERY PLAN': string }>(`EXPLAIN EXECUTE removals('${org.id}', '1970-01-01T00:00:00Z')`)
+    expect(rows.map((r) => r['QUERY PLAN']).join('\n')).toMatch(/Index Scan on memberships_org_removed\s/)
   })
 })

@@ -57,4 +57,9 @@ describe.skipIf(usePostgres())('an incremental sync on the embedded store', () =
       expect(steps).not.toContain('TEMP B-TREE')
     }
   })
+
+  it('finds the removals through the tombstones’ index, not among every change', async () => {
+    expect(pages[0]!.removed).toHaveLength(2)
+    for (const steps of await plans('removed_at >=')) expect(steps).toBe('SEARCH memberships USING INDEX memberships_org_removed (org_id=? AND removed_at>?)')
+  })
 })

@@ -400,4 +400,14 @@ CREATE INDEX "memberships_org_role_email" ON "memberships" ("org_id", "role", "e
 ANALYZE "memberships";
 `,
   },
+  {
+    // An incremental sync's removals, by their own stamp: found through the (org, updated) index,
+    // they were tested among every row changed since (10 ms at 100 000 after a change to all).
+    // Figures for the new index at once (see 0011). The PostgreSQL list's 0013 is the same.
+    id: '0012_member_tombstones',
+    sql: `
+CREATE INDEX "memberships_org_removed" ON "memberships" ("org_id", "removed_at") WHERE "removed_at" IS NOT NULL;
+ANALYZE "memberships";
+`,
+  },
 ]

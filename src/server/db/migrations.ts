@@ -441,4 +441,13 @@ CREATE TRIGGER "memberships_json" BEFORE INSERT OR UPDATE OF "user_id", "email",
 CREATE INDEX "memberships_org_role_email" ON "memberships" ("org_id", "role", "email", "user_id");
 `,
   },
+  {
+    // An incremental sync's removals, by their own stamp: found through the (org, updated) index,
+    // they were tested among every row changed since (10-23 ms at 100 000 after a change to all).
+    // The embedded store's 0012 is the same.
+    id: '0013_member_tombstones',
+    sql: `
+CREATE INDEX "memberships_org_removed" ON "memberships" ("org_id", "removed_at") WHERE "removed_at" IS NOT NULL;
+`,
+  },
 ]

@@ -1,4 +1,5 @@
 /** The PostgreSQL tables; `schema.sqlite.ts` has the same shapes for the embedded store (see schema.ts). */
+import { isNotNull } from 'drizzle-orm'
 import { bigserial, boolean, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core'
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' })
@@ -55,6 +56,8 @@ export const memberships = pgTable(
     index('memberships_org_email').on(t.orgId, t.email, t.userId),
     index('memberships_org_updated').on(t.orgId, t.updatedAt, t.userId),
     index('memberships_org_role_email').on(t.orgId, t.role, t.email, t.userId),
+    // Tombstones only: the removals an incremental sync reports (PostgreSQL's migration 0013, the embedded store's 0012).
+    index('memberships_org_removed').on(t.orgId, t.removedAt).where(isNotNull(t.removedAt)),
     // Search reads a generated lower-cased column with its own trigram index (migrations 0008 and
     // 0009), left out here so both stores keep the same row shape (db/sql.ts memberTextIndexed);
     // so does each member's list JSON, `member_json` (0011, like the embedded store's 0008).

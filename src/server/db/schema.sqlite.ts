@@ -2,6 +2,7 @@
  * The embedded store's tables: the same names and `$inferSelect` shapes as `schema.pg.ts`
  * (pinned in schema.ts). Dates are integer milliseconds, booleans 0/1, JSON text.
  */
+import { isNotNull } from 'drizzle-orm'
 import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core'
 
 const ts = (name: string) => integer(name, { mode: 'timestamp_ms' })
@@ -61,6 +62,8 @@ export const memberships = sqliteTable(
     index('memberships_org_email').on(t.orgId, t.email, t.userId),
     index('memberships_org_updated').on(t.orgId, t.updatedAt, t.userId),
     index('memberships_org_role_email').on(t.orgId, t.role, t.email, t.userId),
+    // Tombstones only: the removals an incremental sync reports (PostgreSQL's migration 0013, the embedded store's 0012).
+    index('memberships_org_removed').on(t.orgId, t.removedAt).where(isNotNull(t.removedAt)),
   ],
 )
 
