@@ -2,15 +2,19 @@
  * Member search through each store's trigram index or by walking the list (and its short-term
  * fallback), totals across pages, and the stored workspace count that triggers keep right.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import BetterSqlite from 'better-sqlite3'
+import pg from 'pg'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { and, eq } from 'drizzle-orm'
+import { Params } from '../../src/server/db/raw'
+import { memberTextIndexed } from '../../src/server/db/sql'
 import { workspaceMembers, workspaces } from '../../src/server/db/schema'
 import { withTx } from '../../src/server/db/tx'
 import { boundStore } from '../../src/server/db/schema'
 import { addMember, bulkMembers, createOrg, createUser } from '../../src/server/index'
 import { searchReading } from '../../src/server/services/member-list'
-import { memberPageSchema, routes } from '../../src/shared/api'
-import type { TestServer } from '../support/server'
+import { memberPageSchema, routes, type MemberPage } from '../../src/shared/api'
+import { usePostgres, type TestServer } from '../support/server'
 import { client, seeded } from './client'
 
 let server: TestServer
@@ -113,7 +117,7 @@ describe('a search read by walking the list or through the index, whichever read
   const LIMIT = 2
   let bigOrg: string
   let bigToken: string
-  let everyone: { email: string; displayName: string }[]
+  let everyone: MemberPage['items']
   const list = async (query: string) =>
     memberPageSchema.parse((await api.call('GET', `${routes.members(bigOrg)}?limit=${LIMIT}&${query}`, { token: bigToken })).body)
   /** Every page of a search, checking each page's total. */
@@ -140,7 +144,7 @@ describe('a search read by walking the list or through the index, whichever read
 
   it('answers every page as a plain substring filter would, in email order, with one total', async () => {
     const cases = [
-      // Nearly everyone: walked, and the last page, short of a full one, read again through the index.
+      // Nearly everyone: walked, the last page (short of a full one) by the walk that read the rest.
       ['walkers.test', 'walk'],
       // Bunched at the start: walked; after them the walk finds none and the index answers.
       ['Abbott', 'walk'],
@@ -154,6 +158,23 @@ describe('a search read by walking the list or through the index, whichever read
       expect(searchReading(term, want.length, everyone.length, LIMIT).by, term).toBe(by)
       expect(await walk(term), term).toEqual({ seen: want, totals: [want.length] })
     }
+  })
+
+  it('answers the end of the list from the walk that read it all, not again through the index', async () => {
+    // The last two members, after a cursor: fewer rows left than the walk's budget, so it read them all.
+    const [before, ...last] = everyone.slice(-3)
+    const cursor = Buffer.from(JSON.stringify([before!.email, before!.userId])).toString('base64url')
+    const term = 'walkers.test'
+    expect(searchReading(term, 200, everyone.length, LIMIT).by).toBe('walk')
+    let page: MemberPage | undefined
+    const ran = await statementsRun(async () => void (page = await list(`q=${term}&cursor=${cursor}`)))
+    expect(page!.items.map((m) => m.email)).toEqual(last.map((m) => m.email))
+    expect(page!.nextCursor).toBeNull()
+    // The page's reads (a search's first count may go through the index, once per members version).
+    const pageReads = ran.filter((text) => text.includes('member_json'))
+    const indexed = memberTextIndexed(new Params(), term)
+    expect(pageReads).not.toHaveLength(0)
+    expect(pageReads.filter((text) => text.includes(indexed.slice(0, indexed.search(/\?|\$\d/))))).toEqual([])
   })
 
   it('finds a member who joins after a search found nobody, and loses one who leaves', async () => {
@@ -171,6 +192,28 @@ describe('a search read by walking the list or through the index, whichever read
     expect(searchReading('Zoe', 200, 201, LIMIT).by).toBe('walk')
   })
 })
+
+/** The SQL the server's store ran while `fn` ran (its reads: SQLite's statements, PostgreSQL's pool). */
+async function statementsRun(fn: () => Promise<void>): Promise<string[]> {
+  // Read before restoring: mockRestore clears what a spy recorded.
+  if (usePostgres()) {
+    const queries = vi.spyOn(pg.Pool.prototype, 'query')
+    try {
+      await fn()
+      return queries.mock.calls.map(([config]) => (config as { text?: string }).text ?? '')
+    } finally {
+      queries.mockRestore()
+    }
+  }
+  const statement = Object.getPrototypeOf(new BetterSqlite(':memory:').prepare('select 1')) as BetterSqlite.Statement
+  const reads = vi.spyOn(statement, 'all')
+  try {
+    await fn()
+    return reads.mock.contexts.map((run) => (run as BetterSqlite.Statement).source)
+  } finally {
+    reads.mockRestore()
+  }
+}
 
 describe('the workspace count of a member', () => {
   it('follows workspace memberships as they are added, removed and their workspace deleted', async () => {
