@@ -2,9 +2,7 @@
  * Member search through each store's trigram index or by walking the list (and its short-term
  * fallback), totals across pages, and the stored workspace count that triggers keep right.
  */
-import BetterSqlite from 'better-sqlite3'
-import pg from 'pg'
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { and, eq } from 'drizzle-orm'
 import { Params } from '../../src/server/db/raw'
 import { memberTextIndexed } from '../../src/server/db/sql'
@@ -14,7 +12,8 @@ import { boundStore } from '../../src/server/db/schema'
 import { addMember, bulkMembers, createOrg, createUser } from '../../src/server/index'
 import { searchReading } from '../../src/server/services/member-list'
 import { memberPageSchema, routes, type MemberPage } from '../../src/shared/api'
-import { usePostgres, type TestServer } from '../support/server'
+import type { TestServer } from '../support/server'
+import { statementsRun } from '../support/statements'
 import { client, seeded } from './client'
 
 let server: TestServer
@@ -192,28 +191,6 @@ describe('a search read by walking the list or through the index, whichever read
     expect(searchReading('Zoe', 200, 201, LIMIT).by).toBe('walk')
   })
 })
-
-/** The SQL the server's store ran while `fn` ran (its reads: SQLite's statements, PostgreSQL's pool). */
-async function statementsRun(fn: () => Promise<void>): Promise<string[]> {
-  // Read before restoring: mockRestore clears what a spy recorded.
-  if (usePostgres()) {
-    const queries = vi.spyOn(pg.Pool.prototype, 'query')
-    try {
-      await fn()
-      return queries.mock.calls.map(([config]) => (config as { text?: string }).text ?? '')
-    } finally {
-      queries.mockRestore()
-    }
-  }
-  const statement = Object.getPrototypeOf(new BetterSqlite(':memory:').prepare('select 1')) as BetterSqlite.Statement
-  const reads = vi.spyOn(statement, 'all')
-  try {
-    await fn()
-    return reads.mock.contexts.map((run) => (run as BetterSqlite.Statement).source)
-  } finally {
-    reads.mockRestore()
-  }
-}
 
 describe('the workspace count of a member', () => {
   it('follows workspace memberships as they are added, removed and their workspace deleted', async () => {

@@ -11,6 +11,7 @@ import { openDatabase } from '../../src/server/db/client'
 import { rawRows } from '../../src/server/db/raw'
 import { routes } from '../../src/shared/api'
 import { startTestServer, usePostgres, type TestServer } from '../support/server'
+import { statementsRun } from '../support/statements'
 import { client } from './client'
 
 describe.skipIf(!usePostgres())('the PostgreSQL store', () => {
@@ -98,14 +99,11 @@ describe.skipIf(!usePostgres())('the PostgreSQL store', () => {
     const owner = await createUser(server, { email: 'sync-owner@pg.test', displayName: 'Sync Owner', password: 'sync-password' })
     const org = await createOrg(server, { name: 'Sync Org', ownerUserId: owner.id })
     await bulkMembers(server, { orgId: org.id, count: 2000 })
-    // The statement as the server runs it, planned as a prepared statement runs: generically.
-    const queries = vi.spyOn(pg.Pool.prototype, 'query')
     const api = client(server)
     const token = (await api.login('sync-owner@pg.test', 'sync-password')).accessToken
-    await api.call('GET', `${routes.members(org.id)}?since=${new Date(0).toISOString()}`, { token })
-    const texts = queries.mock.calls.map(([config]) => (config as { text?: string }).text ?? '')
-    queries.mockRestore()
-    await db.query(`PREPARE removals AS ${texts.find((t) => t.startsWith('select user_id') && t.includes('removed_at >='))}`)
+    const ran = await statementsRun(() => api.call('GET', `${routes.members(org.id)}?since=${new Date(0).toISOString()}`, { token }))
+    // The statement as the server runs it, planned as a prepared statement runs: generically.
+    await db.query(`PREPARE removals AS ${ran.find((t) => t.startsWith('select user_id') && t.includes('removed_at >='))}`)
     await db.query('SET plan_cache_mode = force_generic_plan')
     const { rows } = await db.query<{ 'QUERY PLAN': string }>(`EXPLAIN EXECUTE removals('${org.id}', '1970-01-01T00:00:00Z')`)
     expect(rows.map((r) => r['QUERY PLAN']).join('\n')).toMatch(/Index Scan on memberships_org_removed\s/)

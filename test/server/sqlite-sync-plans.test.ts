@@ -1,22 +1,20 @@
 /**
  * How the embedded store plans an incremental sync (`since`, page after page) of an organization
- * where everyone changed. Each statement is the one member-list.ts wrote, caught as the store
- * prepares it (from the server's start on), then explained.
+ * where everyone changed: the statements the walk ran, as member-list.ts wrote them, explained.
  */
-import BetterSqlite from 'better-sqlite3'
-import { afterAll, beforeAll, describe, expect, it, vi, type MockInstance } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { memberPageSchema, routes, type MemberPage } from '../../src/shared/api'
 import { rawRows } from '../../src/server/db/raw'
 import { bulkMembers, createOrg, createUser } from '../../src/server/index'
 import { startTestServer, usePostgres, type TestServer } from '../support/server'
+import { statementsRun } from '../support/statements'
 import { client } from './client'
 
 describe.skipIf(usePostgres())('an incremental sync on the embedded store', () => {
   let server: TestServer
-  let prepared: MockInstance<BetterSqlite.Database['prepare']>
   const pages: MemberPage[] = []
+  let ran: string[]
   beforeAll(async () => {
-    prepared = vi.spyOn(BetterSqlite.prototype, 'prepare')
     server = await startTestServer()
     const api = client(server)
     const owner = await createUser(server, { email: 'owner@sync-plans.test', displayName: 'Owner', password: 'sync-password' })
@@ -26,21 +24,20 @@ describe.skipIf(usePostgres())('an incremental sync on the embedded store', () =
     const token = (await api.login(owner.email, 'sync-password')).accessToken
     const listed = memberPageSchema.parse((await api.call('GET', `${routes.members(orgId)}?limit=3`, { token })).body)
     for (const m of listed.items.filter((m) => m.userId !== owner.id).slice(0, 2)) await api.call('DELETE', routes.member(orgId, m.userId), { token })
-    let cursor: string | null = null
-    do {
-      const query = `since=${encodeURIComponent(new Date(0).toISOString())}&limit=500${cursor ? `&cursor=${cursor}` : ''}`
-      pages.push(memberPageSchema.parse((await api.call('GET', `${routes.members(orgId)}?${query}`, { token })).body))
-      cursor = pages.at(-1)!.nextCursor
-    } while (cursor && pages.length < 10)
+    ran = await statementsRun(async () => {
+      let cursor: string | null = null
+      do {
+        const query = `since=${encodeURIComponent(new Date(0).toISOString())}&limit=500${cursor ? `&cursor=${cursor}` : ''}`
+        pages.push(memberPageSchema.parse((await api.call('GET', `${routes.members(orgId)}?${query}`, { token })).body))
+        cursor = pages.at(-1)!.nextCursor
+      } while (cursor && pages.length < 10)
+    })
   })
-  afterAll(async () => {
-    prepared.mockRestore()
-    await server.close()
-  })
+  afterAll(() => server.close())
 
-  /** The plan of each statement the store prepared whose text has `part`, unbound parameters as null. */
+  /** The plan of each statement the walk ran whose text has `part`, unbound parameters as null. */
   async function plans(part: string): Promise<string[]> {
-    const texts = prepared.mock.calls.map(([text]) => text).filter((text) => text.includes(part))
+    const texts = [...new Set(ran.filter((text) => text.includes(part)))]
     expect(texts).not.toHaveLength(0)
     return Promise.all(
       texts.map(async (text) => {
