@@ -22,7 +22,7 @@ import { parseArgs } from 'node:util'
 import pg from 'pg'
 import { nextCursorIn } from '../src/main/services/member-page'
 import { FIRST, LAST } from '../src/server/provision'
-import { routes } from '../src/shared/api'
+import { routes, type MemberPage } from '../src/shared/api'
 import { serverNodeOptions } from './serve-child'
 
 const { values } = parseArgs({
@@ -130,8 +130,14 @@ async function run(store: string, env: Record<string, string>): Promise<boolean>
       if (res.status !== 200) throw new Error(`HTTP ${res.status}`)
       return Buffer.from(await res.arrayBuffer())
     }
-    const randomPage = () =>
-      `limit=100&cursor=${Buffer.from(JSON.stringify([`user${String(Math.floor(Math.random() * MEMBERS)).padStart(6, '0')}`, ''])).toString('base64url')}`
+    const cursor = (keys: [string, string]) => Buffer.from(JSON.stringify(keys)).toString('base64url')
+    /** A point of the list (email order) at random. */
+    const anywhere = () => cursor([`user${String(Math.floor(Math.random() * MEMBERS)).padStart(6, '0')}`, ''])
+    const randomPage = () => `limit=100&cursor=${anywhere()}`
+    // The bulk load stamped its members alike: an incremental sync from before it walks them all.
+    const epoch = new Date(0).toISOString()
+    const loaded = (await (await fetch(`${server.url}${routes.members(orgId)}?limit=1&cursor=${anywhere()}`, { headers })).json()) as MemberPage
+    const loadedAt = loaded.items[0]!.updatedAt
     const q = (term: string) => `limit=100&q=${encodeURIComponent(term)}`
     const wholeName = (i: number) => `${FIRST[i % FIRST.length]} ${LAST[(i * 7) % LAST.length]}`
     /** Half pages at random points, half searches for a whole name. */
@@ -139,7 +145,9 @@ async function run(store: string, env: Record<string, string>): Promise<boolean>
     /**
      * Half pages, half of every kind of list read a person asks for, in turn: from a name's first
      * letters or one name (thousands of matches) to the domain everyone shares, an address, a term
-     * found nowhere and the role filter (the one Owner).
+     * found nowhere and the role filter (the one Owner); then, from a random point of their lists,
+     * the domain, a first name and the Members role, and a page of an incremental sync after a
+     * change to everyone.
      */
     const KINDS: [string, (i: number) => string][] = [
       ['whole name', (i) => q(wholeName(i))],
@@ -150,6 +158,10 @@ async function run(store: string, env: Record<string, string>): Promise<boolean>
       ['address', (i) => q(`user${String((i * 7919) % MEMBERS).padStart(6, '0')}`)],
       ['no match', (i) => q(['xq', 'zzz', 'nobody'][i % 3]!)],
       ['role filter', (i) => `limit=100&role=${i % 3 ? 'billing_admin' : 'owner'}`],
+      ['domain, anywhere', () => `${q('@bulk.test')}&cursor=${anywhere()}`],
+      ['first name, anywhere', (i) => `${q(FIRST[i % FIRST.length]!)}&cursor=${anywhere()}`],
+      ['role, anywhere', () => `limit=100&role=member&cursor=${anywhere()}`],
+      ['sync page', () => `limit=100&since=${epoch}&cursor=${cursor([loadedAt, Math.random().toString(16).slice(2, 10)])}`],
     ]
     const everyKind = (i: number) => {
       if (i % 2 === 0) return { kind: 'page', query: randomPage() }
@@ -231,7 +243,7 @@ async function run(store: string, env: Record<string, string>): Promise<boolean>
       if (errors) console.log(`    errors: ${[...errorKinds].map(([k, n]) => `${k} ×${n}`).join(', ')}`)
       for (const [kind, list] of latencies) {
         list.sort((a, b) => a - b)
-        console.log(`    ${kind.padEnd(13)} p50 ${ms(pct(list, 50))}  p99 ${ms(pct(list, 99))}  max ${ms(list.at(-1) ?? NaN)}`)
+        console.log(`    ${kind.padEnd(20)} p50 ${ms(pct(list, 50))}  p99 ${ms(pct(list, 99))}  max ${ms(list.at(-1) ?? NaN)}`)
       }
       console.log(`    ${slowSeconds(late)}`)
       const long = pauses.filter((d) => d > 3)
