@@ -165,8 +165,11 @@ async function run(store: string, env: Record<string, string>): Promise<boolean>
     ]
     const everyKind = (i: number) => {
       if (i % 2 === 0) return { kind: 'page', query: randomPage() }
-      const [kind, query] = KINDS[((i - 1) / 2) % KINDS.length]!
-      return { kind, query: query(i) }
+      const turn = (i - 1) / 2
+      const [kind, query] = KINDS[turn % KINDS.length]!
+      // Terms by how often the kind came up: its `i` steps by 2 × KINDS.length (24, a multiple of
+      // 3), so `i % 3` would pick the same one of three every time.
+      return { kind, query: query(Math.floor(turn / KINDS.length)) }
     }
     // Compiled code and the store's caches first: both mixes, one request at a time.
     for (let i = 0; i < 200; i++) await answered(nameMix(i).query)
