@@ -67,22 +67,24 @@ async function memberPage(ctx: Ctx, orgId: string, q: ListQuery, known = totals)
   /** The page's conditions (`text`: a search's, for the same Params), from the cursor on when `paged`. */
   const where = (p: Params, text?: Statement, paged = true) => {
     const filters = [`org_id = ${p.add(orgId)}`, 'removed_at is null']
+    const from = paged ? after : null
     if (q.role) filters.push(`role = ${p.add(q.role)}`)
     // At-or-after: a change stamped in the same millisecond as the last listing is not lost (re-sending one is harmless).
     // A sync cursor is never before `since` (cursorKeys), so after one it is the only bound: with both, SQLite's
     // planner sorted or stepped over every change before the cursor, for each page (up to 120 ms at 100 000).
-    if (since && !(after && paged)) filters.push(`updated_at >= ${p.add(since)}`)
+    if (since && !from) filters.push(`updated_at >= ${p.add(since)}`)
     if (text) filters.push(text(p))
-    if (after && paged) filters.push(`(${keys}) > (${p.add(after[0])}, ${p.add(after[1])})`)
+    if (from) filters.push(`(${keys}) > (${p.add(from[0])}, ${p.add(from[1])})`)
     return filters.join(' and ')
   }
+  /** The list's next `budget` rows from the cursor: what a search's walk reads. */
+  const ahead = (p: Params, budget: number, columns: string) => `select ${columns} from memberships where ${where(p)} order by ${keys} limit ${p.add(budget)}`
   // One row more than the page tells whether another page follows; its item is cut off below.
   const pageRows: PageRows = {
     where: (text) => (p) => `select member_json item from memberships where ${where(p, text)} order by ${keys} limit ${p.add(q.limit + 1)}`,
     walked: (term, budget) => (p) =>
-      `select w.member_json item from (select * from memberships where ${where(p)} order by ${keys} limit ${p.add(budget)}) w
-       where ${memberTextTest(p, term, 'w.')} order by ${keys} limit ${p.add(q.limit + 1)}`,
-    left: (budget) => (p) => `select count(*) from (select 1 from memberships where ${where(p)} order by ${keys} limit ${p.add(budget)}) w`,
+      `select w.member_json item from (${ahead(p, budget, '*')}) w where ${memberTextTest(p, term, 'w.')} order by ${keys} limit ${p.add(q.limit + 1)}`,
+    left: (budget) => (p) => `select count(*) from (${ahead(p, budget, '1')}) w`,
   }
   const key = totalKey(orgId, version, q)
   let total = known.get(key)
