@@ -205,7 +205,7 @@ describe('workspaces, two Owners at once', () => {
   })
 })
 
-describe('the member and Owner counts the organization list shows', () => {
+describe('the member and Owner counts the organization list shows, and a short search\'s total', () => {
   async function counted(orgId: string) {
     const [m] = await db().select({ n: count() }).from(memberships).where(and(eq(memberships.orgId, orgId), isNull(memberships.removedAt)))
     return { memberCount: m!.n, ownerCount: await owners(orgId) }
@@ -239,6 +239,17 @@ describe('the member and Owner counts the organization list shows', () => {
       expect(detail.body).toMatchObject(expected)
       const list = await api.call('GET', routes.orgs(), { token })
       expect(list.body.items.find((o: { id: string }) => o.id === org.id)).toMatchObject(expected)
+    }
+
+    // So do the kept counts that answer a one- or two-character search's total (migrations 0013 / 0014).
+    const members = await db()
+      .select({ email: memberships.email, name: memberships.displayName })
+      .from(memberships)
+      .where(and(eq(memberships.orgId, org.id), isNull(memberships.removedAt)))
+    for (const [i, term] of ['c', 'Co', 'ed', 'r', '0', '9', '@', 'nt', 'zq'].entries()) {
+      const want = members.filter((m) => [m.email, m.name].some((v) => v.toLowerCase().includes(term.toLowerCase()))).length
+      const page = await on(i).call('GET', `${routes.members(org.id)}?limit=1&q=${term}`, { token })
+      expect(page.body.total, term).toBe(want)
     }
   })
 })

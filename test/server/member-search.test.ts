@@ -69,6 +69,25 @@ describe('searching members', () => {
   })
 })
 
+describe('the total of a one- or two-character term', () => {
+  it('comes from the counts the database keeps, without testing every member', async () => {
+    const all = memberPageSchema.parse((await api.call('GET', `${routes.members(orgId)}?limit=1000`, { token })).body).items
+    const ran = await statementsRun(async () => {
+      expect((await search('ov')).total).toBe(2) // Lovelace, Liskov
+      expect((await search('L')).total).toBe(containing(all, 'L').length)
+    })
+    expect(ran.filter((text) => text.includes('member_grams'))).toHaveLength(2)
+    expect(ran.filter((text) => /count\(\*\) from memberships/i.test(text))).toEqual([])
+  })
+
+  it('is counted among the members a role filter keeps, which the kept counts do not know', async () => {
+    const all = memberPageSchema.parse((await api.call('GET', `${routes.members(orgId)}?limit=1000`, { token })).body).items
+    const page = await search('a', '&role=owner')
+    expect(page.total).toBe(containing(all.filter((m) => m.role === 'owner'), 'a').length)
+    expect(page.total).toBeLessThan(containing(all, 'a').length)
+  })
+})
+
 describe('search terms with special characters', () => {
   const PEOPLE = ['Under_Score', 'Under Score', 'Back\\Slash', 'Zoë Ångström', "O'Brien", 'Percent 50% Off', 'Plain Name']
   let oddOrg: string
