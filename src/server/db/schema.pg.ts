@@ -60,7 +60,8 @@ export const memberships = pgTable(
     index('memberships_org_removed').on(t.orgId, t.removedAt).where(isNotNull(t.removedAt)),
     // Search reads a generated lower-cased column with its own trigram index (migrations 0008 and
     // 0009), left out here so both stores keep the same row shape (db/sql.ts memberTextIndexed);
-    // so does each member's list JSON, `member_json` (0011, like the embedded store's 0008).
+    // so does each member's list JSON, `member_json` (0011, like the embedded store's 0008), and
+    // the table of short search terms' counts its triggers keep, `member_grams` (0014; 0013 there).
   ],
 )
 
