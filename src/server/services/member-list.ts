@@ -90,10 +90,7 @@ async function memberPage(ctx: Ctx, orgId: string, q: ListQuery, known = totals)
   let total = known.get(key)
   const term = q.q
   // A search counts its matches first, once per members version: the count says how to read its pages.
-  if (term && total === undefined) {
-    const kept = !q.role && !since ? await shortTermCount(ctx.db, orgId, term) : null
-    total = known.remember(key, kept ?? (await countWhere(ctx.db, (p) => where(p, matching(term), false))))
-  }
+  if (term && total === undefined) total = known.remember(key, await searchTotal(ctx.db, orgId, term, q, (p) => where(p, matching(term), false)))
   let page = NO_ROWS
   if (term && total) page = await searchRows(ctx.db, pageRows, term, total, await orgSize(ctx, orgId, version, known), q.limit)
   else if (total !== 0) page = await read(ctx.db, pageRows.where())
@@ -253,6 +250,20 @@ async function shortTermCount(db: Db, orgId: string, term: string): Promise<numb
   const statement = `select case when length(${gram()}) <= 2 then coalesce((select members from member_grams where org_id = ${p.add(orgId)} and gram = ${gram()}), 0) end`
   const [row] = await rawRows<[number | null]>(db, statement, p.values)
   return row?.[0] ?? null
+}
+
+/**
+ * A search's total, counted by `matches`, or for a term of one or two characters read from the
+ * counts the database keeps. Those know no roles: Members, most of an organization, are all the
+ * matches less the Owners' and Billing Admins', which the role index reads; a filter on either of
+ * those roles, or `since`, counts its rows.
+ */
+async function searchTotal(db: Db, orgId: string, term: string, q: ListQuery, matches: Statement): Promise<number> {
+  const kept = q.since || (q.role && q.role !== 'member') ? null : await shortTermCount(db, orgId, term)
+  if (kept === null) return countWhere(db, matches)
+  if (!q.role) return kept
+  const others = (p: Params) => `org_id = ${p.add(orgId)} and removed_at is null and role in (${p.add('owner')}, ${p.add('billing_admin')})`
+  return kept - (await countWhere(db, (p) => `${others(p)} and ${memberTextTest(p, term)}`))
 }
 
 const countWhere = (db: Db, where: Statement) => count(db, (p) => `select count(*) from memberships where ${where(p)}`)
