@@ -1,6 +1,7 @@
 /**
  * Member search through each store's trigram index or by walking the list (and its short-term
- * fallback), totals across pages, and the stored workspace count that triggers keep right.
+ * fallback), totals across pages (a short term's from the counts the database keeps), and the
+ * stored workspace count that triggers keep right.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { and, eq } from 'drizzle-orm'
@@ -80,7 +81,7 @@ describe('the total of a one- or two-character term', () => {
     expect(ran.filter((text) => /count\(\*\) from memberships/i.test(text))).toEqual([])
   })
 
-  it('counts within a role filter: Members as all matches less the other roles\' (read through the role index)', async () => {
+  it('counts within a role filter: Members as all matches less the other roles\'', async () => {
     let all = memberPageSchema.parse((await api.call('GET', `${routes.members(orgId)}?limit=1000`, { token })).body).items
     const alan = all.find((m) => m.displayName === 'Alan Turing')!
     expect((await api.call('PATCH', routes.member(orgId, alan.userId), { token, body: { role: 'billing_admin' } })).status).toBe(200)
