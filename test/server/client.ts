@@ -1,4 +1,4 @@
-/** A small HTTP client for server tests: real requests, JSON in and out. */
+/** A small HTTP client for server tests: real requests, JSON in and out; and what a member search should answer. */
 import { routes, type TokenPair } from '../../src/shared/api'
 import type { RunningServer } from '../../src/server/index'
 import { startTestServer } from '../support/server'
@@ -42,3 +42,7 @@ export async function seeded() {
   const dana = (await api.login('admin@demo.test')).accessToken
   return { server, api, dana, acme: await api.orgId(dana, 'Acme Corp') }
 }
+
+/** What a plain substring filter keeps: the members whose email or name holds `term`, in any case. */
+export const containing = <M extends { email: string; displayName: string }>(members: M[], term: string) =>
+  members.filter((m) => [m.email, m.displayName].some((v) => v.toLowerCase().includes(term.toLowerCase())))

@@ -10,7 +10,7 @@ import { addMember, bulkMembers, createOrg, createUser } from '../../src/server/
 import { hashPassword } from '../../src/server/services/crypto'
 import { createInvitationsResponseSchema, parseInvitationUrl, routes } from '../../src/shared/api'
 import { startCluster, type Cluster } from '../support/cluster'
-import { client } from './client'
+import { client, containing } from './client'
 
 const PASSWORD = 'race-password'
 let cluster: Cluster
@@ -243,13 +243,12 @@ describe('the member and Owner counts the organization list shows, and a short s
 
     // So do the kept counts that answer a one- or two-character search's total (migrations 0013 / 0014).
     const members = await db()
-      .select({ email: memberships.email, name: memberships.displayName })
+      .select({ email: memberships.email, displayName: memberships.displayName })
       .from(memberships)
       .where(and(eq(memberships.orgId, org.id), isNull(memberships.removedAt)))
     for (const [i, term] of ['c', 'Co', 'ed', 'r', '0', '9', '@', 'nt', 'zq'].entries()) {
-      const want = members.filter((m) => [m.email, m.name].some((v) => v.toLowerCase().includes(term.toLowerCase()))).length
       const page = await on(i).call('GET', `${routes.members(org.id)}?limit=1&q=${term}`, { token })
-      expect(page.body.total, term).toBe(want)
+      expect(page.body.total, term).toBe(containing(members, term).length)
     }
   })
 })

@@ -15,7 +15,7 @@ import { searchReading } from '../../src/server/services/member-list'
 import { memberPageSchema, routes, type MemberPage } from '../../src/shared/api'
 import type { TestServer } from '../support/server'
 import { statementsRun } from '../support/statements'
-import { client, seeded } from './client'
+import { client, containing, seeded } from './client'
 
 let server: TestServer
 let api: ReturnType<typeof client>
@@ -38,9 +38,6 @@ afterAll(() => server.close())
 const search = async (q: string, extra = '') =>
   memberPageSchema.parse((await api.call('GET', `${routes.members(orgId)}?q=${encodeURIComponent(q)}${extra}`, { token })).body)
 const names = (p: { items: { displayName: string }[] }) => p.items.map((m) => m.displayName).sort()
-/** What a plain substring filter keeps: the members whose email or name holds `term`, in any case. */
-const containing = <M extends { email: string; displayName: string }>(members: M[], term: string) =>
-  members.filter((m) => [m.email, m.displayName].some((v) => v.toLowerCase().includes(term.toLowerCase())))
 
 describe('searching members', () => {
   it('finds a substring of a name or email in any case, long terms and short ones alike', async () => {
