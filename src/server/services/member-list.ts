@@ -5,7 +5,7 @@
 import { desc, eq, isNull } from 'drizzle-orm'
 import type { Member, MemberPage } from '../../shared/api'
 import { AppError } from '../../shared/errors'
-import type { Role } from '../../shared/roles'
+import { ROLES, type Role } from '../../shared/roles'
 import type { Db } from '../db/client'
 import { Params, rawRows } from '../db/raw'
 import { orgs } from '../db/schema'
@@ -262,8 +262,8 @@ async function searchTotal(db: Db, orgId: string, term: string, q: ListQuery, ma
   const kept = q.since || (q.role && q.role !== 'member') ? null : await shortTermCount(db, orgId, term)
   if (kept === null) return countWhere(db, matches)
   if (!q.role) return kept
-  const others = (p: Params) => `org_id = ${p.add(orgId)} and removed_at is null and role in (${p.add('owner')}, ${p.add('billing_admin')})`
-  return kept - (await countWhere(db, (p) => `${others(p)} and ${memberTextTest(p, term)}`))
+  const others = (p: Params) => ROLES.filter((role) => role !== 'member').map((role) => p.add(role)).join(', ')
+  return kept - (await countWhere(db, (p) => `org_id = ${p.add(orgId)} and removed_at is null and role in (${others(p)}) and ${memberTextTest(p, term)}`))
 }
 
 const countWhere = (db: Db, where: Statement) => count(db, (p) => `select count(*) from memberships where ${where(p)}`)
