@@ -35,6 +35,8 @@ export interface Core {
   accounts: AccountService
   sync: SyncService
   store: EncryptedStore
+  /** Stops reconnect probes and lets background pulls finish their writes, so the data folder can go. */
+  close(): Promise<void>
 }
 
 export async function createCore(opts: CoreOptions): Promise<Core> {
@@ -66,5 +68,9 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const inbox = new InboxActions({ accounts, sync })
   const audit = new AuditLogService({ accounts, cache, events, now: opts.now, minRefreshMs: opts.backgroundMinIntervalMs })
   const router = createRouter({ accounts, sync, actions, inbox, audit, isTrustedSender: opts.isTrustedSender })
-  return { router, events, accounts, sync, store }
+  const close = async () => {
+    accounts.dispose()
+    await sync.idle()
+  }
+  return { router, events, accounts, sync, store, close }
 }

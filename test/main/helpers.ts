@@ -50,7 +50,10 @@ export async function makeCore(opts: Partial<CoreOptions> & { dataDir?: string; 
       if (!r.ok) throw Object.assign(new Error(`${r.error.code}: ${r.error.message}`), { code: r.error.code })
       return r.data as T
     },
-    dispose: () => rm(dataDir, { recursive: true, force: true }),
+    async dispose() {
+      await core.close()
+      await rm(dataDir, { recursive: true, force: true })
+    },
   }
 }
 

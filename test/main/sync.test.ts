@@ -3,7 +3,8 @@
  * from the cache and refresh in the background; member sync reports progress, then only
  * pulls what changed; a stopped server leaves the cache readable and flagged offline.
  */
-import { readFile, rename, stat, writeFile } from 'node:fs/promises'
+import { existsSync } from 'node:fs'
+import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { z } from 'zod'
 import { routes, type Member, type OrgSummary } from '../../src/shared/api'
@@ -147,6 +148,30 @@ describe('member sync', () => {
     expect(fresh.data.members.some((m) => m.email === 'aaa.late@acme.test')).toBe(true)
     // The pull that started first could not have seen it: its first page was read before.
     expect((await older).data.members.some((m) => m.email === 'aaa.late@acme.test')).toBe(false)
+  })
+
+  it('closing waits for the pulls changes started, also one queued behind a running pull', async () => {
+    // Member reads answer late, so the second removal's sync waits for the first one's.
+    const lateReads: typeof fetch = async (input, init) => {
+      const req = new Request(input, init)
+      const res = await http.fetch(req)
+      if (req.method === 'GET' && new URL(req.url).pathname.startsWith(routes.members(acme.id))) await new Promise((r) => setTimeout(r, 150))
+      return res
+    }
+    const closing = await makeCore({ fetch: lateReads })
+    const added = await closing.call<AccountSummary>('accounts.add', { baseUrl: server.url, ...DEMO })
+    const ref = { accountId: added.id, orgId: acme.id }
+    const members = (await closing.call<Cached<MemberWindow>>('members.list', { ...ref, role: 'member' })).data.members
+    const reads = () => http.requests.filter((r) => r.method === 'GET' && r.path.startsWith(routes.members(acme.id))).length
+    const before = reads()
+    for (const m of members.slice(0, 2)) await closing.call('members.remove', { ...ref, userId: m.userId })
+    await closing.close()
+    expect(reads()).toBe(before + 2)
+    // Nothing is left to write: the folder, once removed, stays gone.
+    await rm(closing.dataDir, { recursive: true, force: true })
+    await new Promise((r) => setTimeout(r, 500))
+    expect(reads()).toBe(before + 2)
+    expect(existsSync(closing.dataDir)).toBe(false)
   })
 
   it('a sync leaves the member list file untouched (nothing new, or a few changes journaled); a restart reads the latest sync', async () => {

@@ -186,13 +186,11 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
     call: (channel, payload) => core.router.handle(channel, payload, { url: `${origin}/`, isMainFrame: true }),
     async close() {
       unsubscribe()
-      core.accounts.dispose()
       for (const ws of sockets) ws.terminate()
       wss.close()
       http.closeAllConnections()
       await new Promise<void>((ok) => http.close(() => ok()))
-      // Let background pulls finish their writes, so the data folder can go once close resolves.
-      await core.sync.idle()
+      await core.close()
     },
   }
 }

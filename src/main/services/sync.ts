@@ -148,13 +148,14 @@ export class SyncService {
   }
 
   /**
-   * Resolves once the pulls running now have ended (benchmarks restart a core only then);
-   * refreshes still waiting for reads to pause are dropped (the next read finds them due).
+   * Resolves once no pull is running (benchmarks restart a core only then), including those
+   * queued behind a running one (`fresh`), which start as it ends; refreshes still waiting for
+   * reads to pause are dropped (the next read finds them due).
    */
   async idle(): Promise<void> {
     clearTimeout(this.quietTimer)
     this.dueRefreshes.clear()
-    await Promise.allSettled(this.inFlight.values())
+    while (this.inFlight.size > 0) await Promise.allSettled(this.inFlight.values())
   }
 
   /** After a mutation: bring the affected caches up to date (the renderer hears `cache.updated`). */
