@@ -70,7 +70,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const router = createRouter({ accounts, sync, actions, inbox, audit, isTrustedSender: opts.isTrustedSender })
   const close = async () => {
     accounts.dispose()
-    await sync.idle()
+    await Promise.all([sync.idle(), audit.idle()])
   }
   return { router, events, accounts, sync, store, close }
 }

@@ -3,12 +3,14 @@
  * from a key (encrypted at rest, no refresh, revoked → expired), and the audit log copied
  * incrementally into the cache, filtered in main and still filtered offline.
  */
+import { existsSync } from 'node:fs'
+import { rm } from 'node:fs/promises'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { CreatedApiKey, OrgSummary } from '../../src/shared/api'
+import { routes, type CreatedApiKey, type OrgSummary } from '../../src/shared/api'
 import type { AccountSummary, AuditWindow, Cached } from '../../src/shared/ipc'
 import { matchesAudit } from '../../src/main/services/audit-log'
 import { startTestServer } from '../support/server'
-import { countingFetch, DEMO, eventsOf, makeCore, rawBytes, type TestCore } from './helpers'
+import { countingFetch, DEMO, eventsOf, lateReads, makeCore, rawBytes, type TestCore } from './helpers'
 
 type Server = Awaited<ReturnType<typeof startTestServer>>
 let server: Server
@@ -106,6 +108,19 @@ describe('audit log in main', () => {
     const exported = await core.call<{ csv: string; count: number }>('activity.export', { accountId: owner.id, orgId: acme.id, q: 'deploy.test' })
     expect(exported.count).toBe(1)
     expect(exported.csv.split('\r\n')[1]).toContain('"API key Deployer"')
+  })
+
+  it('a closing core waits for the copy\'s background top-up to be written', async () => {
+    // Its reads of the log answer late, so the top-up is still running when the core closes.
+    const closing = await makeCore({ fetch: lateReads(http.fetch, routes.activity(acme.id), 150) })
+    const ref = { accountId: (await closing.call<AccountSummary>('accounts.add', { baseUrl: server.url, ...DEMO })).id, orgId: acme.id }
+    await closing.call('activity.list', ref)
+    await closing.call('activity.list', ref) // served from the copy; tops it up in the background
+    await closing.close()
+    // Nothing is left to write: the folder, once removed, stays gone.
+    await rm(closing.dataDir, { recursive: true, force: true })
+    await new Promise((r) => setTimeout(r, 500))
+    expect(existsSync(closing.dataDir)).toBe(false)
   })
 
   it('matches by day in UTC, by subject as actor or target, and defuses formulas in the export', () => {

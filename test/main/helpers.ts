@@ -76,6 +76,16 @@ export function countingFetch() {
   }
 }
 
+/** `fetch`, with the answers to GETs under `pathPrefix` held back `ms` (to catch a pull while it runs). */
+export function lateReads(fetchFn: typeof fetch, pathPrefix: string, ms: number): typeof fetch {
+  return async (input, init) => {
+    const req = new Request(input, init)
+    const res = await fetchFn(req)
+    if (req.method === 'GET' && new URL(req.url).pathname.startsWith(pathPrefix)) await new Promise((r) => setTimeout(r, ms))
+    return res
+  }
+}
+
 /** Every file under `dir` with size and mtime: to prove nothing was written. */
 export async function snapshotDir(dir: string): Promise<string[]> {
   const out: string[] = []

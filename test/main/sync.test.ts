@@ -11,7 +11,7 @@ import { routes, type Member, type OrgSummary } from '../../src/shared/api'
 import type { AccountSummary, Cached, MemberWindow } from '../../src/shared/ipc'
 import { addMember, bulkMembers, createUser } from '../../src/server/index'
 import { startTestServer } from '../support/server'
-import { countingFetch, DEMO, eventsOf, makeCore, OWNER2, rawBytes, type TestCore } from './helpers'
+import { countingFetch, DEMO, eventsOf, lateReads, makeCore, OWNER2, rawBytes, type TestCore } from './helpers'
 
 type Server = Awaited<ReturnType<typeof startTestServer>>
 
@@ -152,13 +152,7 @@ describe('member sync', () => {
 
   it('closing waits for the pulls changes started, also one queued behind a running pull', async () => {
     // Member reads answer late, so the second removal's sync waits for the first one's.
-    const lateReads: typeof fetch = async (input, init) => {
-      const req = new Request(input, init)
-      const res = await http.fetch(req)
-      if (req.method === 'GET' && new URL(req.url).pathname.startsWith(routes.members(acme.id))) await new Promise((r) => setTimeout(r, 150))
-      return res
-    }
-    const closing = await makeCore({ fetch: lateReads })
+    const closing = await makeCore({ fetch: lateReads(http.fetch, routes.members(acme.id), 150) })
     const added = await closing.call<AccountSummary>('accounts.add', { baseUrl: server.url, ...DEMO })
     const ref = { accountId: added.id, orgId: acme.id }
     const members = (await closing.call<Cached<MemberWindow>>('members.list', { ...ref, role: 'member' })).data.members

@@ -98,6 +98,11 @@ export class AuditLogService {
     return { entry: cached, source: 'cache' as const }
   }
 
+  /** Resolves once no pull is running (a core closes only then). */
+  async idle(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled(this.inFlight.values())
+  }
+
   /** Fetch the events after the newest one held (all of them the first time), up to the bound. */
   refresh(accountId: string, orgId: string, previous: CacheEntry<AuditCache> | null): Promise<CacheEntry<AuditCache>> {
     const key = `${accountId}\u0000${orgId}`
