@@ -4,7 +4,6 @@
  * incrementally into the cache, filtered in main and still filtered offline.
  */
 import { existsSync } from 'node:fs'
-import { rm } from 'node:fs/promises'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { routes, type CreatedApiKey, type OrgSummary } from '../../src/shared/api'
 import type { AccountSummary, AuditWindow, Cached } from '../../src/shared/ipc'
@@ -116,9 +115,8 @@ describe('audit log in main', () => {
     const ref = { accountId: (await closing.call<AccountSummary>('accounts.add', { baseUrl: server.url, ...DEMO })).id, orgId: acme.id }
     await closing.call('activity.list', ref)
     await closing.call('activity.list', ref) // served from the copy; tops it up in the background
-    await closing.close()
-    // Nothing is left to write: the folder, once removed, stays gone.
-    await rm(closing.dataDir, { recursive: true, force: true })
+    // Closes, then removes the folder: nothing is left to write, so it stays gone.
+    await closing.dispose()
     await new Promise((r) => setTimeout(r, 500))
     expect(existsSync(closing.dataDir)).toBe(false)
   })

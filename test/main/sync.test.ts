@@ -4,7 +4,7 @@
  * pulls what changed; a stopped server leaves the cache readable and flagged offline.
  */
 import { existsSync } from 'node:fs'
-import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
+import { readFile, rename, stat, writeFile } from 'node:fs/promises'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { z } from 'zod'
 import { routes, type Member, type OrgSummary } from '../../src/shared/api'
@@ -159,10 +159,9 @@ describe('member sync', () => {
     const reads = () => http.requests.filter((r) => r.method === 'GET' && r.path.startsWith(routes.members(acme.id))).length
     const before = reads()
     for (const m of members.slice(0, 2)) await closing.call('members.remove', { ...ref, userId: m.userId })
-    await closing.close()
+    // Closes, then removes the folder: nothing is left to write, so it stays gone.
+    await closing.dispose()
     expect(reads()).toBe(before + 2)
-    // Nothing is left to write: the folder, once removed, stays gone.
-    await rm(closing.dataDir, { recursive: true, force: true })
     await new Promise((r) => setTimeout(r, 500))
     expect(reads()).toBe(before + 2)
     expect(existsSync(closing.dataDir)).toBe(false)
