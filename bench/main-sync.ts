@@ -126,7 +126,7 @@ try {
     const t1 = performance.now()
     await callOn(fresh, 'members.list', { ...scope, q: 'user0', limit: 100 })
     firstSearch = Math.max(firstSearch, performance.now() - t1)
-    await fresh.sync.idle() // its background refresh ends before the next restart
+    await fresh.close() // its background refresh ends before the next restart
     return shown
   })
   figure('cold open: fresh core, first window', cold.median, 500, { note: cold.runs })

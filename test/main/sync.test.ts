@@ -212,7 +212,7 @@ describe('member sync', () => {
     const read = await reopened.call<Cached<MemberWindow>>('members.list', { accountId: added.id, orgId: acme.id, sort: 'email', limit: 1000 })
     expect(read).toMatchObject({ source: 'cache', data: { total: acme.memberCount } })
     expect(new Set(read.data.members)).toEqual(new Set(synced.data.members))
-    await reopened.sync.idle()
+    await reopened.close()
     await fresh.dispose()
   })
 
@@ -263,7 +263,7 @@ describe('member sync', () => {
     expect(all.data.members).toEqual(byName)
 
     // An older app's list (one object per member, format 1) is discarded and fetched again.
-    await older.sync.idle()
+    await older.close()
     await core.store.write(['cache', account.id, 'org', acme.id, 'members.enc'], { format: 1, members: byName })
     const warn2 = vi.spyOn(console, 'warn').mockImplementation(() => undefined)
     const upgraded = await makeCore({ dataDir: core.dataDir, key: core.key, backgroundMinIntervalMs: 60_000 })
